@@ -1,0 +1,82 @@
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {runCommand, type RunOptions} from '../run/run-command.js';
+import {engineCommand, importArgs, inspectIdArgs, listImagesArgs} from './commands.js';
+import type {Engine} from './engine.js';
+
+export type LocalImage = {readonly reference: string; readonly repository: string; readonly tag: string; readonly id: string; readonly size: string};
+
+export type Answer<T> = {readonly ok: true; readonly value: T} | {readonly ok: false; readonly output: string; readonly spawnError?: string};
+
+/** Images on this machine that have a name (dangling `<none>` ones are left out). */
+export async function listImages(engine: Engine, options: RunOptions = {}): Promise<Answer<LocalImage[]>> {
+	const result = await runCommand(engineCommand(engine, listImagesArgs(), {timeoutMs: 20_000}), {signal: options.signal});
+	if (result.exitCode !== 0) return {ok: false, output: joinOutput(result), ...(result.spawnError ? {spawnError: result.spawnError} : {})};
+	const images: LocalImage[] = [];
+	for (const line of result.stdout.split('\n')) {
+		const [repository = '', tag = '', id = '', size = ''] = line.split('\t');
+		if (!repository || repository === '<none>' || tag === '<none>') continue;
+		images.push({reference: `${repository}:${tag}`, repository, tag, id, size});
+	}
+	return {ok: true, value: images};
+}
+
+/** The image id a name points at, or the engine's own words when there is none. */
+export async function imageId(engine: Engine, reference: string, options: RunOptions = {}): Promise<Answer<string>> {
+	const result = await runCommand(engineCommand(engine, inspectIdArgs(reference), {timeoutMs: 20_000}), {signal: options.signal});
+	if (result.exitCode !== 0) return {ok: false, output: joinOutput(result), ...(result.spawnError ? {spawnError: result.spawnError} : {})};
+	return {ok: true, value: result.stdout.trim()};
+}
+
+export const starterImageName = 'registry-lab-starter:1.0';
+
+/**
+ * Make a tiny image offline: one text file, imported from a tar that we write ourselves,
+ * so it works with no network and no Dockerfile.
+ */
+export async function makeStarterImage(engine: Engine, reference = starterImageName, options: RunOptions = {}): Promise<Answer<string>> {
+	const dir = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-starter-'));
+	try {
+		const file = path.join(dir, 'starter.tar');
+		const text = `Hello from registry-lab!\nThis image was made on ${new Date().toISOString()} to practise pushing and pulling.\n`;
+		await writeFile(file, tarOf([{name: 'hello.txt', content: Buffer.from(text)}]));
+		const result = await runCommand(engineCommand(engine, importArgs(file, reference), {timeoutMs: 60_000}), {signal: options.signal});
+		if (result.exitCode !== 0) return {ok: false, output: joinOutput(result), ...(result.spawnError ? {spawnError: result.spawnError} : {})};
+		return {ok: true, value: reference};
+	} finally {
+		await rm(dir, {recursive: true, force: true});
+	}
+}
+
+export function joinOutput(result: {stdout: string; stderr: string}): string {
+	return [result.stdout, result.stderr].filter(text => text.trim().length > 0).join('\n');
+}
+
+/** A minimal ustar archive of regular files. */
+export function tarOf(files: readonly {name: string; content: Buffer; mode?: number}[]): Buffer {
+	const blocks: Buffer[] = [];
+	const mtime = Math.floor(Date.now() / 1000);
+	for (const file of files) {
+		const header = Buffer.alloc(512);
+		header.write(file.name, 0, 100, 'utf8');
+		header.write(octal(file.mode ?? 0o644, 8), 100);
+		header.write(octal(0, 8), 108);
+		header.write(octal(0, 8), 116);
+		header.write(octal(file.content.length, 12), 124);
+		header.write(octal(mtime, 12), 136);
+		header.write('        ', 148); // checksum is computed with spaces here
+		header.write('0', 156);
+		header.write('ustar\u000000', 257);
+		let sum = 0;
+		for (const byte of header) sum += byte;
+		header.write(`${sum.toString(8).padStart(6, '0')}\u0000 `, 148);
+		blocks.push(header, file.content, Buffer.alloc((512 - (file.content.length % 512)) % 512));
+	}
+	blocks.push(Buffer.alloc(1024));
+	return Buffer.concat(blocks);
+}
+
+function octal(value: number, width: number): string {
+	return `${value.toString(8).padStart(width - 1, '0')}\u0000`;
+}

@@ -1,0 +1,183 @@
+import {Spinner} from '@inkjs/ui';
+import {Box, Text, useApp, useInput} from 'ink';
+import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
+import {createLabServices, type LabServices} from '../checks/services.js';
+import type {Engine} from '../container/engine.js';
+import {preflight, type PreflightResult} from '../container/preflight.js';
+import {startRun, type RunState} from '../engine/lesson-run.js';
+import type {Lesson} from '../lesson/schema.js';
+import type {HubClient} from '../registry/hub-client.js';
+import {startPracticeRegistry, type PracticeRegistry} from '../registry/practice-registry.js';
+import {PreflightView} from './components/preflight-view.js';
+import {RegistryPicker} from './components/registry-picker.js';
+import {StepView} from './components/step-view.js';
+import {labVars, type RegistryChoice} from './lab-vars.js';
+import {marks, theme} from './theme.js';
+import {useLessonRun} from './use-lesson-run.js';
+
+export type AppProps = {
+	readonly lesson: Lesson;
+	readonly engine: Engine;
+	/** Chosen by a flag; the start screen asks when absent. */
+	readonly choice?: RegistryChoice;
+	readonly hub?: HubClient;
+	readonly startPractice?: typeof startPracticeRegistry;
+	readonly openUrl?: (url: string) => Promise<boolean>;
+	/** Called when the lesson state changes step or completes one (progress saving). */
+	readonly onProgress?: (state: RunState) => void;
+	/** Called once when the app is about to exit, with how the lesson ended. */
+	readonly onExit?: (outcome: {finished: boolean}) => void;
+};
+
+type Screen =
+	| {readonly name: 'choose'}
+	| {readonly name: 'preflight'; readonly choice: RegistryChoice; readonly result?: PreflightResult}
+	| {readonly name: 'practice'; readonly choice: RegistryChoice; readonly error?: {message: string; hint: string}}
+	| {readonly name: 'lesson'; readonly choice: RegistryChoice; readonly host: string; readonly extra: Record<string, string>};
+
+export function App(props: AppProps): React.JSX.Element {
+	const {engine, choice} = props;
+	const {exit} = useApp();
+	const [screen, setScreen] = useState<Screen>(choice ? {name: 'preflight', choice} : {name: 'choose'});
+	const practice = useRef<PracticeRegistry | undefined>(undefined);
+	const [busy, setBusy] = useState(false);
+
+	const quit = useCallback(
+		(finished: boolean) => {
+			const running = practice.current;
+			practice.current = undefined;
+			void (running ? running.stop() : Promise.resolve()).finally(() => {
+				props.onExit?.({finished});
+				exit();
+			});
+		},
+		[exit, props],
+	);
+
+	// Stop the practice registry if the app goes away some other way.
+	useEffect(() => () => void practice.current?.stop(), []);
+
+	useEffect(() => {
+		if (screen.name !== 'preflight' || screen.result) return;
+		let live = true;
+		void preflight(engine).then(result => {
+			if (!live) return;
+			if (!result.ok) setScreen({...screen, result});
+			else if (screen.choice.kind === 'practice') setScreen({name: 'practice', choice: screen.choice});
+			else setScreen({name: 'lesson', choice: screen.choice, host: screen.choice.kind === 'class' ? screen.choice.host : 'docker.io', extra: {}});
+		});
+		return () => {
+			live = false;
+		};
+	}, [screen, engine]);
+
+	useEffect(() => {
+		if (screen.name !== 'practice' || screen.error) return;
+		let live = true;
+		void (props.startPractice ?? startPracticeRegistry)({engine}).then(started => {
+			if (!started.ok) {
+				if (live) setScreen({...screen, error: {message: started.message, hint: started.hint}});
+				return;
+			}
+			if (!live) {
+				void started.stop();
+				return;
+			}
+			practice.current = started;
+			const account = started.accounts[0]!;
+			setScreen({name: 'lesson', choice: screen.choice, host: started.host, extra: {username: account.username, practicePassword: account.password}});
+		});
+		return () => {
+			live = false;
+		};
+	}, [screen, engine, props.startPractice]);
+
+	useInput((input, key) => {
+		if (key.ctrl && input === 'c' && !busy) quit(false);
+		if (screen.name === 'preflight' && screen.result && input.toLowerCase() === 'r') setScreen({name: 'preflight', choice: screen.choice});
+		if (screen.name === 'practice' && screen.error && input.toLowerCase() === 'r') setScreen({name: 'practice', choice: screen.choice});
+	});
+
+	return (
+		<Box flexDirection="column" paddingX={1}>
+			<Text>
+				<Text color={theme.accent} bold>
+					registry-lab
+				</Text>
+				<Text color={theme.muted}> · {props.lesson.title}</Text>
+			</Text>
+			<Box marginTop={1} flexDirection="column">
+				{screen.name === 'choose' && <RegistryPicker onChoose={next => setScreen({name: 'preflight', choice: next})} />}
+				{screen.name === 'preflight' && (screen.result ? <PreflightView result={screen.result} engine={engine} /> : <Spinner label={`Checking ${engine.name} on this computer…`} />)}
+				{screen.name === 'practice' &&
+					(screen.error ? (
+						<Box flexDirection="column">
+							<Text color={theme.failure}>
+								{marks.fail} {screen.error.message}
+							</Text>
+							<Text>{screen.error.hint}</Text>
+							<Text color={theme.muted}>r try again · ctrl+c quit</Text>
+						</Box>
+					) : (
+						<Spinner label="Starting a practice registry on this computer…" />
+					))}
+				{screen.name === 'lesson' && <Lesson {...props} screen={screen} onBusy={setBusy} onQuit={quit} />}
+			</Box>
+		</Box>
+	);
+}
+
+type LessonProps = AppProps & {
+	readonly screen: Extract<Screen, {name: 'lesson'}>;
+	readonly onBusy: (busy: boolean) => void;
+	readonly onQuit: (finished: boolean) => void;
+};
+
+function Lesson({lesson, engine, hub, screen, openUrl, onProgress, onBusy, onQuit}: LessonProps): React.JSX.Element {
+	const services: LabServices = useMemo(
+		() => createLabServices({engine, registry: screen.choice.kind === 'hub' ? 'docker.io' : screen.host, registryKind: screen.choice.kind, ...(hub ? {hub} : {})}),
+		[engine, hub, screen],
+	);
+	const [state, actions] = useLessonRun(
+		services,
+		() => {
+			const run = startRun(lesson, screen.choice.kind, {...labVars(screen.choice, screen.host, engine.name), ...screen.extra});
+			// The generated practice password is shown once, but never saved.
+			return {...run, secretNames: [...run.secretNames, 'practicePassword']};
+		},
+		onProgress,
+	);
+	const [linkNote, setLinkNote] = useState<string | undefined>();
+	const running = state.phase.name === 'running';
+
+	useEffect(() => onBusy(running), [running, onBusy]);
+	useEffect(() => setLinkNote(undefined), [state.index]);
+	useEffect(() => {
+		if (state.phase.name === 'finished') onQuit(true);
+	}, [state.phase.name, onQuit]);
+
+	useInput((input, key) => {
+		if (key.ctrl && input === 'c' && running) actions.cancel();
+	});
+
+	const open = (url: string): void => {
+		setLinkNote('Opening your browser…');
+		void (openUrl ?? openInBrowser)(url).then(opened => setLinkNote(opened ? 'Opened in your browser.' : 'No browser could be opened here: copy the address into a browser yourself.'));
+	};
+
+	return <StepView state={state} actions={actions} services={services} onOpenLink={open} linkNote={linkNote} />;
+}
+
+async function openInBrowser(url: string): Promise<boolean> {
+	try {
+		const {default: open} = await import('open');
+		const child = await open(url, {wait: false});
+		return await new Promise(resolve => {
+			child.once('error', () => resolve(false));
+			child.once('spawn', () => resolve(true));
+			setTimeout(() => resolve(child.pid !== undefined), 500);
+		});
+	} catch {
+		return false;
+	}
+}

@@ -1,0 +1,42 @@
+import {Box, Text} from 'ink';
+import React from 'react';
+import type {Failure} from '../../engine/lesson-run.js';
+import {marks, theme} from '../theme.js';
+
+const shownLines = 8;
+
+/** A failed step: what happened, what the engine said, what it means, what to do next. */
+export function FailureView({failure, engineName}: {readonly failure: Failure; readonly engineName: string}): React.JSX.Element {
+	const said = (failure.detail ?? '').split('\n').filter(line => line.trim().length > 0);
+	const who = failure.stage === 'command' ? engineName : 'registry-lab';
+	return (
+		<Box flexDirection="column" marginTop={1} borderStyle="round" borderColor={theme.failure} paddingX={1}>
+			<Text color={theme.failure} bold>
+				{marks.fail} {failure.summary}
+			</Text>
+			{said.length > 0 && (
+				<Box flexDirection="column" marginTop={1}>
+					<Text bold>What {who} said:</Text>
+					{said.slice(-shownLines).map((line, index) => (
+						<Text key={index} color={theme.muted} wrap="wrap">
+							{'  '}
+							{line}
+						</Text>
+					))}
+				</Box>
+			)}
+			{failure.diagnosis && (
+				<Box flexDirection="column" marginTop={1}>
+					<Text>
+						<Text bold>What it means: </Text>
+						{failure.diagnosis.title}
+					</Text>
+					<Text>
+						<Text bold>What to do: </Text>
+						{failure.diagnosis.hint}
+					</Text>
+				</Box>
+			)}
+		</Box>
+	);
+}

@@ -1,0 +1,35 @@
+import {Box, Text} from 'ink';
+import React from 'react';
+import type {Engine} from '../../container/engine.js';
+import type {PreflightResult} from '../../container/preflight.js';
+import {marks, theme} from '../theme.js';
+
+/** Why the lab cannot start yet, item by item, each with its fix. */
+export function PreflightView({result, engine}: {readonly result: PreflightResult; readonly engine: Engine}): React.JSX.Element {
+	return (
+		<Box flexDirection="column">
+			<Text bold>Before the lesson can start, {engine.name} has to work on this computer.</Text>
+			{result.items.map(item => (
+				<Box key={item.id} flexDirection="column" marginTop={1}>
+					<Text color={item.ok ? theme.success : theme.failure}>
+						{item.ok ? marks.pass : marks.fail} {item.summary}
+					</Text>
+					{!item.ok && item.diagnosis && (
+						<>
+							<Text>
+								<Text bold>What it means: </Text>
+								{item.diagnosis.title}
+							</Text>
+							<Text>
+								<Text bold>What to do: </Text>
+								{item.diagnosis.hint}
+							</Text>
+						</>
+					)}
+					{!item.ok && item.detail && <Text color={theme.muted}>{item.detail}</Text>}
+				</Box>
+			))}
+			<Text color={theme.muted}>{'\n'}Fix it, then press r to check again · ctrl+c quit</Text>
+		</Box>
+	);
+}

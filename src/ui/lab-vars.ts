@@ -1,0 +1,36 @@
+import type {RegistryKind} from '../lesson/schema.js';
+import type {Vars} from '../lesson/template.js';
+import {HUB_SIGNUP_URL, hubTokenSettingsUrl} from '../registry/hub-client.js';
+
+export type RegistryChoice =
+	| {readonly kind: 'hub'}
+	| {readonly kind: 'class'; readonly host: string}
+	| {readonly kind: 'practice'};
+
+/** The variables every lesson can use, for the chosen registry. */
+export function labVars(choice: RegistryChoice, host: string, engineName: string): Vars {
+	const hub = choice.kind === 'hub';
+	const registry = hub ? 'docker.io' : host;
+	const titles: Record<RegistryKind, string> = {
+		hub: 'Docker Hub',
+		class: `the class registry ${host}`,
+		practice: `the practice registry on this computer (${host})`,
+	};
+	const tips: Record<RegistryKind, string> = {
+		hub: `Use a personal access token instead of your password: make one at ${hubTokenSettingsUrl()} (Read & Write). You can revoke a token any time without changing your password.`,
+		class: 'Use the password your instructor gave you.',
+		practice: 'Type the practice password shown in the step before.',
+	};
+	return {
+		registry,
+		registryKind: choice.kind,
+		registryTitle: titles[choice.kind],
+		registryArg: hub ? '' : host,
+		registryPrefix: hub ? '' : `${host}/`,
+		engine: engineName,
+		signupUrl: HUB_SIGNUP_URL,
+		tokenUrl: hubTokenSettingsUrl(),
+		loginTip: tips[choice.kind],
+		classmateExample: `${hub ? '' : `${host}/`}THEIR-USERNAME/first-image:1.0`,
+	};
+}

@@ -1,0 +1,23 @@
+/** Colours by role; components never name a colour themselves. */
+export const theme = {
+	accent: 'cyan',
+	title: 'cyanBright',
+	success: 'green',
+	failure: 'red',
+	warning: 'yellow',
+	muted: 'gray',
+	command: 'magentaBright',
+	key: 'cyan',
+} as const;
+
+export type Role = keyof typeof theme;
+
+/** Symbols that carry meaning without colour (screen readers, NO_COLOR). */
+export const marks = {
+	pass: '✔',
+	fail: '✘',
+	todo: '○',
+	current: '●',
+	prompt: '$',
+	arrow: '›',
+} as const;

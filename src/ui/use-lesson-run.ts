@@ -1,0 +1,104 @@
+import {useCallback, useEffect, useReducer, useRef} from 'react';
+import type {LabServices} from '../checks/services.js';
+import {validateInput} from '../container/validate-input.js';
+import {currentInput, pendingEffect, reduce, type OutputLine, type RunState} from '../engine/lesson-run.js';
+
+/** How often streamed output reaches the screen: a flood of progress lines costs one redraw per tick. */
+export const outputFlushMs = 100;
+
+export type LessonActions = {
+	submitInput(value: string): void;
+	back(): void;
+	run(): void;
+	checkOnly(): void;
+	retry(): void;
+	edit(): void;
+	next(): void;
+	cancel(): void;
+	goTo(stepId: string, notice?: string): void;
+};
+
+/** The lesson state machine, with its effects carried out through the services. */
+export function useLessonRun(services: LabServices, initial: () => RunState, onChange?: (state: RunState) => void): [RunState, LessonActions] {
+	const [state, dispatch] = useReducer(reduce, undefined, initial);
+	const controller = useRef<AbortController | undefined>(undefined);
+	const stateRef = useRef(state);
+	stateRef.current = state;
+
+	useEffect(() => {
+		const {username, password} = state.vars;
+		services.setSessionCredentials(username && password ? {username, password} : undefined);
+	}, [services, state.vars]);
+
+	useEffect(() => {
+		onChange?.(state);
+		// Saved when a step passes or the step changes, not on every output line.
+	}, [state.completed, state.index]); // eslint-disable-line react-hooks/exhaustive-deps
+
+	useEffect(() => {
+		const effect = pendingEffect(state);
+		if (!effect) return;
+		const abort = new AbortController();
+		controller.current = abort;
+		let live = true;
+		const {signal} = abort;
+		if (effect.kind === 'before') {
+			void services.runChecks(effect.checks, signal).then(result => live && dispatch({type: 'before-done', result}));
+		} else if (effect.kind === 'check') {
+			void services.runCheck(effect.check, signal).then(result => live && dispatch({type: 'check-done', result}));
+		} else {
+			let buffer: OutputLine[] = [];
+			const flush = (): void => {
+				if (buffer.length === 0) return;
+				const lines = buffer;
+				buffer = [];
+				dispatch({type: 'output', lines});
+			};
+			const timer = setInterval(flush, outputFlushMs);
+			void services
+				.runEngine(effect.args, {
+					stdin: effect.stdin,
+					timeoutMs: effect.timeoutMs,
+					signal,
+					onLine(text, stream) {
+						buffer.push({text, stream});
+					},
+				})
+				.then(outcome => {
+					clearInterval(timer);
+					if (!live) return;
+					flush();
+					dispatch({type: 'command-done', outcome});
+				});
+			return () => {
+				live = false;
+				clearInterval(timer);
+				abort.abort();
+			};
+		}
+		return () => {
+			live = false;
+			abort.abort();
+		};
+	}, [services, state.phase, state.index]); // eslint-disable-line react-hooks/exhaustive-deps
+
+	const submitInput = useCallback((value: string) => {
+		const input = currentInput(stateRef.current);
+		const trimmed = input?.kind === 'secret' ? value : value.trim();
+		const error = validateInput(input?.validate ?? (input?.kind === 'secret' ? 'nonempty' : undefined), trimmed);
+		dispatch(error ? {type: 'reject-input', message: error} : {type: 'submit-input', value: trimmed});
+	}, []);
+
+	const actions: LessonActions = {
+		submitInput,
+		back: () => dispatch({type: 'back'}),
+		run: () => dispatch({type: 'run'}),
+		checkOnly: () => dispatch({type: 'check-only'}),
+		retry: () => dispatch({type: 'retry'}),
+		edit: () => dispatch({type: 'edit'}),
+		next: () => dispatch({type: 'next'}),
+		cancel: () => controller.current?.abort(),
+		goTo: (stepId, notice) => dispatch({type: 'go-to', stepId, notice}),
+	};
+	return [state, actions];
+}

@@ -1,0 +1,68 @@
+import {describe, expect, it} from 'vitest';
+import {builtInLessonsDir, loadLessonFile, loadLessons, parseLesson, stepApplies} from '../../src/lesson/load.js';
+
+describe('the shipped lessons', () => {
+	it('all load without errors', async () => {
+		const results = await loadLessons();
+		expect(results.length).toBeGreaterThan(0);
+		for (const result of results) expect(result.ok ? [] : result.errors, result.file).toEqual([]);
+	});
+
+	it('the registry lesson walks through login, tag, push, see, pull and done for every kind of registry', async () => {
+		const result = await loadLessonFile(`${builtInLessonsDir()}/registries.yaml`);
+		if (!result.ok) throw new Error(result.errors.join('\n'));
+		for (const kind of ['hub', 'class', 'practice'] as const) {
+			const ids = result.lesson.steps.filter(step => stepApplies(step, kind)).map(step => step.id);
+			expect(ids).toEqual(['what-is-a-registry', 'account', 'login', 'choose-image', 'tag', 'push', 'see-it', 'pull', 'done']);
+		}
+	});
+
+	it('sends the password on stdin and never as an argument', async () => {
+		const result = await loadLessonFile(`${builtInLessonsDir()}/registries.yaml`);
+		if (!result.ok) throw new Error(result.errors.join('\n'));
+		const login = result.lesson.steps.find(step => step.id === 'login')!;
+		expect(login.command?.stdin).toBe('{password}');
+		expect(login.command?.args.join(' ')).not.toContain('{password}');
+		expect(login.command?.args).toContain('--password-stdin');
+	});
+});
+
+describe('parseLesson reports problems with where they are', () => {
+	it('bad YAML', () => {
+		const result = parseLesson('id: [unclosed', 'x.yaml');
+		expect(result.ok).toBe(false);
+		if (!result.ok) expect(result.errors[0]).toMatch(/not valid YAML/);
+	});
+
+	it('a missing field and an unknown check type', () => {
+		const result = parseLesson('id: x\ntitle: X\nsteps:\n  - id: a\n    body: hi\n    check: {type: teleport}\n');
+		expect(result.ok).toBe(false);
+		if (!result.ok) {
+			expect(result.errors.join('\n')).toMatch(/steps\.0\.title/);
+			expect(result.errors.join('\n')).toMatch(/steps\.0\.check\.type/);
+		}
+	});
+
+	it('an unknown key (a typo) is refused', () => {
+		const result = parseLesson('id: x\ntitle: X\nsteps:\n  - id: a\n    title: A\n    body: hi\n    comand: {args: [push]}\n');
+		expect(result.ok).toBe(false);
+		if (!result.ok) expect(result.errors.join('\n')).toMatch(/comand/);
+	});
+
+	it('a variable that no step sets', () => {
+		const result = parseLesson('id: x\ntitle: X\nsteps:\n  - id: a\n    title: A\n    body: "push {target}"\n');
+		expect(result.ok).toBe(false);
+		if (!result.ok) expect(result.errors.join('\n')).toMatch(/\{target\} is used before any step sets it/);
+	});
+
+	it('a step id used twice for the same registry kind', () => {
+		const result = parseLesson('id: x\ntitle: X\nsteps:\n  - {id: a, title: A, body: one}\n  - {id: a, title: A, body: two}\n');
+		expect(result.ok).toBe(false);
+		if (!result.ok) expect(result.errors.join('\n')).toMatch(/'a' is used twice/);
+	});
+
+	it('a missing file', async () => {
+		const result = await loadLessonFile('/nonexistent/lesson.yaml');
+		expect(result).toMatchObject({ok: false, errors: ['no such file']});
+	});
+});
