@@ -2,10 +2,18 @@ import {defineConfig} from 'vitest/config';
 
 export default defineConfig({
 	test: {
-		include: ['test/**/*.test.{ts,tsx}'],
 		testTimeout: 30_000,
 		hookTimeout: 120_000,
-		// e2e files share one Docker daemon; run files one at a time on a 2-core machine
-		// only where they ask for it (see test/e2e), unit and ui files run in parallel.
+		projects: [
+			{
+				extends: true,
+				test: {name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}', 'test/ui/**/*.test.{ts,tsx}']},
+			},
+			{
+				// One Docker daemon and shared image names: end-to-end files run one at a time.
+				extends: true,
+				test: {name: 'e2e', include: ['test/e2e/**/*.test.{ts,tsx}'], fileParallelism: false, testTimeout: 120_000},
+			},
+		],
 	},
 });

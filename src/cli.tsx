@@ -3,7 +3,8 @@ import meow from 'meow';
 import React from 'react';
 import {defaultEngine, type EngineName} from './container/engine.js';
 import {builtInLessonsDir, loadLessonFile, loadLessons, type LoadResult} from './lesson/load.js';
-import type {Lesson} from './lesson/schema.js';
+import type {RunState} from './engine/lesson-run.js';
+import {openProgressStore, progressFrom} from './progress/store.js';
 import {App} from './ui/app.js';
 import {hostProblem} from './ui/components/registry-picker.js';
 import type {RegistryChoice} from './ui/lab-vars.js';
@@ -71,8 +72,15 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
 	}
 
 	const engine = defaultEngine(flags.engine as EngineName);
+	const store = openProgressStore();
+	if (store.notice) process.stderr.write(`registry-lab: ${store.notice}\n`);
+	const save = (state: RunState): void => {
+		const finishedRun = state.phase.name === 'finished';
+		const stepId = state.steps[Math.min(state.index, state.steps.length - 1)]?.id ?? '';
+		store.save(state.lesson.id, progressFrom({vars: state.vars, completed: state.completed, stats: state.stats, stepId, finished: finishedRun}));
+	};
 	let finished = false;
-	const instance = render(<App lesson={lesson.lesson} engine={engine} choice={choice} onExit={outcome => (finished = outcome.finished)} />, {exitOnCtrlC: false});
+	const instance = render(<App lesson={lesson.lesson} engine={engine} choice={choice} onProgress={save} onExit={outcome => (finished = outcome.finished)} />, {exitOnCtrlC: false});
 	await instance.waitUntilExit();
 	return finished ? 0 : 1;
 }

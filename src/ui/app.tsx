@@ -23,6 +23,8 @@ export type AppProps = {
 	readonly hub?: HubClient;
 	readonly startPractice?: typeof startPracticeRegistry;
 	readonly openUrl?: (url: string) => Promise<boolean>;
+	/** Start at this step with these variables (resuming, or a test going straight to a step). */
+	readonly resume?: {readonly stepId: string; readonly vars: Record<string, string>; readonly completed?: readonly string[]};
 	/** Called when the lesson state changes step or completes one (progress saving). */
 	readonly onProgress?: (state: RunState) => void;
 	/** Called once when the app is about to exit, with how the lesson ended. */
@@ -133,7 +135,7 @@ type LessonProps = AppProps & {
 	readonly onQuit: (finished: boolean) => void;
 };
 
-function Lesson({lesson, engine, hub, screen, openUrl, onProgress, onBusy, onQuit}: LessonProps): React.JSX.Element {
+function Lesson({lesson, engine, hub, screen, resume, openUrl, onProgress, onBusy, onQuit}: LessonProps): React.JSX.Element {
 	const services: LabServices = useMemo(
 		() => createLabServices({engine, registry: screen.choice.kind === 'hub' ? 'docker.io' : screen.host, registryKind: screen.choice.kind, ...(hub ? {hub} : {})}),
 		[engine, hub, screen],
@@ -141,7 +143,8 @@ function Lesson({lesson, engine, hub, screen, openUrl, onProgress, onBusy, onQui
 	const [state, actions] = useLessonRun(
 		services,
 		() => {
-			const run = startRun(lesson, screen.choice.kind, {...labVars(screen.choice, screen.host, engine.name), ...screen.extra});
+			const vars = {...labVars(screen.choice, screen.host, engine.name), ...screen.extra, ...resume?.vars};
+			const run = startRun(lesson, screen.choice.kind, vars, resume ? {stepId: resume.stepId, completed: resume.completed ?? []} : {});
 			// The generated practice password is shown once, but never saved.
 			return {...run, secretNames: [...run.secretNames, 'practicePassword']};
 		},

@@ -52,9 +52,10 @@ export function ImagePicker({services, label, onSubmit}: {readonly services: Lab
 				</Text>
 			);
 		case 'choose': {
+			// The starter comes first: it is tiny, so the first push is quick on any network.
 			const options = [
+				{label: `Make a small starter image (${starterImageName}, a few bytes)`, value: makeStarter},
 				...state.images.map(image => ({label: `${image.reference}  ${image.id}  ${image.size}`, value: image.reference})),
-				{label: `Make a small starter image (${starterImageName})`, value: makeStarter},
 			];
 			return (
 				<Box flexDirection="column" marginTop={1}>

@@ -8,6 +8,7 @@ import type {LessonActions} from '../use-lesson-run.js';
 import {marks, theme} from '../theme.js';
 import {CommandLine} from './command-line.js';
 import {FailureView} from './failure-view.js';
+import {HubReferenceInput} from './hub-reference-input.js';
 import {ImagePicker} from './image-picker.js';
 import {InputField} from './input-field.js';
 import {KeyHints, type KeyHint} from './key-hints.js';
@@ -99,6 +100,15 @@ export function StepView({state, actions, services, onOpenLink, linkNote}: StepV
 			{input && phase.name === 'input' && (
 				input.kind === 'local-image' ? (
 					<ImagePicker key={`${step.id}-${input.id}`} services={services} label={fill(input.label, vars)} onSubmit={actions.submitInput} />
+				) : input.kind === 'reference' && services.registryKind === 'hub' ? (
+					<HubReferenceInput
+						key={`${step.id}-${input.id}-${phase.error ?? ''}`}
+						hub={services.hub}
+						label={fill(input.label, vars)}
+						secret={false}
+						error={phase.error}
+						onSubmit={actions.submitInput}
+					/>
 				) : (
 					<InputField
 						key={`${step.id}-${input.id}-${phase.error ?? ''}`}
