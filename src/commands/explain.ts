@@ -1,0 +1,32 @@
+import meow from 'meow';
+import {explainJson, explainText} from '../container/explain.js';
+
+export const explainHelp = `
+  Usage
+    $ registry-lab explain REF [--json]
+
+  Shows the parts of an image name the way docker reads it: registry,
+  repository, tag and digest, with Docker Hub's defaults filled in.
+
+  Options
+    --json    print one JSON object: {input, valid, domain, path, tag, digest, normalized, reason}
+
+  Exit codes
+    0  the name is valid     1  the name is not valid     2  bad usage
+
+  Examples
+    $ registry-lab explain alpine
+    $ registry-lab explain 127.0.0.1:5000/alice/demo:1.0 --json
+`;
+
+export function explainCommand(argv: readonly string[], out: (text: string) => void): number {
+	const cli = meow(explainHelp, {importMeta: import.meta, argv: [...argv], allowUnknownFlags: false, flags: {json: {type: 'boolean', default: false}}});
+	if (cli.input.length !== 1) {
+		out(`registry-lab explain: give exactly one image name${cli.input.length > 1 ? ' (quote it if it has spaces)' : ''}.\n${explainHelp}`);
+		return 2;
+	}
+	const input = cli.input[0]!;
+	const json = explainJson(input);
+	out(cli.flags.json ? JSON.stringify(json) : explainText(input));
+	return json.valid ? 0 : 1;
+}
