@@ -1,5 +1,5 @@
 import {diagnose} from '../container/diagnose.js';
-import {engineCommand} from '../container/commands.js';
+import {argsForEngine, engineCommand} from '../container/commands.js';
 import type {Engine} from '../container/engine.js';
 import {joinOutput, listImages, makeStarterImage} from '../container/images.js';
 import type {CheckResult, CommandOutcome} from '../engine/lesson-run.js';
@@ -43,7 +43,8 @@ export function createLabServices(options: ServiceOptions): LabServices {
 	});
 	return {
 		engine, registry, registryKind, hub,
-		async runEngine(args, {stdin, timeoutMs, signal, onLine}) {
+		async runEngine(lessonArgs, {stdin, timeoutMs, signal, onLine}) {
+			const args = argsForEngine(engine, lessonArgs, registry);
 			const result = await runCommand(engineCommand(engine, args, {stdin, timeoutMs}), {signal, onLine});
 			const output = joinOutput(result);
 			const failed = result.exitCode !== 0 && !result.canceled;

@@ -241,13 +241,13 @@ export function pendingEffect(state: RunState): Effect | null {
 }
 
 /** The command line as the student should see it: secrets masked. */
-export function displayCommand(state: RunState, engineName: string): string | null {
+export function displayCommand(state: RunState, engineName: string, adapt: (args: string[]) => string[] = args => args): string | null {
 	const step = currentStep(state);
 	if (!step?.command) return null;
 	const masked: Record<string, string> = {...state.vars};
 	for (const name of state.secretNames) masked[name] = '********';
 	const args = step.command.args.map(arg => fill(arg, masked, `<${placeholderName(arg)}>`)).filter(arg => arg.length > 0);
-	return [engineName, ...args.map(quoteForDisplay)].join(' ');
+	return [engineName, ...adapt(args).map(quoteForDisplay)].join(' ');
 }
 
 function placeholderName(arg: string): string {

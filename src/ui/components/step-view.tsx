@@ -2,6 +2,7 @@ import {Spinner} from '@inkjs/ui';
 import {Box, Text, useInput} from 'ink';
 import React from 'react';
 import type {LabServices} from '../../checks/services.js';
+import {argsForEngine} from '../../container/commands.js';
 import {currentInput, currentStep, displayCommand, type RunState} from '../../engine/lesson-run.js';
 import {fill} from '../../lesson/template.js';
 import type {LessonActions} from '../use-lesson-run.js';
@@ -61,7 +62,7 @@ export function StepView({state, actions, services, onOpenLink, linkNote}: StepV
 	);
 
 	if (!step) return null;
-	const command = displayCommand(state, services.engine.name);
+	const command = displayCommand(state, services.engine.name, args => argsForEngine(services.engine, args, services.registry));
 	const number = state.index + 1;
 	const total = state.steps.length;
 
