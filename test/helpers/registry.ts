@@ -1,0 +1,15 @@
+import {startPracticeRegistry, type PracticeRegistry} from '../../src/registry/practice-registry.js';
+import {runCommand} from '../../src/run/run-command.js';
+
+/** A real practice registry with these accounts; throws with the registry's own words when it cannot start. */
+export async function startTestRegistry(accounts: {username: string; password: string}[]): Promise<PracticeRegistry> {
+	const started = await startPracticeRegistry({accounts});
+	if (!started.ok) throw new Error([started.message, started.hint, started.log].filter(Boolean).join('\n'));
+	return started;
+}
+
+/** `docker login HOST` with the password on stdin, into the login store that `env` points at. */
+export async function dockerLogin(env: Readonly<Record<string, string | undefined>>, host: string, username: string, password: string): Promise<void> {
+	const login = await runCommand({file: 'docker', args: ['login', host, '--username', username, '--password-stdin'], stdin: password, env, timeoutMs: 60_000});
+	if (login.exitCode !== 0) throw new Error(`docker login ${host} as ${username} failed: ${login.spawnError ?? login.stderr}`);
+}
