@@ -1,0 +1,278 @@
+/**
+ * Docker Hub's web API (hub.docker.com), read-only and anonymous: does an account exist,
+ * which repositories does it have, is a tag there. Shapes follow Docker's published
+ * OpenAPI description (docs.docker.com/reference/api/hub/latest/); /v2/users/NAME/ is
+ * undocumented, so anything but 200 or 404 there means "could not check".
+ * Every method resolves; nothing here throws for an expected failure.
+ */
+
+export type HubClientOptions = {
+	/** Default https://hub.docker.com */
+	readonly baseUrl?: string;
+	readonly fetch?: typeof fetch;
+	/** Per request, default 10 s. */
+	readonly timeoutMs?: number;
+	readonly signal?: AbortSignal;
+};
+
+export type UserCheck = {readonly status: 'exists' | 'missing' | 'unknown'; readonly message?: string};
+
+export type HubRepository = {
+	readonly namespace: string;
+	readonly name: string;
+	readonly description: string | null;
+	readonly isPrivate: boolean;
+	readonly lastUpdated: string | null;
+	readonly pullCount: number | null;
+};
+
+export type HubRepositoriesResult = {ok: true; repositories: readonly HubRepository[]} | {ok: false; message: string; status?: number};
+export type TagCheck = {status: 'exists' | 'missing' | 'unknown'; message?: string};
+
+export type HubClient = {
+	/** GET /v2/users/NAME/ : 200 exists, 404 missing, anything else unknown ("could not check"). */
+	userExists(username: string): Promise<UserCheck>;
+	/** GET /v2/namespaces/NS/repositories?page_size=100, following `next` (bounded). */
+	listRepositories(namespace: string): Promise<HubRepositoriesResult>;
+	/** GET /v2/namespaces/NS/repositories/REPO/tags/TAG : 200 exists, 404 missing, 403 and the rest unknown. */
+	tagExists(namespace: string, repository: string, tag: string): Promise<TagCheck>;
+};
+
+/** Docker's sign-up page (docs.docker.com/accounts/create-account/). */
+export const HUB_SIGNUP_URL = 'https://app.docker.com/signup/';
+
+const HUB_BASE_URL = 'https://hub.docker.com';
+const defaultTimeoutMs = 10_000;
+/** 100 a page (the documented maximum) x 20 pages. */
+const maxPages = 20;
+const pageSize = 100;
+
+/** The repository's page on Docker Hub; official images (library/) live under /_/. */
+export function hubRepositoryUrl(namespace: string, repository: string): string {
+	if (namespace === 'library') return `${HUB_BASE_URL}/_/${encodeURIComponent(repository)}`;
+	return `${HUB_BASE_URL}/r/${encodeURIComponent(namespace)}/${encodeURIComponent(repository)}`;
+}
+
+/**
+ * Where a personal access token is made: Docker Home, avatar, Account settings, Personal access tokens
+ * (docs.docker.com/security/access-tokens/); this is the page that path opens.
+ */
+export function hubTokenSettingsUrl(): string {
+	return 'https://app.docker.com/settings/personal-access-tokens';
+}
+
+/**
+ * Why `name` cannot be a Docker ID, or undefined when it can be one.
+ * Docker's rule: 4 to 30 characters, only lowercase letters and digits.
+ */
+export function dockerIdProblem(name: string): string | undefined {
+	const shown = JSON.stringify(name);
+	if (name.trim().length === 0) return 'The Docker ID is empty: type your Docker Hub username.';
+	if (name.includes('@')) return `${shown} looks like an e-mail address. Type your Docker ID (the username shown at the top right of hub.docker.com), not your e-mail.`;
+	if (name !== name.trim()) return `${shown} has spaces around it: type the Docker ID without spaces.`;
+	if (/[A-Z]/.test(name) && /^[A-Za-z0-9]+$/.test(name)) return `Docker IDs are all lowercase: try ${JSON.stringify(name.toLowerCase())}.`;
+	if (!/^[a-z0-9]+$/.test(name)) return `${shown} cannot be a Docker ID: a Docker ID has only lowercase letters and digits (no spaces, dots, dashes or underscores).`;
+	if (name.length < 4) return `${shown} is too short to be a Docker ID: a Docker ID has 4 to 30 characters.`;
+	if (name.length > 30) return `${shown} is too long to be a Docker ID: a Docker ID has 4 to 30 characters.`;
+	return undefined;
+}
+
+type Reply = {readonly ok: true; readonly status: number; readonly headers: Headers; readonly json: unknown};
+type Failed = {readonly ok: false; readonly message: string};
+
+export function createHubClient(options: HubClientOptions = {}): HubClient {
+	const base = (options.baseUrl ?? HUB_BASE_URL).replace(/\/+$/, '');
+	const baseOrigin = safeOrigin(base);
+	const fetchImpl = options.fetch ?? globalThis.fetch;
+	const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+	const {signal} = options;
+
+	const get = async (url: string): Promise<Reply | Failed> => {
+		if (signal?.aborted) return {ok: false, message: 'The request to Docker Hub was canceled.'};
+		const controller = new AbortController();
+		let timedOut = false;
+		const timer = setTimeout(() => {
+			timedOut = true;
+			controller.abort();
+		}, timeoutMs);
+		const onAbort = () => controller.abort();
+		signal?.addEventListener('abort', onAbort, {once: true});
+		try {
+			const response = await fetchImpl(url, {headers: {Accept: 'application/json'}, signal: controller.signal, redirect: 'follow'});
+			const text = await response.text();
+			return {ok: true, status: response.status, headers: response.headers, json: parseJson(text)};
+		} catch (error) {
+			if (signal?.aborted) return {ok: false, message: 'The request to Docker Hub was canceled.'};
+			if (timedOut) return {ok: false, message: `Docker Hub did not answer within ${Math.round(timeoutMs / 100) / 10} seconds.`};
+			return {ok: false, message: `Docker Hub could not be reached (${networkWords(error)}). Is this computer online?`};
+		} finally {
+			clearTimeout(timer);
+			signal?.removeEventListener('abort', onAbort);
+		}
+	};
+
+	const userExists = async (username: string): Promise<UserCheck> => {
+		try {
+			const problem = dockerIdProblem(username);
+			if (problem) return {status: 'missing', message: problem};
+			const reply = await get(`${base}/v2/users/${encodeURIComponent(username)}/`);
+			if (!reply.ok) return {status: 'unknown', message: `Could not check the Docker ID ${username}: ${reply.message}`};
+			if (reply.status === 200) return {status: 'exists'};
+			if (reply.status === 404) {
+				return {status: 'missing', message: `There is no Docker Hub account ${JSON.stringify(username)}. Check the spelling (it is the username, not your e-mail), or sign up at ${HUB_SIGNUP_URL}.`};
+			}
+			return {status: 'unknown', message: `Could not check the Docker ID ${username}: ${statusWords(reply)}`};
+		} catch (error) {
+			return {status: 'unknown', message: `Could not check the Docker ID ${username}: ${errorText(error)}`};
+		}
+	};
+
+	const listRepositories = async (namespace: string): Promise<HubRepositoriesResult> => {
+		try {
+			if (!/^[a-z0-9][a-z0-9._-]*$/.test(namespace)) return {ok: false, message: `${JSON.stringify(namespace)} is not a Docker Hub account or organization name.`};
+			const repositories: HubRepository[] = [];
+			let url: string | undefined = `${base}/v2/namespaces/${encodeURIComponent(namespace)}/repositories?page_size=${pageSize}`;
+			const visited = new Set<string>();
+			for (let page = 0; url !== undefined && page < maxPages; page++) {
+				visited.add(url);
+				const reply = await get(url);
+				if (!reply.ok) return {ok: false, message: `Could not list the repositories of ${namespace}: ${reply.message}`};
+				if (reply.status === 404) {
+					// A page past the end answers 404 too; the first page's 404 means no such namespace.
+					if (page > 0) break;
+					return {ok: false, status: 404, message: `There is no Docker Hub account or organization ${JSON.stringify(namespace)}. Check the spelling.`};
+				}
+				if (reply.status !== 200) return {ok: false, status: reply.status, message: `Could not list the repositories of ${namespace}: ${statusWords(reply)}`};
+				if (!isRecord(reply.json) || !Array.isArray(reply.json.results)) {
+					return {ok: false, status: reply.status, message: `Docker Hub answered the list of ${namespace}'s repositories in a shape this lab does not know.`};
+				}
+				for (const entry of reply.json.results) {
+					const repository = toRepository(entry, namespace);
+					if (repository) repositories.push(repository);
+				}
+				const next: unknown = reply.json.next;
+				url = typeof next === 'string' && next ? sameOrigin(next, baseOrigin, url) : undefined;
+				if (url !== undefined && visited.has(url)) url = undefined;
+			}
+			return {ok: true, repositories};
+		} catch (error) {
+			return {ok: false, message: `Could not list the repositories of ${namespace}: ${errorText(error)}`};
+		}
+	};
+
+	const tagExists = async (namespace: string, repository: string, tag: string): Promise<TagCheck> => {
+		const name = `${namespace}/${repository}:${tag}`;
+		try {
+			const reply = await get(`${base}/v2/namespaces/${encodeURIComponent(namespace)}/repositories/${encodeURIComponent(repository)}/tags/${encodeURIComponent(tag)}`);
+			if (!reply.ok) return {status: 'unknown', message: `Could not check ${name} on Docker Hub: ${reply.message}`};
+			if (reply.status === 200) return {status: 'exists'};
+			if (reply.status === 404) return {status: 'missing', message: `Docker Hub has no ${name}: the repository or the tag is not there (yet). Did the push finish?`};
+			if (reply.status === 401 || reply.status === 403) {
+				return {status: 'unknown', message: `Docker Hub would not show ${namespace}/${repository}: it is private, so the lab cannot look without your login. Check it on ${hubRepositoryUrl(namespace, repository)}.`};
+			}
+			return {status: 'unknown', message: `Could not check ${name} on Docker Hub: ${statusWords(reply)}`};
+		} catch (error) {
+			return {status: 'unknown', message: `Could not check ${name} on Docker Hub: ${errorText(error)}`};
+		}
+	};
+
+	return {userExists, listRepositories, tagExists};
+}
+
+// ---------------------------------------------------------------------------
+
+function toRepository(entry: unknown, namespace: string): HubRepository | undefined {
+	if (!isRecord(entry) || typeof entry.name !== 'string' || entry.name.length === 0) return undefined;
+	return {
+		namespace: typeof entry.namespace === 'string' && entry.namespace ? entry.namespace : namespace,
+		name: entry.name,
+		description: typeof entry.description === 'string' && entry.description.length > 0 ? entry.description : null,
+		isPrivate: entry.is_private === true,
+		lastUpdated: typeof entry.last_updated === 'string' && entry.last_updated ? entry.last_updated : null,
+		pullCount: typeof entry.pull_count === 'number' && Number.isFinite(entry.pull_count) ? entry.pull_count : null,
+	};
+}
+
+/** What a non-200 status means, in words, with Docker Hub's own message when it sent one. */
+function statusWords(reply: Reply): string {
+	const said = hubMessage(reply.json);
+	const saidPart = said ? ` It said: ${said}.` : '';
+	if (reply.status === 429) {
+		const wait = retryAfter(reply.headers);
+		return `Docker Hub says too many requests; try again ${wait !== undefined ? `in ${wait} second${wait === 1 ? '' : 's'}` : 'in a minute'}.`;
+	}
+	if (reply.status >= 500) return `Docker Hub has a problem of its own (HTTP ${reply.status}); try again in a minute.${saidPart}`;
+	return `Docker Hub answered HTTP ${reply.status}.${saidPart}`;
+}
+
+/** Retry-After is seconds (current docs); older docs describe X-Retry-After as a unix timestamp. */
+export function retryAfter(headers: Headers, now = Date.now()): number | undefined {
+	const value = headers.get('retry-after')?.trim();
+	if (value) {
+		if (/^\d+$/.test(value)) return Number(value);
+		const date = Date.parse(value);
+		if (!Number.isNaN(date)) return Math.max(0, Math.ceil((date - now) / 1000));
+	}
+	const stamp = headers.get('x-retry-after')?.trim();
+	if (stamp && /^\d+$/.test(stamp)) return Math.max(0, Number(stamp) - Math.floor(now / 1000));
+	return undefined;
+}
+
+/** Docker Hub's error bodies: {message, errinfo} or {detail} (or {text, fields} for a bad request). */
+function hubMessage(json: unknown): string | undefined {
+	if (!isRecord(json)) return undefined;
+	for (const key of ['message', 'detail', 'text'] as const) {
+		const value = json[key];
+		if (typeof value === 'string' && value.trim()) return value.trim();
+	}
+	return undefined;
+}
+
+function sameOrigin(next: string, origin: string | undefined, current: string): string | undefined {
+	try {
+		const url = new URL(next, current);
+		return origin !== undefined && url.origin === origin ? url.href : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function safeOrigin(url: string): string | undefined {
+	try {
+		return new URL(url).origin;
+	} catch {
+		return undefined;
+	}
+}
+
+function networkWords(error: unknown): string {
+	let value: unknown = error;
+	for (let depth = 0; depth < 5 && isRecord(value); depth++) {
+		if (typeof value.code === 'string') {
+			const code = value.code;
+			if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'its name could not be looked up';
+			if (code === 'ECONNREFUSED') return 'connection refused';
+			if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'the connection was cut';
+			if (/CERT|SELF_SIGNED|UNABLE_TO_/.test(code)) return `its certificate is not trusted: ${String(value.message)}`;
+			return code;
+		}
+		value = value.cause;
+	}
+	return errorText(error);
+}
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null;
+}
+
+function errorText(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,243 @@
+import {readFileSync} from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {afterEach, describe, expect, it} from 'vitest';
+import {createHubClient, dockerIdProblem, HUB_SIGNUP_URL, hubRepositoryUrl, hubTokenSettingsUrl, retryAfter} from '../../src/registry/hub-client.js';
+
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/hub');
+
+/** A fixture body; Docker Hub's own address in it becomes the test server's. */
+function fixture(name: string, origin = 'https://hub.docker.com'): string {
+	return readFileSync(path.join(fixtures, `${name}.json`), 'utf8').replaceAll('https://hub.docker.com', origin);
+}
+
+type Reply = {status: number; body?: string; headers?: Record<string, string>} | 'hang';
+type Served = {readonly origin: string; readonly seen: URL[]; close(): Promise<void>};
+
+const servers: Served[] = [];
+afterEach(async () => {
+	await Promise.all(servers.splice(0).map(server => server.close()));
+});
+
+/** A Docker Hub stand-in on 127.0.0.1 that answers each path from `routes` (404 otherwise). */
+async function hub(routes: (url: URL, origin: string) => Reply | undefined): Promise<Served> {
+	const seen: URL[] = [];
+	const sockets = new Set<net.Socket>();
+	let origin = '';
+	const server = http.createServer((request, response) => {
+		const url = new URL(request.url ?? '/', origin);
+		seen.push(url);
+		const reply = routes(url, origin) ?? {status: 404, body: fixture('not-found')};
+		if (reply === 'hang') return;
+		response.writeHead(reply.status, {'Content-Type': 'application/json', ...reply.headers});
+		response.end(reply.body ?? '');
+	});
+	server.on('connection', socket => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+	});
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+	origin = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+	const served: Served = {
+		origin,
+		seen,
+		close: () =>
+			new Promise<void>(resolve => {
+				for (const socket of sockets) socket.destroy();
+				server.close(() => resolve());
+			}),
+	};
+	servers.push(served);
+	return served;
+}
+
+async function closedPortOrigin(): Promise<string> {
+	const probe = net.createServer();
+	await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve));
+	const {port} = probe.address() as net.AddressInfo;
+	await new Promise(resolve => probe.close(resolve));
+	return `http://127.0.0.1:${port}`;
+}
+
+describe('userExists', () => {
+	const users = (url: URL): Reply | undefined => {
+		if (url.pathname === '/v2/users/alicestudent/') return {status: 200, body: fixture('user')};
+		if (url.pathname === '/v2/users/nobodyhere/') return {status: 404, body: fixture('user-not-found')};
+		if (url.pathname === '/v2/users/busyhub/') return {status: 429, body: fixture('rate-limited'), headers: {'Retry-After': '30'}};
+		if (url.pathname === '/v2/users/brokenhub/') return {status: 500, body: fixture('server-error')};
+		if (url.pathname === '/v2/users/slowhub/') return 'hang';
+		return undefined;
+	};
+
+	it('200 is exists, 404 is missing with what to do', async () => {
+		const server = await hub(users);
+		const client = createHubClient({baseUrl: server.origin});
+		expect(await client.userExists('alicestudent')).toEqual({status: 'exists'});
+		const missing = await client.userExists('nobodyhere');
+		expect(missing.status).toBe('missing');
+		expect(missing.message).toContain('"nobodyhere"');
+		expect(missing.message).toContain(HUB_SIGNUP_URL);
+		expect(server.seen.map(url => url.pathname)).toEqual(['/v2/users/alicestudent/', '/v2/users/nobodyhere/']);
+	});
+
+	it('429, 5xx, a slow or unreachable Docker Hub are unknown: "could not check"', async () => {
+		const server = await hub(users);
+		const client = createHubClient({baseUrl: server.origin, timeoutMs: 300});
+		const busy = await client.userExists('busyhub');
+		expect(busy).toMatchObject({status: 'unknown'});
+		expect(busy.message).toMatch(/Could not check.*too many requests.*30 seconds/);
+		const broken = await client.userExists('brokenhub');
+		expect(broken).toMatchObject({status: 'unknown'});
+		expect(broken.message).toMatch(/HTTP 500.*internal server error/);
+		const slow = await client.userExists('slowhub');
+		expect(slow).toMatchObject({status: 'unknown'});
+		expect(slow.message).toContain('did not answer within 0.3 seconds');
+		const offline = await createHubClient({baseUrl: await closedPortOrigin()}).userExists('alicestudent');
+		expect(offline).toMatchObject({status: 'unknown'});
+		expect(offline.message).toContain('connection refused');
+	});
+
+	it('answers missing without asking when the name cannot be a Docker ID', async () => {
+		const server = await hub(users);
+		const client = createHubClient({baseUrl: server.origin});
+		const cases: [string, RegExp][] = [
+			['', /empty/],
+			['abc', /too short.*4 to 30/],
+			['a'.repeat(31), /too long/],
+			['AliceStudent', /lowercase: try "alicestudent"/],
+			['alice@example.com', /e-mail/],
+			['alice_student', /only lowercase letters and digits/],
+			['alice-student', /only lowercase letters and digits/],
+			[' alicestudent', /spaces/],
+		];
+		for (const [name, why] of cases) {
+			const answer = await client.userExists(name);
+			expect(answer.status, name).toBe('missing');
+			expect(answer.message, name).toMatch(why);
+		}
+		expect(server.seen).toHaveLength(0);
+		expect(dockerIdProblem('abcd')).toBeUndefined();
+		expect(dockerIdProblem('a'.repeat(30))).toBeUndefined();
+		expect(dockerIdProblem('student2025')).toBeUndefined();
+	});
+});
+
+describe('listRepositories', () => {
+	it('asks for 100 a page and follows `next` to the last page', async () => {
+		const server = await hub((url, origin) => {
+			if (url.pathname !== '/v2/namespaces/alicestudent/repositories') return undefined;
+			return {status: 200, body: fixture(url.searchParams.get('page') === '2' ? 'repositories-page-2' : 'repositories-page-1', origin)};
+		});
+		const answer = await createHubClient({baseUrl: server.origin}).listRepositories('alicestudent');
+		expect(answer).toEqual({
+			ok: true,
+			repositories: [
+				{namespace: 'alicestudent', name: 'demo', description: 'The image from the registry-lab lesson', isPrivate: false, lastUpdated: '2025-03-14T10:44:45.459826Z', pullCount: 12},
+				{namespace: 'alicestudent', name: 'notes', description: null, isPrivate: true, lastUpdated: null, pullCount: 0},
+				{namespace: 'alicestudent', name: 'whalesay', description: 'An image for use in the Docker demo tutorial', isPrivate: false, lastUpdated: '2015-06-19T19:06:27.388123Z', pullCount: 130737682},
+			],
+		});
+		expect(server.seen.map(url => url.search)).toEqual(['?page_size=100', '?page=2&page_size=100']);
+	});
+
+	it('an account without repositories is an empty list; a missing one is a 404 that says so', async () => {
+		const server = await hub(url => (url.pathname === '/v2/namespaces/emptyone/repositories' ? {status: 200, body: fixture('repositories-empty')} : undefined));
+		const client = createHubClient({baseUrl: server.origin});
+		expect(await client.listRepositories('emptyone')).toEqual({ok: true, repositories: []});
+		const missing = await client.listRepositories('nobodyhere');
+		expect(missing).toMatchObject({ok: false, status: 404});
+		expect(!missing.ok && missing.message).toContain('no Docker Hub account or organization "nobodyhere"');
+	});
+
+	it('429 (Retry-After or X-Retry-After), 500 and a timeout are failures with a reason', async () => {
+		const resetAt = Math.floor(Date.now() / 1000) + 90;
+		const server = await hub((url): Reply | undefined => {
+			if (url.pathname.startsWith('/v2/namespaces/busy/')) return {status: 429, body: fixture('rate-limited'), headers: {'Retry-After': '12'}};
+			if (url.pathname.startsWith('/v2/namespaces/busyold/')) return {status: 429, body: fixture('rate-limited'), headers: {'X-Retry-After': String(resetAt)}};
+			if (url.pathname.startsWith('/v2/namespaces/broken/')) return {status: 500, body: fixture('server-error')};
+			if (url.pathname.startsWith('/v2/namespaces/slow/')) return 'hang';
+			return undefined;
+		});
+		const client = createHubClient({baseUrl: server.origin, timeoutMs: 300});
+		const busy = await client.listRepositories('busy');
+		expect(busy).toMatchObject({ok: false, status: 429, message: expect.stringContaining('in 12 seconds')});
+		const busyOld = await client.listRepositories('busyold');
+		expect(busyOld).toMatchObject({ok: false, status: 429, message: expect.stringMatching(/in (89|90|91) seconds/)});
+		expect(await client.listRepositories('broken')).toMatchObject({ok: false, status: 500, message: expect.stringContaining('problem of its own')});
+		expect(await client.listRepositories('slow')).toMatchObject({ok: false, message: expect.stringContaining('did not answer within 0.3 seconds')});
+	});
+
+	it('a page past the end (404) ends the list; `next` to another server or an endless chain is not followed forever', async () => {
+		const other = await hub(() => ({status: 200, body: fixture('repositories-page-2')}));
+		let pages = 0;
+		const server = await hub((url, origin) => {
+			if (url.pathname === '/v2/namespaces/pastend/repositories') {
+				return url.searchParams.has('page') ? {status: 404, body: fixture('not-found')} : {status: 200, body: JSON.stringify({count: 1, next: `${origin}/v2/namespaces/pastend/repositories?page=2`, previous: null, results: [{name: 'one', namespace: 'pastend'}]})};
+			}
+			if (url.pathname === '/v2/namespaces/elsewhere/repositories') return {status: 200, body: fixture('repositories-page-1', other.origin)};
+			if (url.pathname === '/v2/namespaces/endless/repositories') {
+				pages += 1;
+				return {status: 200, body: JSON.stringify({count: 9999, next: `${origin}/v2/namespaces/endless/repositories?page=${pages + 1}`, previous: null, results: [{name: `r${pages}`, namespace: 'endless'}]})};
+			}
+			return undefined;
+		});
+		const client = createHubClient({baseUrl: server.origin});
+		expect(await client.listRepositories('pastend')).toMatchObject({ok: true, repositories: [{name: 'one', pullCount: null, description: null}]});
+		const elsewhere = await client.listRepositories('elsewhere');
+		expect(elsewhere.ok && elsewhere.repositories.map(repository => repository.name)).toEqual(['demo', 'notes']);
+		expect(other.seen).toHaveLength(0);
+		const endless = await client.listRepositories('endless');
+		expect(endless.ok && endless.repositories).toHaveLength(20);
+	});
+});
+
+describe('tagExists', () => {
+	it('200 exists, 404 missing, 403 and 429 unknown', async () => {
+		const server = await hub(url => {
+			const match = /^\/v2\/namespaces\/([^/]+)\/repositories\/([^/]+)\/tags\/([^/]+)$/.exec(url.pathname);
+			if (!match) return undefined;
+			const [, namespace, repository, tag] = match;
+			if (namespace === 'busy') return {status: 429, body: fixture('rate-limited'), headers: {'Retry-After': '5'}};
+			if (repository === 'secret') return {status: 403, body: fixture('forbidden')};
+			if (namespace === 'alicestudent' && repository === 'demo' && tag === '1.0') return {status: 200, body: fixture('tag')};
+			return {status: 404, body: fixture('tag-not-found')};
+		});
+		const client = createHubClient({baseUrl: server.origin});
+		expect(await client.tagExists('alicestudent', 'demo', '1.0')).toEqual({status: 'exists'});
+		expect(await client.tagExists('alicestudent', 'demo', '2.0')).toMatchObject({status: 'missing', message: expect.stringContaining('alicestudent/demo:2.0')});
+		expect(await client.tagExists('alicestudent', 'secret', '1.0')).toMatchObject({status: 'unknown', message: expect.stringContaining('private')});
+		expect(await client.tagExists('busy', 'demo', '1.0')).toMatchObject({status: 'unknown', message: expect.stringContaining('5 seconds')});
+		expect(server.seen[0]?.pathname).toBe('/v2/namespaces/alicestudent/repositories/demo/tags/1.0');
+		const offline = await createHubClient({baseUrl: await closedPortOrigin()}).tagExists('alicestudent', 'demo', '1.0');
+		expect(offline).toMatchObject({status: 'unknown', message: expect.stringContaining('could not be reached')});
+	});
+});
+
+describe('Docker Hub addresses', () => {
+	it('links a repository page, an official image, the sign-up and the token page', () => {
+		expect(hubRepositoryUrl('alicestudent', 'demo')).toBe('https://hub.docker.com/r/alicestudent/demo');
+		expect(hubRepositoryUrl('library', 'nginx')).toBe('https://hub.docker.com/_/nginx');
+		expect(HUB_SIGNUP_URL).toBe('https://app.docker.com/signup/');
+		expect(hubTokenSettingsUrl()).toBe('https://app.docker.com/settings/personal-access-tokens');
+	});
+
+	it('reads Retry-After seconds, dates, and the older X-Retry-After timestamp', () => {
+		const now = Date.parse('2025-01-01T00:00:00Z');
+		expect(retryAfter(new Headers({'Retry-After': '7'}), now)).toBe(7);
+		expect(retryAfter(new Headers({'Retry-After': 'Wed, 01 Jan 2025 00:00:30 GMT'}), now)).toBe(30);
+		expect(retryAfter(new Headers({'X-Retry-After': String(now / 1000 + 45)}), now)).toBe(45);
+		expect(retryAfter(new Headers(), now)).toBeUndefined();
+	});
+
+	it('uses the global fetch unless one is given, and the real Hub by default', async () => {
+		const urls: string[] = [];
+		const fake: typeof fetch = async input => {
+			urls.push(String(input));
+			return new Response(fixture('user'), {status: 200});
+		};
+		expect(await createHubClient({fetch: fake}).userExists('alicestudent')).toEqual({status: 'exists'});
+		expect(urls).toEqual(['https://hub.docker.com/v2/users/alicestudent/']);
+	});
+});
