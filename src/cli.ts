@@ -1,101 +1,14 @@
-import {render} from 'ink';
-import meow from 'meow';
-import React from 'react';
-import {defaultEngine, type EngineName} from './container/engine.js';
-import {builtInLessonsDir, loadLessonFile, loadLessons, type LoadResult} from './lesson/load.js';
-import type {RunState} from './engine/lesson-run.js';
-import {openProgressStore, progressFrom} from './progress/store.js';
-import {App} from './ui/app.js';
-import {hostProblem} from './ui/components/registry-picker.js';
-import type {RegistryChoice} from './ui/lab-vars.js';
-
-const help = `
-  Usage
-    $ registry-lab [options]          start the interactive lesson
-
-  Where to push (the start screen asks when none is given)
-    --hub                 Docker Hub, with your own Docker account
-    --registry HOST[:PORT]
-                          a class registry from your instructor
-    --practice            a practice registry started on this computer (no account needed)
-
-  Options
-    --lesson ID|FILE      the lesson to run (default: registries)
-    --engine docker|podman
-                          the container engine to drive (default: docker)
-    --help                show this help
-    --version             show the version
-
-  Exit codes
-    0  the lesson was finished, or the command succeeded
-    1  the lesson was left before the end
-    2  bad usage (an unknown option, a bad value), or no terminal to run in
-
-  Examples
-    $ registry-lab --practice
-    $ registry-lab --registry registry.school.example:5000
-`;
-
-export async function main(argv = process.argv.slice(2)): Promise<number> {
-	const cli = meow(help, {
-		importMeta: import.meta,
-		argv,
-		allowUnknownFlags: false,
-		flags: {
-			hub: {type: 'boolean', default: false},
-			registry: {type: 'string'},
-			practice: {type: 'boolean', default: false},
-			lesson: {type: 'string', default: 'registries'},
-			engine: {type: 'string', default: 'docker', choices: ['docker', 'podman']},
-		},
-	});
-	const {flags} = cli;
-	const chosen = [flags.hub, flags.registry !== undefined, flags.practice].filter(Boolean).length;
-	if (chosen > 1) return usageError('Choose one of --hub, --registry and --practice.');
-	let choice: RegistryChoice | undefined;
-	if (flags.registry !== undefined) {
-		const problem = hostProblem(flags.registry);
-		if (problem) return usageError(`--registry: ${problem}`);
-		choice = {kind: 'class', host: flags.registry};
-	} else if (flags.hub) choice = {kind: 'hub'};
-	else if (flags.practice) choice = {kind: 'practice'};
-
-	const lesson = await findLesson(flags.lesson);
-	if (!lesson.ok) {
-		process.stderr.write(`registry-lab: the lesson ${lesson.file} cannot be used:\n${lesson.errors.map(error => `  - ${error}`).join('\n')}\n`);
-		return 2;
+/** Argument dispatch: each subcommand loads only what it needs, so quick commands start quickly. */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+	const out = (text: string): void => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+	switch (argv[0]) {
+		case 'explain':
+			return (await import('./commands/explain.js')).explainCommand(argv.slice(1), out);
+		case 'diagnose':
+			return (await import('./commands/diagnose.js')).diagnoseCommand(argv.slice(1), {out, stdin: process.stdin});
+		case 'doctor':
+			return (await import('./commands/doctor.js')).doctorCommand(argv.slice(1), out);
+		default:
+			return (await import('./commands/lab.js')).labCommand(argv);
 	}
-
-	if (!process.stdin.isTTY || !process.stdout.isTTY) {
-		process.stderr.write('registry-lab is interactive and needs a terminal: run it in a terminal window, not through a pipe.\n');
-		return 2;
-	}
-
-	const engine = defaultEngine(flags.engine as EngineName);
-	const store = openProgressStore();
-	if (store.notice) process.stderr.write(`registry-lab: ${store.notice}\n`);
-	const save = (state: RunState): void => {
-		const finishedRun = state.phase.name === 'finished';
-		const stepId = state.steps[Math.min(state.index, state.steps.length - 1)]?.id ?? '';
-		store.save(state.lesson.id, progressFrom({vars: state.vars, completed: state.completed, stats: state.stats, stepId, finished: finishedRun}));
-	};
-	let finished = false;
-	const instance = render(<App lesson={lesson.lesson} engine={engine} choice={choice} onProgress={save} onExit={outcome => (finished = outcome.finished)} />, {exitOnCtrlC: false});
-	await instance.waitUntilExit();
-	return finished ? 0 : 1;
 }
-
-function usageError(message: string): number {
-	process.stderr.write(`registry-lab: ${message}\nRun registry-lab --help to see every option.\n`);
-	return 2;
-}
-
-async function findLesson(idOrFile: string): Promise<LoadResult & {file: string}> {
-	if (/[/\\]|\.ya?ml$/.test(idOrFile)) return loadLessonFile(idOrFile);
-	const all = await loadLessons();
-	const found = all.find(result => result.ok && result.lesson.id === idOrFile);
-	if (found) return found;
-	const ids = all.flatMap(result => (result.ok ? [result.lesson.id] : []));
-	return {ok: false, file: idOrFile, errors: [`there is no lesson '${idOrFile}' in ${builtInLessonsDir()} (there is: ${ids.join(', ') || 'none'})`]};
-}
-

@@ -145,7 +145,7 @@ const checkers: {[T in Check['type']]: Checker<T>} = {
 		if (answer.ok) {
 			return {
 				ok: true,
-				summary: `The registry has ${ref.familiar}, digest ${answer.digest}.`,
+				summary: `The registry has ${ref.familiar}.\nDigest: ${answer.digest}`,
 				facts: {digest: answer.digest, repositoryUrl: repositoryUrl(ref)},
 			};
 		}

@@ -31,7 +31,7 @@ export type Failure = {
 };
 
 export type Phase =
-	| {readonly name: 'input'; readonly index: number; readonly error?: string}
+	| {readonly name: 'input'; readonly index: number; readonly error?: string; readonly draft?: string}
 	| {readonly name: 'ready'}
 	| {readonly name: 'before'}
 	| {readonly name: 'running'}
@@ -63,7 +63,7 @@ export type RunState = {
 
 export type Event =
 	| {readonly type: 'submit-input'; readonly value: string}
-	| {readonly type: 'reject-input'; readonly message: string}
+	| {readonly type: 'reject-input'; readonly message: string; readonly value?: string}
 	| {readonly type: 'back'}
 	| {readonly type: 'run'}
 	| {readonly type: 'check-only'}
@@ -154,13 +154,15 @@ export function reduce(state: RunState, event: Event): RunState {
 			return afterInputs({...state, vars, notice: undefined}, step);
 		}
 		case 'reject-input':
-			return phase.name === 'input' ? {...state, phase: {...phase, error: event.message}} : state;
+			// Keep what was typed, so the student fixes it instead of typing it all again.
+			return phase.name === 'input' ? {...state, phase: {...phase, error: event.message, ...(event.value === undefined ? {} : {draft: event.value})}} : state;
 		case 'back':
 			if (phase.name === 'input' && phase.index > 0) return {...state, phase: {name: 'input', index: phase.index - 1}};
 			return state;
 		case 'run': {
 			if (phase.name !== 'ready') return state;
-			if (!step.command && !step.check) return pass(state, step);
+			// A step with nothing to run or check is read, then left.
+			if (!step.command && !step.check) return enterStep(pass(state, step), state.index + 1);
 			if (!step.command) return bump({...state, phase: {name: 'checking', selfRun: false}}, step.id);
 			const counted = bump(state, step.id);
 			if (step.before.length > 0) return {...counted, phase: {name: 'before'}, output: []};

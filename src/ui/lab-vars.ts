@@ -34,3 +34,13 @@ export function labVars(choice: RegistryChoice, host: string, engineName: string
 		classmateExample: `${hub ? '' : `${host}/`}THEIR-USERNAME/first-image:1.0`,
 	};
 }
+
+/** A registry address is host[:port] with nothing else: no scheme, no path. */
+export function hostProblem(value: string): string | null {
+	if (!value) return 'Type the registry address.';
+	if (/^[a-z]+:\/\//i.test(value)) return `Leave out the ${value.split('://')[0]}:// part: type only the host, like ${value.split('://')[1]?.split('/')[0] ?? 'host:5000'}.`;
+	if (value.includes('/')) return 'Type only the host (and port), without a path.';
+	if (/\s/.test(value)) return 'A registry address cannot contain spaces.';
+	if (!/^(?:\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d{1,5})?$/.test(value)) return `'${value}' is not a host name or address.`;
+	return null;
+}

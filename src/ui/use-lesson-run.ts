@@ -86,7 +86,8 @@ export function useLessonRun(services: LabServices, initial: () => RunState, onC
 		const input = currentInput(stateRef.current);
 		const trimmed = input?.kind === 'secret' ? value : value.trim();
 		const error = validateInput(input?.validate ?? (input?.kind === 'secret' ? 'nonempty' : undefined), trimmed);
-		dispatch(error ? {type: 'reject-input', message: error} : {type: 'submit-input', value: trimmed});
+		if (!error) dispatch({type: 'submit-input', value: trimmed});
+		else dispatch({type: 'reject-input', message: error, ...(input?.kind === 'secret' ? {} : {value})});
 	}, []);
 
 	const actions: LessonActions = {

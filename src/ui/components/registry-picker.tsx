@@ -1,7 +1,7 @@
 import {Select, TextInput} from '@inkjs/ui';
 import {Box, Text} from 'ink';
 import React, {useState} from 'react';
-import type {RegistryChoice} from '../lab-vars.js';
+import {hostProblem, type RegistryChoice} from '../lab-vars.js';
 import {marks, theme} from '../theme.js';
 
 /** Where the student pushes: Docker Hub, the class registry, or a practice registry on this computer. */
@@ -47,14 +47,4 @@ export function RegistryPicker({onChoose}: {readonly onChoose: (choice: Registry
 			/>
 		</Box>
 	);
-}
-
-/** A registry address is host[:port] with nothing else: no scheme, no path. */
-export function hostProblem(value: string): string | null {
-	if (!value) return 'Type the registry address.';
-	if (/^[a-z]+:\/\//i.test(value)) return `Leave out the ${value.split('://')[0]}:// part: type only the host, like ${value.split('://')[1]?.split('/')[0] ?? 'host:5000'}.`;
-	if (value.includes('/')) return 'Type only the host (and port), without a path.';
-	if (/\s/.test(value)) return 'A registry address cannot contain spaces.';
-	if (!/^(?:\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d{1,5})?$/.test(value)) return `'${value}' is not a host name or address.`;
-	return null;
 }

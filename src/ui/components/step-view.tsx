@@ -83,7 +83,7 @@ export function StepView({state, actions, services, onOpenLink, linkNote}: StepV
 				</Text>
 			)}
 			<Box marginTop={1}>
-				<Text>{fill(step.body, vars, '…').trimEnd()}</Text>
+				<Text>{reflow(fill(step.body, vars, '…'))}</Text>
 			</Box>
 			{step.tip && fill(step.tip, vars) && (
 				<Text color={theme.accent}>
@@ -115,7 +115,7 @@ export function StepView({state, actions, services, onOpenLink, linkNote}: StepV
 						key={`${step.id}-${input.id}-${phase.error ?? ''}`}
 						label={fill(input.label, vars)}
 						secret={input.kind === 'secret'}
-						defaultValue={vars[input.id] ?? (input.default === undefined ? undefined : fill(input.default, vars))}
+						defaultValue={phase.draft ?? vars[input.id] ?? (input.default === undefined ? undefined : fill(input.default, vars))}
 						help={input.help === undefined ? undefined : fill(input.help, vars)}
 						error={phase.error}
 						onSubmit={actions.submitInput}
@@ -123,13 +123,25 @@ export function StepView({state, actions, services, onOpenLink, linkNote}: StepV
 				)
 			)}
 			{command && phase.name !== 'input' && <CommandLine command={command} />}
-			{(phase.name === 'running' || phase.name === 'failed' || phase.name === 'canceled' || phase.name === 'passed') && (
+			{(phase.name === 'running' || phase.name === 'canceled' || phase.name === 'passed') && (
 				<OutputView lines={state.output} mode={step.command?.progress ?? 'lines'} height={phase.name === 'running' ? 10 : 4} />
 			)}
 			<Status state={state} engineName={services.engine.name} />
 			<KeyHints hints={hintsFor(state, Boolean(link))} />
 		</Box>
 	);
+}
+
+/**
+ * Lesson text is written with line breaks for the YAML's sake: join the lines of each
+ * paragraph so the terminal wraps them at its own width. Indented lines stay as they are.
+ */
+export function reflow(text: string): string {
+	return text
+		.trimEnd()
+		.split(/\n{2,}/)
+		.map(paragraph => paragraph.split('\n').reduce((joined, line) => (joined === '' ? line : /^\s/.test(line) ? `${joined}\n${line}` : `${joined} ${line}`), ''))
+		.join('\n\n');
 }
 
 function Status({state, engineName}: {readonly state: RunState; readonly engineName: string}): React.JSX.Element | null {
