@@ -87,7 +87,12 @@ export function App(props: AppProps): React.JSX.Element {
 			}
 			practice.current = started;
 			const account = started.accounts[0]!;
-			setScreen({name: 'lesson', choice: screen.choice, host: started.host, extra: {username: account.username, practicePassword: account.password}});
+			setScreen({
+				name: 'lesson',
+				choice: screen.choice,
+				host: started.host,
+				extra: {username: account.username, practicePassword: account.password, loginTip: `Your practice password is ${account.password}`},
+			});
 		});
 		return () => {
 			live = false;

@@ -84,7 +84,8 @@ export function useLessonRun(services: LabServices, initial: () => RunState, onC
 
 	const submitInput = useCallback((value: string) => {
 		const input = currentInput(stateRef.current);
-		const trimmed = input?.kind === 'secret' ? value : value.trim();
+		// Like docker's --password-stdin, drop a line ending pasted along with a password.
+		const trimmed = input?.kind === 'secret' ? value.replace(/[\r\n]+$/, '') : value.trim();
 		const error = validateInput(input?.validate ?? (input?.kind === 'secret' ? 'nonempty' : undefined), trimmed);
 		if (!error) dispatch({type: 'submit-input', value: trimmed});
 		else dispatch({type: 'reject-input', message: error, ...(input?.kind === 'secret' ? {} : {value})});

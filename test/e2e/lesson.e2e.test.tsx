@@ -208,7 +208,7 @@ describe('the whole lesson against a real engine and registry', () => {
 		await press(app, keys.enter);
 		const screen = await waitForText(app, /contains a space/i);
 		// Still asking, with what was typed kept for fixing, and nothing run.
-		expect(screen).toContain('Repository name: My App');
+		expect(screen).toMatch(/Repository name:\s+› My App/);
 		expect(screen).not.toContain('$ docker tag');
 		await press(app, ...Array.from({length: 'My App'.length}, () => keys.backspace));
 		await type(app, 'my-app');

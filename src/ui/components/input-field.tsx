@@ -16,8 +16,9 @@ export type InputFieldProps = {
 export function InputField({label, secret, defaultValue, help, error, onSubmit}: InputFieldProps): React.JSX.Element {
 	return (
 		<Box flexDirection="column" marginTop={1}>
+			<Text bold>{label}:</Text>
 			<Box>
-				<Text bold>{label}: </Text>
+				<Text color={theme.accent}>{marks.arrow} </Text>
 				{secret ? <PasswordInput onSubmit={onSubmit} /> : <TextInput defaultValue={defaultValue} onSubmit={onSubmit} />}
 			</Box>
 			{help && <Text color={theme.muted}>{help}</Text>}

@@ -1,5 +1,5 @@
 import {Spinner} from '@inkjs/ui';
-import {Box, Text, useInput} from 'ink';
+import {Box, Text, useInput, useStdout} from 'ink';
 import React from 'react';
 import type {LabServices} from '../../checks/services.js';
 import {argsForEngine} from '../../container/commands.js';
@@ -29,6 +29,7 @@ export function StepView({state, actions, services, onOpenLink, linkNote}: StepV
 	const {phase} = state;
 	const input = currentInput(state);
 	const vars = state.vars;
+	const {stdout} = useStdout();
 	const link = step?.link && fill(step.link.url, vars) ? {label: fill(step.link.label, vars), url: fill(step.link.url, vars)} : undefined;
 
 	useInput(
@@ -62,6 +63,7 @@ export function StepView({state, actions, services, onOpenLink, linkNote}: StepV
 	);
 
 	if (!step) return null;
+	const textWidth = Math.max(20, Math.min(100, (stdout.columns || 80) - 4));
 	const command = displayCommand(state, services.engine.name, args => argsForEngine(services.engine, args, services.registry));
 	const number = state.index + 1;
 	const total = state.steps.length;
@@ -83,12 +85,12 @@ export function StepView({state, actions, services, onOpenLink, linkNote}: StepV
 				</Text>
 			)}
 			<Box marginTop={1}>
-				<Text>{reflow(fill(step.body, vars, '…'))}</Text>
+				<Text>{reflow(fill(step.body, vars, '…'), textWidth)}</Text>
 			</Box>
 			{step.tip && fill(step.tip, vars) && (
-				<Text color={theme.accent}>
-					Tip: {fill(step.tip, vars)}
-				</Text>
+				<Box marginTop={1}>
+					<Text color={theme.accent}>Tip: {fill(step.tip, vars)}</Text>
+				</Box>
 			)}
 			{link && (
 				<Box marginTop={1} flexDirection="column">
@@ -123,7 +125,7 @@ export function StepView({state, actions, services, onOpenLink, linkNote}: StepV
 				)
 			)}
 			{command && phase.name !== 'input' && <CommandLine command={command} />}
-			{(phase.name === 'running' || phase.name === 'canceled' || phase.name === 'passed') && (
+			{(phase.name === 'running' || phase.name === 'canceled' || phase.name === 'passed' || (phase.name === 'failed' && phase.failure.stage === 'check')) && (
 				<OutputView lines={state.output} mode={step.command?.progress ?? 'lines'} height={phase.name === 'running' ? 10 : 4} />
 			)}
 			<Status state={state} engineName={services.engine.name} />
@@ -134,14 +136,32 @@ export function StepView({state, actions, services, onOpenLink, linkNote}: StepV
 
 /**
  * Lesson text is written with line breaks for the YAML's sake: join the lines of each
- * paragraph so the terminal wraps them at its own width. Indented lines stay as they are.
+ * paragraph and wrap them at the terminal's width, at spaces (Ink's own wrapping keeps
+ * the space at the start of the next line). Indented lines stay as they are.
  */
-export function reflow(text: string): string {
+export function reflow(text: string, width = 80): string {
 	return text
 		.trimEnd()
 		.split(/\n{2,}/)
-		.map(paragraph => paragraph.split('\n').reduce((joined, line) => (joined === '' ? line : /^\s/.test(line) ? `${joined}\n${line}` : `${joined} ${line}`), ''))
+		.map(paragraph => {
+			const lines = paragraph.split('\n');
+			if (lines.every(line => /^\s/.test(line))) return paragraph;
+			return wrapWords(lines.map(line => line.trim()).join(' '), width);
+		})
 		.join('\n\n');
+}
+
+function wrapWords(text: string, width: number): string {
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(/ +/)) {
+		if (line && line.length + 1 + word.length > width) {
+			lines.push(line);
+			line = word;
+		} else line = line ? `${line} ${word}` : word;
+	}
+	if (line) lines.push(line);
+	return lines.join('\n');
 }
 
 function Status({state, engineName}: {readonly state: RunState; readonly engineName: string}): React.JSX.Element | null {
