@@ -44,7 +44,7 @@ const variablePattern = /\{([a-zA-Z][a-zA-Z0-9]*)\}/g;
 export const builtInVariables = [
 	'registry', 'registryTitle', 'registryKind', 'registryArg', 'registryPrefix', 'engine',
 	'signupUrl', 'tokenUrl', 'loginTip', 'practicePassword', 'username', 'classmateExample',
-	'digest', 'repositoryUrl',
+	'digest', 'repositoryUrl', 'pullTip',
 ] as const;
 
 /** Catch mistakes zod cannot: a step id used twice for one registry kind, a variable nobody sets. */

@@ -2,6 +2,7 @@ import {Spinner} from '@inkjs/ui';
 import {Box, Text, useApp, useInput} from 'ink';
 import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {createLabServices, type LabServices} from '../checks/services.js';
+import {seedClassmateImage} from '../class/seed-classmate.js';
 import type {Engine} from '../container/engine.js';
 import {preflight, type PreflightResult} from '../container/preflight.js';
 import {startRun, type RunState} from '../engine/lesson-run.js';
@@ -76,7 +77,8 @@ export function App(props: AppProps): React.JSX.Element {
 	useEffect(() => {
 		if (screen.name !== 'practice' || screen.error) return;
 		let live = true;
-		void (props.startPractice ?? startPracticeRegistry)({engine}).then(started => {
+		void (async () => {
+			const started = await (props.startPractice ?? startPracticeRegistry)({engine, accounts: [{username: 'student'}, {username: 'classmate'}]});
 			if (!started.ok) {
 				if (live) setScreen({...screen, error: {message: started.message, hint: started.hint}});
 				return;
@@ -86,14 +88,22 @@ export function App(props: AppProps): React.JSX.Element {
 				return;
 			}
 			practice.current = started;
-			const account = started.accounts[0]!;
+			const [account, classmate] = started.accounts;
+			// A pretend classmate pushes first, so there is something real to pull.
+			const seeded = classmate ? await seedClassmateImage(engine, started.host, classmate) : undefined;
+			if (!live) return;
 			setScreen({
 				name: 'lesson',
 				choice: screen.choice,
 				host: started.host,
-				extra: {username: account.username, practicePassword: account.password, loginTip: `Your practice password is ${account.password}`},
+				extra: {
+					username: account!.username,
+					practicePassword: account!.password,
+					loginTip: `Your practice password is ${account!.password}`,
+					...(seeded?.ok ? {classmateExample: seeded.reference, pullTip: `On the practice registry a pretend classmate has pushed ${seeded.reference}: pull that one.`} : {}),
+				},
 			});
-		});
+		})();
 		return () => {
 			live = false;
 		};

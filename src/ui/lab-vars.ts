@@ -32,6 +32,7 @@ export function labVars(choice: RegistryChoice, host: string, engineName: string
 		tokenUrl: hubTokenSettingsUrl(),
 		loginTip: tips[choice.kind],
 		classmateExample: `${hub ? '' : `${host}/`}THEIR-USERNAME/first-image:1.0`,
+		pullTip: hub ? 'Working alone? Pull any public image, such as alpine or hello-world.' : '',
 	};
 }
 

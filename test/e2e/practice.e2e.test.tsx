@@ -7,7 +7,7 @@ import type {Lesson} from '../../src/lesson/schema.js';
 import {createRegistryClient} from '../../src/registry/registry-client.js';
 import {startPracticeRegistry, type PracticeRegistry} from '../../src/registry/practice-registry.js';
 import {App} from '../../src/ui/app.js';
-import {removeImage, requireEngine, tempDockerConfig, testEngine, uniqueName} from '../helpers/engine.js';
+import {imageExists, removeImage, requireEngine, tempDockerConfig, testEngine, uniqueName} from '../helpers/engine.js';
 import {keys, press, type, waitForText, waitUntil} from '../helpers/ink.js';
 
 let lesson: Lesson;
@@ -85,6 +85,21 @@ describe('--practice: a registry on this computer, no account needed', () => {
 		const pushed = await waitForText(app, /The registry has [^\n]*\n\s*Digest: (sha256:[0-9a-f]{64})/, 60_000);
 		const digest = /Digest: (sha256:[0-9a-f]{64})/.exec(pushed)![1];
 		expect(await createRegistryClient({registry: host, credentials: {username, password}}).headManifest(`${username}/${repository}`, '1.0')).toMatchObject({ok: true, digest});
+
+		await press(app, keys.enter);
+		await waitForText(app, 'See it in the registry');
+		await press(app, keys.enter);
+		await waitForText(app, /Tags in .*: 1\.0/);
+		await press(app, keys.enter);
+
+		// Working alone, a pretend classmate's image is waiting in the practice registry.
+		const classmate = `${host}/classmate/hello:1.0`;
+		await waitForText(app, `pretend classmate has pushed ${classmate}`);
+		expect(await imageExists(classmate)).toBe(false);
+		await type(app, classmate);
+		await press(app, keys.enter, keys.enter);
+		await waitForText(app, `${classmate} is on this computer`, 60_000);
+		await removeImage(classmate);
 
 		// Leave the lesson with ctrl+c: the registry must be stopped.
 		await press(app, keys.ctrlC);
