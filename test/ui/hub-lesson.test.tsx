@@ -1,0 +1,109 @@
+import {readFileSync} from 'node:fs';
+import {createServer, type Server} from 'node:http';
+import type {AddressInfo} from 'node:net';
+import {render} from 'ink-testing-library';
+import React from 'react';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {builtInLessonsDir, loadLessonFile} from '../../src/lesson/load.js';
+import type {Lesson} from '../../src/lesson/schema.js';
+import {createHubClient, type HubClient} from '../../src/registry/hub-client.js';
+import {App} from '../../src/ui/app.js';
+import {tempDockerConfig, testEngine} from '../helpers/engine.js';
+import {keys, press, type, waitForText} from '../helpers/ink.js';
+
+/** Docker Hub's web API, replayed on 127.0.0.1 from bodies shaped like its documentation's. */
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/hub/${name}.json`, import.meta.url), 'utf8');
+
+let server: Server;
+let hub: HubClient;
+let lesson: Lesson;
+let opened: string[] = [];
+
+beforeAll(async () => {
+	server = createServer((request, response) => {
+		const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		const url = new URL(request.url ?? '/', base);
+		const reply = (status: number, body: string) => {
+			response.writeHead(status, {'content-type': 'application/json'});
+			response.end(body);
+		};
+		if (url.pathname === '/v2/users/alicestudent/') return reply(200, fixture('user'));
+		if (url.pathname.startsWith('/v2/users/')) return reply(404, fixture('user-not-found'));
+		if (url.pathname === '/v2/namespaces/alicestudent/repositories') {
+			if (url.searchParams.get('page') === '2') return reply(200, fixture('repositories-page-2'));
+			return reply(200, fixture('repositories-page-1').replace('https://hub.docker.com', base));
+		}
+		return reply(404, fixture('not-found'));
+	});
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+	hub = createHubClient({baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`});
+	const loaded = await loadLessonFile(`${builtInLessonsDir()}/registries.yaml`);
+	if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+	lesson = loaded.lesson;
+});
+
+afterAll(() => new Promise(resolve => server.close(resolve)));
+
+async function hubApp(resume?: {stepId: string; vars: Record<string, string>}) {
+	const config = await tempDockerConfig();
+	opened = [];
+	const openUrl = async (url: string) => {
+		opened.push(url);
+		return false;
+	};
+	return render(<App lesson={lesson} engine={testEngine(config.env)} choice={{kind: 'hub'}} hub={hub} openUrl={openUrl} resume={resume} />);
+}
+
+describe('the lesson on Docker Hub (Hub API replayed locally)', () => {
+	it('the account step shows the sign-up page, refuses an e-mail address, and checks the username exists', async () => {
+		const app = await hubApp();
+		await waitForText(app, 'In this lesson you will use Docker Hub');
+		await press(app, keys.enter);
+		const account = await waitForText(app, 'Get an account');
+		expect(account).toMatch(/sign-up page: https:\/\/app\.docker\.com\/signup/);
+
+		await type(app, 'alice@example.com');
+		await press(app, keys.enter);
+		await waitForText(app, /e-mail address/);
+
+		await press(app, ...Array.from({length: 'alice@example.com'.length}, () => keys.backspace));
+		await type(app, 'nosuchuser');
+		await press(app, keys.enter);
+		await waitForText(app, "Docker Hub has no user called 'nosuchuser'");
+
+		// Opening the link: no browser here, so the address stays on screen with a note.
+		await press(app, 'o');
+		await waitForText(app, 'copy the address into a browser');
+		expect(opened).toEqual(['https://app.docker.com/signup/']);
+
+		await press(app, 'e');
+		await press(app, ...Array.from({length: 'nosuchuser'.length}, () => keys.backspace));
+		await type(app, 'alicestudent');
+		await press(app, keys.enter);
+		await waitForText(app, 'Docker Hub knows the user alicestudent');
+		await press(app, keys.enter);
+
+		const login = await waitForText(app, 'Log in to the registry');
+		expect(login).toMatch(/personal access token/);
+		await type(app, 'dckr_pat_not-a-real-token');
+		await press(app, keys.enter);
+		// Docker Hub is docker's default: no registry argument.
+		const ready = await waitForText(app, '$ docker login --username alicestudent --password-stdin');
+		expect(ready).not.toContain('dckr_pat');
+		app.unmount();
+	});
+
+	it('pulling by a classmate’s username lists their public repositories to pick from', async () => {
+		const app = await hubApp({stepId: 'pull', vars: {username: 'bobstudent'}});
+		await waitForText(app, 'Image to pull');
+		await type(app, 'alicestudent');
+		await press(app, keys.enter);
+		const list = await waitForText(app, "alicestudent's public repositories:");
+		expect(list).toContain('alicestudent/demo');
+		expect(list).toContain('alicestudent/whalesay');
+		expect(list).toContain("The official image 'alicestudent'");
+		await press(app, keys.enter);
+		await waitForText(app, '$ docker pull alicestudent/demo');
+		app.unmount();
+	});
+});
