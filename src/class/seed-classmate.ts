@@ -12,13 +12,14 @@ export type SeedResult = {readonly ok: true; readonly reference: string} | {read
  * Put a pretend classmate's image into a practice registry, so a student working alone
  * has something real to pull. Uses a login of its own (a temporary config), never the student's.
  */
-export async function seedClassmateImage(engine: Engine, host: string, account: {username: string; password: string}): Promise<SeedResult> {
+export async function seedClassmateImage(engine: Engine, host: string, account: {username: string; password: string}, signal?: AbortSignal): Promise<SeedResult> {
 	const dir = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-classmate-'));
 	const own: Engine = {...engine, env: {...engine.env, DOCKER_CONFIG: dir, REGISTRY_AUTH_FILE: path.join(dir, 'auth.json')}};
 	const reference = `${host}/${account.username}/hello:1.0`;
-	const run = (args: string[], stdin?: string) => runCommand(engineCommand(own, argsForEngine(own, args, host), {timeoutMs: 60_000, ...(stdin === undefined ? {} : {stdin})}));
+	const run = (args: string[], stdin?: string) =>
+		runCommand(engineCommand(own, argsForEngine(own, args, host), {timeoutMs: 60_000, ...(stdin === undefined ? {} : {stdin})}), {signal});
 	try {
-		const made = await makeStarterImage(own, reference);
+		const made = await makeStarterImage(own, reference, {signal});
 		if (!made.ok) return {ok: false, message: made.output};
 		for (const [args, stdin] of [[loginArgs(host, account.username), account.password], [pushArgs(reference)]] as const) {
 			const result = await run([...args], stdin);

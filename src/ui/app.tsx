@@ -43,10 +43,13 @@ export function App(props: AppProps): React.JSX.Element {
 	const {exit} = useApp();
 	const [screen, setScreen] = useState<Screen>(choice ? {name: 'preflight', choice} : {name: 'choose'});
 	const practice = useRef<PracticeRegistry | undefined>(undefined);
+	// Aborts whatever is still starting (the practice registry, its classmate image) when the student leaves.
+	const starting = useRef(new AbortController());
 	const [busy, setBusy] = useState(false);
 
 	const quit = useCallback(
 		(finished: boolean) => {
+			starting.current.abort();
 			const running = practice.current;
 			practice.current = undefined;
 			void (running ? running.stop() : Promise.resolve()).finally(() => {
@@ -58,7 +61,13 @@ export function App(props: AppProps): React.JSX.Element {
 	);
 
 	// Stop the practice registry if the app goes away some other way.
-	useEffect(() => () => void practice.current?.stop(), []);
+	useEffect(
+		() => () => {
+			starting.current.abort();
+			void practice.current?.stop();
+		},
+		[],
+	);
 
 	useEffect(() => {
 		if (screen.name !== 'preflight' || screen.result) return;
@@ -78,7 +87,8 @@ export function App(props: AppProps): React.JSX.Element {
 		if (screen.name !== 'practice' || screen.error) return;
 		let live = true;
 		void (async () => {
-			const started = await (props.startPractice ?? startPracticeRegistry)({engine, accounts: [{username: 'student'}, {username: 'classmate'}]});
+			const {signal} = starting.current;
+			const started = await (props.startPractice ?? startPracticeRegistry)({engine, signal, accounts: [{username: 'student'}, {username: 'classmate'}]});
 			if (!started.ok) {
 				if (live) setScreen({...screen, error: {message: started.message, hint: started.hint}});
 				return;
@@ -90,7 +100,7 @@ export function App(props: AppProps): React.JSX.Element {
 			practice.current = started;
 			const [account, classmate] = started.accounts;
 			// A pretend classmate pushes first, so there is something real to pull.
-			const seeded = classmate ? await seedClassmateImage(engine, started.host, classmate) : undefined;
+			const seeded = classmate ? await seedClassmateImage(engine, started.host, classmate, signal) : undefined;
 			if (!live) return;
 			setScreen({
 				name: 'lesson',
