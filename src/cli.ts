@@ -8,6 +8,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
 			return (await import('./commands/diagnose.js')).diagnoseCommand(argv.slice(1), {out, stdin: process.stdin});
 		case 'doctor':
 			return (await import('./commands/doctor.js')).doctorCommand(argv.slice(1), out);
+		case 'verify':
+			return (await import('./commands/verify.js')).verifyCommand(argv.slice(1), out);
+		case 'reset':
+			return (await import('./commands/reset.js')).resetCommand(argv.slice(1), {out, input: process.stdin, output: process.stdout});
 		default:
 			return (await import('./commands/lab.js')).labCommand(argv);
 	}

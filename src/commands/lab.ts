@@ -11,6 +11,8 @@ export const labHelp = `
     $ registry-lab explain REF        show the parts of an image name
     $ registry-lab diagnose           explain a docker or podman error message
     $ registry-lab doctor             check this computer for the lesson
+    $ registry-lab verify             check again every step you have done (--json)
+    $ registry-lab reset [LESSON]     clear saved progress (--yes: without asking)
     Run registry-lab COMMAND --help for a command's own options.
 
   Where to push (the start screen asks when none is given)
@@ -50,7 +52,7 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 		},
 	});
 	const {flags} = cli;
-	if (cli.input.length > 0) return usageError(`there is no command '${cli.input[0]}' (commands: explain, diagnose, doctor).`);
+	if (cli.input.length > 0) return usageError(`there is no command '${cli.input[0]}' (commands: explain, diagnose, doctor, verify, reset).`);
 	const chosen = [flags.hub, flags.registry !== undefined, flags.practice].filter(Boolean).length;
 	if (chosen > 1) return usageError('Choose one of --hub, --registry and --practice.');
 	let choice: RegistryChoice | undefined;

@@ -52,7 +52,7 @@ describe('registry-lab itself', () => {
 	it('--help lists every command and option', async () => {
 		const result = await cli(['--help']);
 		expect(result.exitCode).toBe(0);
-		for (const word of ['explain', 'diagnose', 'doctor', '--hub', '--registry', '--practice', '--lesson', '--engine', '--version']) expect(result.stdout).toContain(word);
+		for (const word of ['explain', 'diagnose', 'doctor', 'verify', 'reset', '--hub', '--registry', '--practice', '--lesson', '--engine', '--version']) expect(result.stdout).toContain(word);
 	});
 
 	it('--version prints the package version', async () => {

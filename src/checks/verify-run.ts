@@ -1,0 +1,115 @@
+import type {CheckResult} from '../engine/lesson-run.js';
+import {stepApplies} from '../lesson/load.js';
+import type {Check, Lesson, RegistryKind, Step} from '../lesson/schema.js';
+import {fill, fillDeep, type Vars} from '../lesson/template.js';
+
+/** One step's answer, as `registry-lab verify` prints it. */
+export type VerifiedStep = {
+	readonly id: string;
+	readonly title: string;
+	readonly ok: boolean;
+	readonly summary: string;
+	readonly detail?: string;
+	/** A cause id from src/container/diagnose.ts, when the check diagnosed one. */
+	readonly cause?: string;
+	/** What to do about a failure. */
+	readonly hint?: string;
+};
+
+export type VerifyReport = {
+	readonly lesson: string;
+	readonly registry: string;
+	readonly ok: boolean;
+	readonly steps: readonly VerifiedStep[];
+};
+
+export type VerifyOptions = {
+	readonly lesson: Lesson;
+	readonly registryKind: RegistryKind;
+	/** host[:port] or 'docker.io'. */
+	readonly registry: string;
+	/** The lab's built-in variables and the saved ones. */
+	readonly vars: Vars;
+	readonly runCheck: (check: Check) => Promise<CheckResult>;
+	/** Set when the registry is known to be gone (a practice registry after its lesson): the registry's own checks fail with this instead of a network error. */
+	readonly registryGone?: {readonly summary: string; readonly hint: string};
+};
+
+/** Checks that ask the registry itself; the rest look at this computer. */
+const registryChecks: ReadonlySet<Check['type']> = new Set(['manifest', 'tags']);
+
+const variablePattern = /\{([a-zA-Z][a-zA-Z0-9]*)\}/g;
+
+/**
+ * Run the check of every step that applies to this kind of registry, in order, against the real
+ * state of the machine and the registry. A step whose variables were never saved is "not done yet".
+ */
+export async function verifyProgress(options: VerifyOptions): Promise<VerifyReport> {
+	const {lesson, registryKind, registry, registryGone} = options;
+	let vars = options.vars;
+	const steps: VerifiedStep[] = [];
+	for (const step of lesson.steps) {
+		if (!stepApplies(step, registryKind) || !step.check) continue;
+		const title = fill(step.title, vars);
+		const missing = missingVariables(step.check, vars);
+		if (missing.length > 0) {
+			steps.push({
+				id: step.id,
+				title,
+				ok: false,
+				summary: 'Not done yet.',
+				detail: `Nothing was saved for ${missing.map(name => `{${name}}`).join(', ')}.`,
+				hint: `Do this step in registry-lab first${lesson.id === 'registries' ? '' : ` (--lesson ${lesson.id})`}.`,
+			});
+			continue;
+		}
+		const check = fillDeep(step.check, vars);
+		if (registryGone && registryChecks.has(check.type)) {
+			steps.push({id: step.id, title, ok: false, summary: registryGone.summary, hint: registryGone.hint});
+			continue;
+		}
+		const result = await options.runCheck(check);
+		steps.push(verifiedStep(step, title, result, vars));
+		if (result.ok && result.facts) vars = {...vars, ...result.facts};
+	}
+	return {lesson: lesson.id, registry, ok: steps.every(step => step.ok), steps};
+}
+
+function verifiedStep(step: Step, title: string, result: CheckResult, vars: Vars): VerifiedStep {
+	let summary = result.summary;
+	// The registry's digest is the proof: say so when it no longer matches the one saved at the push.
+	const saved = vars.digest;
+	const now = result.facts?.digest;
+	if (result.ok && saved && now && saved !== now) summary = `${summary}\nThis is not the digest saved when you pushed (${saved}): the tag was pushed again since.`;
+	const hint = result.ok ? undefined : (result.diagnosis?.hint ?? firstLine(result.detail) ?? 'Go back to this step in registry-lab and check it again.');
+	return {
+		id: step.id,
+		title,
+		ok: result.ok,
+		summary,
+		...(result.detail ? {detail: result.detail} : {}),
+		...(!result.ok && result.diagnosis ? {cause: result.diagnosis.cause} : {}),
+		...(hint ? {hint} : {}),
+	};
+}
+
+function missingVariables(check: Check, vars: Vars): string[] {
+	const names = new Set<string>();
+	const visit = (value: unknown): void => {
+		if (typeof value === 'string') for (const match of value.matchAll(variablePattern)) names.add(match[1]!);
+		else if (Array.isArray(value)) value.forEach(visit);
+		else if (value && typeof value === 'object') Object.values(value).forEach(visit);
+	};
+	visit(check);
+	return [...names].filter(name => !vars[name]);
+}
+
+function firstLine(text: string | undefined): string | undefined {
+	return text?.split('\n').find(line => line.trim().length > 0)?.trim();
+}
+
+/** One line per step, for people: `✔ pass  Title: summary` or `✘ fail  Title: summary — hint`. */
+export function verifyLine(step: VerifiedStep): string {
+	const summary = step.summary.split('\n').map(line => line.trim()).filter(Boolean).join(' · ');
+	return step.ok ? `✔ pass  ${step.title}: ${summary}` : `✘ fail  ${step.title}: ${summary}${step.hint ? ` — ${step.hint}` : ''}`;
+}

@@ -1,0 +1,69 @@
+import {createInterface} from 'node:readline/promises';
+import meow from 'meow';
+import {openProgressStore, type LessonProgress} from '../progress/store.js';
+
+export const resetHelp = `
+  Usage
+    $ registry-lab reset [LESSON] [--yes]
+
+  Clears the saved progress of one lesson (or of every lesson when none is
+  named), so the next registry-lab starts from the first step. It asks
+  first; nothing on your computer or in the registry is touched: your login,
+  images and pushes stay where they are.
+
+  Options
+    --yes     clear without asking (needed when there is no terminal to ask in)
+
+  Exit codes
+    0  cleared, or nothing was saved     1  you answered no     2  bad usage, or no terminal to ask in and no --yes
+
+  Examples
+    $ registry-lab reset
+    $ registry-lab reset registries --yes
+`;
+
+export type ResetIo = {
+	readonly out: (text: string) => void;
+	readonly input: NodeJS.ReadableStream & {isTTY?: boolean};
+	readonly output: NodeJS.WritableStream & {isTTY?: boolean};
+};
+
+export async function resetCommand(argv: readonly string[], io: ResetIo): Promise<number> {
+	const cli = meow(resetHelp, {importMeta: import.meta, argv: [...argv], allowUnknownFlags: false, flags: {yes: {type: 'boolean', default: false}}});
+	if (cli.input.length > 1) {
+		process.stderr.write(`registry-lab reset: name at most one lesson.\nRun registry-lab reset --help to see every option.\n`);
+		return 2;
+	}
+	const lessonId = cli.input[0];
+	const store = openProgressStore();
+	if (store.notice) process.stderr.write(`registry-lab: ${store.notice}\n`);
+	const saved = lessonId === undefined ? Object.entries(store.all()) : Object.entries(store.all()).filter(([id]) => id === lessonId);
+	if (saved.length === 0) {
+		io.out(lessonId === undefined ? 'No saved progress: nothing to clear.' : `No saved progress for lesson ${lessonId}: nothing to clear.`);
+		return 0;
+	}
+
+	const what = lessonId === undefined ? `every lesson (${saved.map(([id]) => id).join(', ')})` : `lesson ${lessonId}`;
+	if (!cli.flags.yes) {
+		if (!io.input.isTTY || !io.output.isTTY) {
+			process.stderr.write(`registry-lab reset: there is no terminal to ask in; pass --yes to clear the saved progress of ${what}.\n`);
+			return 2;
+		}
+		const asker = createInterface({input: io.input, output: io.output});
+		const answer = await asker.question(`Clear saved progress for ${what}? [y/N] `).finally(() => asker.close());
+		if (!/^\s*y(es)?\s*$/i.test(answer)) {
+			io.out('Nothing was cleared.');
+			return 1;
+		}
+	}
+
+	store.clear(lessonId);
+	io.out(saved.map(([id, progress]) => `Cleared saved progress for lesson ${id}: ${describe(progress)}.`).join('\n'));
+	return 0;
+}
+
+function describe(progress: LessonProgress): string {
+	const where = progress.registryKind === 'hub' ? 'Docker Hub' : `${progress.registryKind === 'class' ? 'the class registry' : 'the practice registry'} ${progress.registry}`;
+	const done = `${progress.completed.length} step${progress.completed.length === 1 ? '' : 's'} done`;
+	return `${where}${progress.username ? ` as ${progress.username}` : ''}, ${done}, ${progress.finished ? 'finished' : `stopped at '${progress.stepId}'`}`;
+}

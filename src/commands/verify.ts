@@ -1,0 +1,133 @@
+import meow from 'meow';
+import {createLabServices} from '../checks/services.js';
+import {verifyLine, verifyProgress, type VerifyReport} from '../checks/verify-run.js';
+import {defaultEngine, type EngineName} from '../container/engine.js';
+import {builtInLessonsDir, loadLessonFile, loadLessons} from '../lesson/load.js';
+import type {Lesson} from '../lesson/schema.js';
+import {openProgressStore, savedVariables, type LessonProgress} from '../progress/store.js';
+import {createRegistryClient} from '../registry/registry-client.js';
+import {labVars, type RegistryChoice} from '../ui/lab-vars.js';
+
+export const verifyHelp = `
+  Usage
+    $ registry-lab verify [--json] [--lesson ID|FILE] [--engine docker|podman]
+
+  Checks again, without the lesson screen, every step you have done: your
+  login is still stored, your image is still on this computer, the registry
+  still has what you pushed, the image you pulled is still here. It uses your
+  saved progress (where you pushed, your username, the image names) and the
+  engine's stored login; it never asks for a password.
+
+  Options
+    --lesson ID|FILE      the lesson to verify (default: registries)
+    --engine NAME         docker (default) or podman
+    --json                print one JSON object: {lesson, registry, ok, steps: [{id, title, ok, summary, detail?, cause?, hint?}]}
+
+  Exit codes
+    0  every step passes     1  a step fails, or nothing is saved yet     2  bad usage, or no such lesson
+
+  Examples
+    $ registry-lab verify
+    $ registry-lab verify --json
+`;
+
+export async function verifyCommand(argv: readonly string[], out: (text: string) => void): Promise<number> {
+	const cli = meow(verifyHelp, {
+		importMeta: import.meta,
+		argv: [...argv],
+		allowUnknownFlags: false,
+		flags: {
+			json: {type: 'boolean', default: false},
+			lesson: {type: 'string', default: 'registries'},
+			engine: {type: 'string', default: 'docker', choices: ['docker', 'podman']},
+		},
+	});
+	const {flags} = cli;
+	if (cli.input.length > 0) {
+		process.stderr.write(`registry-lab verify: unexpected '${cli.input[0]}' (choose a lesson with --lesson).\nRun registry-lab verify --help to see every option.\n`);
+		return 2;
+	}
+
+	const found = await findLesson(flags.lesson);
+	if (!found.ok) {
+		if (flags.json) out(JSON.stringify({lesson: flags.lesson, ok: false, error: 'unknown-lesson', message: found.message, lessons: found.lessons}));
+		else process.stderr.write(`registry-lab verify: ${found.message}\n`);
+		return 2;
+	}
+	const {lesson} = found;
+
+	const store = openProgressStore();
+	if (store.notice) process.stderr.write(`registry-lab: ${store.notice}\n`);
+	const progress = store.get(lesson.id);
+	if (!progress) {
+		const message = `no saved progress for lesson ${lesson.id}: run registry-lab first${lesson.id === 'registries' ? '' : ` --lesson ${flags.lesson}`}.`;
+		out(flags.json ? JSON.stringify({lesson: lesson.id, ok: false, error: 'no-progress', message}) : `registry-lab verify: ${message}`);
+		return 1;
+	}
+
+	const engine = defaultEngine(flags.engine as EngineName);
+	const services = createLabServices({engine, registry: progress.registry, registryKind: progress.registryKind});
+	const report = await verifyProgress({
+		lesson,
+		registryKind: progress.registryKind,
+		registry: progress.registry,
+		vars: {...labVars(choiceOf(progress), progress.registry, engine.name), ...savedVars(progress)},
+		runCheck: check => services.runCheck(check),
+		...(progress.registryKind === 'practice' ? {registryGone: await practiceGone(progress.registry)} : {}),
+	});
+	out(flags.json ? JSON.stringify(report) : humanReport(report, lesson, progress));
+	return report.ok ? 0 : 1;
+}
+
+function choiceOf(progress: LessonProgress): RegistryChoice {
+	switch (progress.registryKind) {
+		case 'hub':
+			return {kind: 'hub'};
+		case 'class':
+			return {kind: 'class', host: progress.registry};
+		case 'practice':
+			return {kind: 'practice'};
+	}
+}
+
+function savedVars(progress: LessonProgress): Record<string, string> {
+	const vars: Record<string, string> = {};
+	for (const name of savedVariables) {
+		const value = progress[name];
+		if (value) vars[name] = value;
+	}
+	return vars;
+}
+
+/** A practice registry stops when its lesson ends: say that, not "connection refused". */
+async function practiceGone(host: string): Promise<{summary: string; hint: string} | undefined> {
+	const ping = await createRegistryClient({registry: host, timeoutMs: 3000}).ping();
+	if (ping.ok || ping.reason !== 'network') return undefined;
+	return {
+		summary: `The practice registry (${host}) is no longer running: it stopped when the lesson ended, and what you pushed to it went with it.`,
+		hint: 'Run registry-lab --practice to practise again, or push to a class registry or Docker Hub to keep an image.',
+	};
+}
+
+function humanReport(report: VerifyReport, lesson: Lesson, progress: LessonProgress): string {
+	const where = progress.registryKind === 'hub' ? 'Docker Hub' : progress.registryKind === 'class' ? `the class registry ${progress.registry}` : `the practice registry ${progress.registry}`;
+	const failed = report.steps.filter(step => !step.ok).length;
+	const verdict =
+		report.steps.length === 0 ? 'This lesson has no steps to check.'
+		: failed === 0 ? `All ${report.steps.length} steps pass.`
+		: `${failed} of ${report.steps.length} steps fail.`;
+	return [`${lesson.title} — ${where}${progress.username ? `, as ${progress.username}` : ''}`, ...report.steps.map(verifyLine), verdict].join('\n');
+}
+
+type Found = {ok: true; lesson: Lesson} | {ok: false; message: string; lessons: string[]};
+
+async function findLesson(idOrFile: string): Promise<Found> {
+	if (/[/\\]|\.ya?ml$/.test(idOrFile)) {
+		const loaded = await loadLessonFile(idOrFile);
+		return loaded.ok ? {ok: true, lesson: loaded.lesson} : {ok: false, message: `the lesson ${idOrFile} cannot be used: ${loaded.errors.join('; ')}`, lessons: []};
+	}
+	const all = await loadLessons();
+	for (const result of all) if (result.ok && result.lesson.id === idOrFile) return {ok: true, lesson: result.lesson};
+	const lessons = all.flatMap(result => (result.ok ? [result.lesson.id] : []));
+	return {ok: false, message: `there is no lesson '${idOrFile}' in ${builtInLessonsDir()} (there is: ${lessons.join(', ') || 'none'})`, lessons};
+}
