@@ -39,27 +39,55 @@ export async function runDoctor(engine: Engine, registry: string): Promise<Docto
 	const checks: DoctorCheck[] = [];
 	const flight = await preflight(engine);
 	for (const item of flight.items) {
-		const version = item.id === 'engine-cli' && flight.clientVersion ? ` (version ${flight.clientVersion})` : item.id === 'daemon' && flight.serverVersion ? ` (server ${flight.serverVersion})` : '';
+		const version = item.id === 'engine-cli' && flight.clientVersion ? ` (version ${flight.clientVersion})` : item.id === 'daemon' && flight.serverVersion ? ` (${engine.name === 'docker' ? 'server' : 'engine'} version ${flight.serverVersion})` : '';
 		checks.push({
 			id: item.id,
 			status: item.ok ? 'pass' : 'fail',
-			summary: `${item.summary}${item.ok ? version : ''}`,
+			summary: item.ok && version ? `${item.summary.replace(/\.$/, '')}${version}.` : item.summary,
 			...(item.ok || !item.diagnosis ? {} : {fix: item.diagnosis.hint}),
 		});
 	}
-
-	const logins = await listLogins(engine);
-	const where = logins.credsStore ? `the '${logins.credsStore}' credential store (docker-credential-${logins.credsStore})` : logins.configExists ? logins.configPath : `${logins.configPath} (not created yet)`;
-	const names = logins.registries.map(entry => `${isDockerHub(entry.registry) ? 'Docker Hub' : entry.registry}${entry.username ? ` as ${entry.username}` : ''}`);
-	checks.push({id: 'logins', status: 'pass', summary: `Logins are kept in ${where}: ${names.length > 0 ? names.join(', ') : 'none yet'}.`});
-	for (const [host, helper] of Object.entries(logins.credHelpers)) checks.push({id: 'cred-helper', status: 'pass', summary: `${host} uses docker-credential-${helper}.`});
-	if (logins.configProblem) checks.push({id: 'logins', status: 'fail', summary: logins.configProblem, fix: `Fix or remove ${logins.configPath}; docker cannot use logins it cannot read.`});
-	for (const problem of logins.helperProblems) {
-		checks.push({id: 'cred-helper', status: 'fail', summary: problem, fix: 'Install the helper program, or remove "credsStore"/"credHelpers" from the config file so docker stores logins in the file.'});
-	}
-
+	checks.push(...(await loginChecks(engine)));
 	checks.push(await registryCheck(registry));
 	checks.push(await diskCheck(engine, flight.ok));
+	return checks;
+}
+
+/** Where logins are kept and for which registries; a config file or password program that does not work is a failure with its fix. */
+async function loginChecks(engine: Engine): Promise<DoctorCheck[]> {
+	const logins = await listLogins(engine);
+	const file = logins.configPath;
+	if (logins.configProblem) {
+		// The reason ends with its own advice; the fix line says it once, with the file's name.
+		const summary = logins.configProblem.replace(/\s*Fix the file \(or move it away\), then log in again\.$/, '');
+		return [{id: 'logins', status: 'fail', summary, fix: `Repair ${file} in an editor, or rename it (${engine.name} makes a new one at your next login), then log in again.`}];
+	}
+	// listLogins words each helper failure as "... '<name>' (docker-credential-<name>), but ...".
+	const problemOf = (helper: string): string | undefined => logins.helperProblems.find(problem => problem.includes(`(docker-credential-${helper})`));
+	const checks: DoctorCheck[] = [];
+	const storeProblem = logins.credsStore ? problemOf(logins.credsStore) : undefined;
+	if (logins.credsStore && storeProblem) {
+		checks.push({
+			id: 'cred-helper',
+			status: 'fail',
+			summary: `${storeProblem} So ${engine.name} cannot save or use any login.`,
+			fix: `Install docker-credential-${logins.credsStore}, or remove the "credsStore" line from ${file} so ${engine.name} keeps logins in that file instead.`,
+		});
+	} else {
+		const where = logins.credsStore ? `the password program docker-credential-${logins.credsStore} (set by "credsStore" in ${file})` : logins.configExists ? file : `${file} (not made yet: your first login makes it)`;
+		const names = logins.registries.map(entry => `${isDockerHub(entry.registry) ? 'Docker Hub' : entry.registry}${entry.username ? ` as ${entry.username}` : ''}`);
+		checks.push({id: 'logins', status: 'pass', summary: `Logins are kept in ${where}. Logged in to: ${names.length > 0 ? names.join(', ') : 'no registry yet'}.`});
+	}
+	for (const [host, helper] of Object.entries(logins.credHelpers)) {
+		const problem = problemOf(helper);
+		checks.push(
+			problem
+				? {id: 'cred-helper', status: 'fail', summary: `${problem} It is set for ${host} by "credHelpers" in ${file}.`, fix: `Install docker-credential-${helper}, or remove "${host}" from "credHelpers" in ${file}.`}
+				: {id: 'cred-helper', status: 'pass', summary: `Logins for ${host} are kept by docker-credential-${helper}.`},
+		);
+	}
+	const named = new Set([...(logins.credsStore ? [logins.credsStore] : []), ...Object.values(logins.credHelpers)].map(problemOf));
+	for (const problem of logins.helperProblems.filter(problem => !named.has(problem))) checks.push({id: 'cred-helper', status: 'fail', summary: problem, fix: `Run registry-lab doctor again; if it keeps failing, check "credsStore" and "credHelpers" in ${file}.`});
 	return checks;
 }
 
@@ -68,17 +96,20 @@ async function registryCheck(registry: string): Promise<DoctorCheck> {
 	const ping = await createRegistryClient({registry, timeoutMs: 8000}).ping();
 	if (ping.ok) {
 		const insecure = ping.scheme === 'http' && !isLoopbackHost(registry);
+		const plain = ping.scheme === 'http' && !insecure ? ' (plain HTTP is fine for a registry on this computer: docker allows it for 127.0.0.1 and localhost)' : '';
 		return {
 			id: 'registry',
 			status: insecure ? 'warn' : 'pass',
-			summary: `${title} answers over ${ping.scheme.toUpperCase()}${ping.auth === 'none' ? ', without login' : `, with ${ping.auth} login`}.`,
+			summary: `${title} answers over ${ping.scheme.toUpperCase()}${ping.auth === 'none' ? ', without login' : `, with ${ping.auth} login`}${plain}.`,
 			...(insecure ? {fix: `docker only talks plain HTTP to ${registry} if it is listed in "insecure-registries" (/etc/docker/daemon.json, or Docker Desktop's Docker Engine settings).`} : {}),
 		};
 	}
 	if (ping.reason === 'http-vs-https') {
 		return {id: 'registry', status: 'warn', summary: `${title} speaks plain HTTP, not HTTPS.`, fix: `Add "${registry}" to "insecure-registries" in /etc/docker/daemon.json (or Docker Desktop's settings) and restart docker.`};
 	}
-	return {id: 'registry', status: 'fail', summary: `${title} could not be reached: ${ping.message}`, fix: 'Check the address and port, and that you are on the right network (school Wi-Fi, VPN).'};
+	// The client's message says what happened and what to try; the fix adds where to look.
+	const where = isDockerHub(registry) ? 'Docker Hub needs the internet: check that this computer is online (school Wi-Fi, VPN, proxy).' : `Check the address and port with your instructor, that the registry is running, and that you are on the right network (school Wi-Fi, VPN).`;
+	return {id: 'registry', status: 'fail', summary: `${title} could not be reached. ${ping.message}`, fix: where};
 }
 
 async function diskCheck(engine: Engine, engineWorks: boolean): Promise<DoctorCheck> {
@@ -97,31 +128,52 @@ async function diskCheck(engine: Engine, engineWorks: boolean): Promise<DoctorCh
 		free = stats.bavail * stats.bsize;
 	}
 	const gib = (free / 1024 ** 3).toFixed(1);
-	if (free < lowDiskBytes) return {id: 'disk', status: 'warn', summary: `Only ${gib} GiB free at ${dir}.`, fix: `Free some space: \`${engine.name} system prune\` removes stopped containers and unused images.`};
-	return {id: 'disk', status: 'pass', summary: `${gib} GiB free at ${dir}.`};
+	const what = dir === os.homedir() ? 'your home folder' : `${dir} (where docker keeps images)`;
+	if (free < lowDiskBytes) return {id: 'disk', status: 'warn', summary: `Only ${gib} GiB free in ${what}: pulls and pushes may fail.`, fix: `Free some space: \`${engine.name} system prune\` removes stopped containers and unused images.`};
+	return {id: 'disk', status: 'pass', summary: `${gib} GiB free in ${what}.`};
 }
 
 const marks: Record<DoctorStatus, string> = {pass: '✔ pass', warn: '! warn', fail: '✘ FAIL'};
+
+/** One line per check, its fix indented under it, and a last line that says what it adds up to. */
+export function doctorText(checks: readonly DoctorCheck[]): string {
+	const lines = checks.map(check => `${marks[check.status]}  ${check.summary}${check.fix ? `\n        fix: ${check.fix}` : ''}`);
+	const failed = checks.filter(check => check.status === 'fail').length;
+	const warned = checks.filter(check => check.status === 'warn').length;
+	const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+	const verdict =
+		failed > 0
+			? `${plural(failed, 'problem')} to fix (marked FAIL)${warned > 0 ? `, and ${plural(warned, 'warning')}` : ''}. Do each fix, then run registry-lab doctor again.`
+			: warned > 0
+				? `Nothing failed, but read the ${plural(warned, 'warning')} above.`
+				: 'Everything is ready for the lesson.';
+	return `${lines.join('\n')}\n\n${verdict}`;
+}
 
 export async function doctorCommand(argv: readonly string[], out: (text: string) => void): Promise<number> {
 	const cli = meow(doctorHelp, {
 		importMeta: import.meta,
 		argv: [...argv],
 		allowUnknownFlags: false,
-		flags: {json: {type: 'boolean', default: false}, registry: {type: 'string', default: 'docker.io'}, engine: {type: 'string', default: 'docker', choices: ['docker', 'podman']}},
+		flags: {json: {type: 'boolean', default: false}, registry: {type: 'string', default: 'docker.io'}, engine: {type: 'string', default: 'docker'}},
 	});
 	if (cli.input.length > 0) {
 		out(`registry-lab doctor: unexpected argument '${cli.input[0]}'.\n${doctorHelp}`);
 		return 2;
 	}
-	const problem = cli.flags.registry === 'docker.io' ? null : hostProblem(cli.flags.registry);
+	if (cli.flags.engine !== 'docker' && cli.flags.engine !== 'podman') {
+		out(`registry-lab doctor: --engine must be docker or podman, not '${cli.flags.engine}'.`);
+		return 2;
+	}
+	// meow fills in the default for a bare `--registry` at the end: that is a forgotten value, not Docker Hub.
+	const registryGiven = argv.some(arg => arg === '--registry' || arg.startsWith('--registry='));
+	const problem = registryGiven && (cli.flags.registry === '' || argv.at(-1) === '--registry') ? 'Type the registry address after --registry, like 127.0.0.1:5000.' : cli.flags.registry === 'docker.io' ? null : hostProblem(cli.flags.registry);
 	if (problem) {
 		out(`registry-lab doctor: --registry: ${problem}`);
 		return 2;
 	}
 	const checks = await runDoctor(defaultEngine(cli.flags.engine as EngineName), cli.flags.registry);
 	const ok = checks.every(check => check.status !== 'fail');
-	if (cli.flags.json) out(JSON.stringify({ok, checks}));
-	else out(checks.map(check => `${marks[check.status]}  ${check.summary}${check.fix ? `\n         fix: ${check.fix}` : ''}`).join('\n'));
+	out(cli.flags.json ? JSON.stringify({ok, checks}) : doctorText(checks));
 	return ok ? 0 : 1;
 }

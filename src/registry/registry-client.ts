@@ -536,6 +536,10 @@ function fetchFailure(error: unknown, url: URL): RegistryFailure {
 		const hint = url.protocol === 'http:' ? ' If it only speaks HTTPS, use https.' : '';
 		return {ok: false, reason: 'network', ...codePart, message: `${host} closed the connection before answering.${hint}`};
 	}
+	if (/\bbad port\b/i.test(texts)) {
+		// fetch will not connect to ports on the browsers' block list (1, 6000, 6666, ...), even where docker would.
+		return {ok: false, reason: 'network', ...codePart, message: `registry-lab cannot talk to ${host}: port ${url.port} is on the list of ports that web browsers (and Node.js) refuse to use. docker may still reach it, but a registry is better on a port such as 5000.`};
+	}
 	const last = causes.at(-1)?.message || errorText(error);
 	return {ok: false, reason: 'network', ...codePart, message: `Could not talk to ${host}: ${last}`};
 }
