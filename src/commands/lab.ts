@@ -2,7 +2,9 @@ import meow from 'meow';
 import {defaultEngine, type EngineName} from '../container/engine.js';
 import {builtInLessonsDir, loadLessonFile, loadLessons, type LoadResult} from '../lesson/load.js';
 import type {RunState} from '../engine/lesson-run.js';
-import {openProgressStore, progressFrom} from '../progress/store.js';
+import {progressOfRun} from '../progress/of-run.js';
+import {openProgressStore, savedVariables, type LessonProgress} from '../progress/store.js';
+import type {SavedRun} from '../ui/app.js';
 import {hostProblem, type RegistryChoice} from '../ui/lab-vars.js';
 
 export const labHelp = `
@@ -70,22 +72,38 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 	}
 
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
-		process.stderr.write('registry-lab is interactive and needs a terminal: run it in a terminal window, not through a pipe.\n');
+		process.stderr.write(
+			'registry-lab is interactive and needs a terminal: run it in a terminal window, not through a pipe.\n' +
+				'Without a screen: `registry-lab verify` checks saved progress (add --json for a machine), and `registry-lab doctor` checks this computer.\n',
+		);
 		return 2;
 	}
 
 	const engine = defaultEngine(flags.engine as EngineName);
 	const store = openProgressStore();
 	if (store.notice) process.stderr.write(`registry-lab: ${store.notice}\n`);
-	const save = (state: RunState): void => {
-		const finishedRun = state.phase.name === 'finished';
-		const stepId = state.steps[Math.min(state.index, state.steps.length - 1)]?.id ?? '';
-		store.save(state.lesson.id, progressFrom({vars: state.vars, completed: state.completed, stats: state.stats, stepId, finished: finishedRun}));
-	};
+	const save = (state: RunState): void => store.save(state.lesson.id, progressOfRun(state));
 	// Ink and React load only here: `explain` and friends start as fast as node itself.
+	const saved = resumable(store.get(lesson.lesson.id), choice);
 	const {renderApp} = await import('../ui/render-app.js');
-	const outcome = await renderApp({lesson: lesson.lesson, engine, choice, onProgress: save});
+	const outcome = await renderApp({lesson: lesson.lesson, engine, choice, onProgress: save, ...(saved ? {saved} : {})});
 	return outcome.finished ? 0 : 1;
+}
+
+/**
+ * Saved progress worth offering to resume: unfinished, on a registry that still exists
+ * (a practice registry is gone with its lesson), and the one asked for, if any.
+ */
+function resumable(progress: LessonProgress | undefined, choice: RegistryChoice | undefined): SavedRun | undefined {
+	if (!progress || progress.finished || progress.registryKind === 'practice' || progress.completed.length === 0) return undefined;
+	const saved: RegistryChoice = progress.registryKind === 'hub' ? {kind: 'hub'} : {kind: 'class', host: progress.registry};
+	if (choice && (choice.kind !== saved.kind || (choice.kind === 'class' && saved.kind === 'class' && choice.host !== saved.host))) return undefined;
+	const vars: Record<string, string> = {};
+	for (const name of savedVariables) {
+		const value = progress[name];
+		if (value) vars[name] = value;
+	}
+	return {choice: saved, stepId: progress.stepId, completed: progress.completed, vars};
 }
 
 function usageError(message: string): number {

@@ -85,7 +85,7 @@ export type Effect =
 
 export const maxOutputLines = 500;
 
-export function startRun(lesson: Lesson, registryKind: RegistryKind, vars: Vars, options: {completed?: readonly string[]; stats?: RunState['stats']; stepId?: string} = {}): RunState {
+export function startRun(lesson: Lesson, registryKind: RegistryKind, vars: Vars, options: {completed?: readonly string[]; stats?: RunState['stats']; stepId?: string; notice?: string} = {}): RunState {
 	const steps = lesson.steps.filter(step => stepApplies(step, registryKind));
 	const secretNames = steps.flatMap(step => step.inputs.filter(input => input.kind === 'secret').map(input => input.id));
 	const found = options.stepId ? steps.findIndex(step => step.id === options.stepId) : 0;
@@ -94,7 +94,8 @@ export function startRun(lesson: Lesson, registryKind: RegistryKind, vars: Vars,
 		lesson, registryKind, steps, index, vars, secretNames,
 		phase: {name: 'ready'}, output: [], completed: options.completed ?? [], stats: options.stats ?? {},
 	};
-	return enterStep(base, index);
+	const started = enterStep(base, index);
+	return options.notice ? {...started, notice: options.notice} : started;
 }
 
 export function currentStep(state: RunState): Step | undefined {

@@ -10,6 +10,7 @@ import type {Lesson} from '../lesson/schema.js';
 import type {HubClient} from '../registry/hub-client.js';
 import {startPracticeRegistry, type PracticeRegistry} from '../registry/practice-registry.js';
 import {PreflightView} from './components/preflight-view.js';
+import {recheck, ResumeOffer} from './components/resume-offer.js';
 import {RegistryPicker} from './components/registry-picker.js';
 import {StepView} from './components/step-view.js';
 import {labVars, type RegistryChoice} from './lab-vars.js';
@@ -24,24 +25,31 @@ export type AppProps = {
 	readonly hub?: HubClient;
 	readonly startPractice?: typeof startPracticeRegistry;
 	readonly openUrl?: (url: string) => Promise<boolean>;
-	/** Start at this step with these variables (resuming, or a test going straight to a step). */
-	readonly resume?: {readonly stepId: string; readonly vars: Record<string, string>; readonly completed?: readonly string[]};
+	/** Start at this step with these variables (a test going straight to a step). */
+	readonly resume?: Resume;
+	/** Saved progress of an unfinished run: the app offers to resume it, after checking it still holds. */
+	readonly saved?: SavedRun;
 	/** Called when the lesson state changes step or completes one (progress saving). */
 	readonly onProgress?: (state: RunState) => void;
 	/** Called once when the app is about to exit, with how the lesson ended. */
 	readonly onExit?: (outcome: {finished: boolean}) => void;
 };
 
+export type Resume = {readonly stepId: string; readonly vars: Record<string, string>; readonly completed?: readonly string[]; readonly notice?: string};
+export type SavedRun = {readonly choice: RegistryChoice; readonly stepId: string; readonly completed: readonly string[]; readonly vars: Record<string, string>};
+
 type Screen =
+	| {readonly name: 'resume'; readonly saved: SavedRun}
+	| {readonly name: 'rechecking'; readonly saved: SavedRun}
 	| {readonly name: 'choose'}
-	| {readonly name: 'preflight'; readonly choice: RegistryChoice; readonly result?: PreflightResult}
+	| {readonly name: 'preflight'; readonly choice: RegistryChoice; readonly result?: PreflightResult; readonly saved?: SavedRun}
 	| {readonly name: 'practice'; readonly choice: RegistryChoice; readonly error?: {message: string; hint: string}}
-	| {readonly name: 'lesson'; readonly choice: RegistryChoice; readonly host: string; readonly extra: Record<string, string>};
+	| {readonly name: 'lesson'; readonly choice: RegistryChoice; readonly host: string; readonly extra: Record<string, string>; readonly resume?: Resume};
 
 export function App(props: AppProps): React.JSX.Element {
 	const {engine, choice} = props;
 	const {exit} = useApp();
-	const [screen, setScreen] = useState<Screen>(choice ? {name: 'preflight', choice} : {name: 'choose'});
+	const [screen, setScreen] = useState<Screen>(props.saved ? {name: 'resume', saved: props.saved} : choice ? {name: 'preflight', choice} : {name: 'choose'});
 	const practice = useRef<PracticeRegistry | undefined>(undefined);
 	// Aborts whatever is still starting (the practice registry, its classmate image) when the student leaves.
 	const starting = useRef(new AbortController());
@@ -75,6 +83,7 @@ export function App(props: AppProps): React.JSX.Element {
 		void preflight(engine).then(result => {
 			if (!live) return;
 			if (!result.ok) setScreen({...screen, result});
+			else if (screen.saved) setScreen({name: 'rechecking', saved: screen.saved});
 			else if (screen.choice.kind === 'practice') setScreen({name: 'practice', choice: screen.choice});
 			else setScreen({name: 'lesson', choice: screen.choice, host: screen.choice.kind === 'class' ? screen.choice.host : 'docker.io', extra: {}});
 		});
@@ -119,6 +128,19 @@ export function App(props: AppProps): React.JSX.Element {
 		};
 	}, [screen, engine, props.startPractice]);
 
+	useEffect(() => {
+		if (screen.name !== 'rechecking') return;
+		let live = true;
+		void recheck(props.lesson, engine, screen.saved, props.hub).then(resume => {
+			if (!live) return;
+			const {choice: saved} = screen.saved;
+			setScreen({name: 'lesson', choice: saved, host: saved.kind === 'class' ? saved.host : 'docker.io', extra: {}, resume});
+		});
+		return () => {
+			live = false;
+		};
+	}, [screen, engine, props.lesson, props.hub]);
+
 	useInput((input, key) => {
 		if (key.ctrl && input === 'c' && !busy) quit(false);
 		if (screen.name === 'preflight' && screen.result && input.toLowerCase() === 'r') setScreen({name: 'preflight', choice: screen.choice});
@@ -134,6 +156,15 @@ export function App(props: AppProps): React.JSX.Element {
 				<Text color={theme.muted}> · {props.lesson.title}</Text>
 			</Text>
 			<Box marginTop={1} flexDirection="column">
+				{screen.name === 'resume' && (
+					<ResumeOffer
+						lesson={props.lesson}
+						saved={screen.saved}
+						onResume={() => setScreen({name: 'preflight', choice: screen.saved.choice, saved: screen.saved})}
+						onStartOver={() => setScreen(choice ? {name: 'preflight', choice} : {name: 'choose'})}
+					/>
+				)}
+				{screen.name === 'rechecking' && <Spinner label="Checking that what you did last time still holds…" />}
 				{screen.name === 'choose' && <RegistryPicker onChoose={next => setScreen({name: 'preflight', choice: next})} />}
 				{screen.name === 'preflight' && (screen.result ? <PreflightView result={screen.result} engine={engine} /> : <Spinner label={`Checking ${engine.name} on this computer…`} />)}
 				{screen.name === 'practice' &&
@@ -160,7 +191,8 @@ type LessonProps = AppProps & {
 	readonly onQuit: (finished: boolean) => void;
 };
 
-function Lesson({lesson, engine, hub, screen, resume, openUrl, onProgress, onBusy, onQuit}: LessonProps): React.JSX.Element {
+function Lesson({lesson, engine, hub, screen, openUrl, onProgress, onBusy, onQuit, ...props}: LessonProps): React.JSX.Element {
+	const resume = screen.resume ?? props.resume;
 	const services: LabServices = useMemo(
 		() => createLabServices({engine, registry: screen.choice.kind === 'hub' ? 'docker.io' : screen.host, registryKind: screen.choice.kind, ...(hub ? {hub} : {})}),
 		[engine, hub, screen],
@@ -169,7 +201,7 @@ function Lesson({lesson, engine, hub, screen, resume, openUrl, onProgress, onBus
 		services,
 		() => {
 			const vars = {...labVars(screen.choice, screen.host, engine.name), ...screen.extra, ...resume?.vars};
-			const run = startRun(lesson, screen.choice.kind, vars, resume ? {stepId: resume.stepId, completed: resume.completed ?? []} : {});
+			const run = startRun(lesson, screen.choice.kind, vars, resume ? {stepId: resume.stepId, completed: resume.completed ?? [], ...(resume.notice ? {notice: resume.notice} : {})} : {});
 			// The generated practice password is shown once, but never saved.
 			return {...run, secretNames: [...run.secretNames, 'practicePassword']};
 		},

@@ -1,9 +1,15 @@
+import {mkdtemp, readFile} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import {render} from 'ink-testing-library';
 import React from 'react';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {runCommand} from '../../src/run/run-command.js';
 import {loadLessonFile, builtInLessonsDir} from '../../src/lesson/load.js';
+import type {RunState} from '../../src/engine/lesson-run.js';
 import type {Lesson} from '../../src/lesson/schema.js';
+import {progressOfRun} from '../../src/progress/of-run.js';
+import {openProgressStore} from '../../src/progress/store.js';
 import {createRegistryClient} from '../../src/registry/registry-client.js';
 import type {PracticeRegistry} from '../../src/registry/practice-registry.js';
 import {App} from '../../src/ui/app.js';
@@ -48,9 +54,12 @@ async function studentApp(resume?: {stepId: string; vars: Record<string, string>
 	const recorder = await argvRecorder();
 	const engine = {...testEngine(config.env), bin: recorder.bin};
 	let exited: {finished: boolean} | undefined;
-	const app = render(<App lesson={lesson} engine={engine} choice={{kind: 'class', host: registry.host}} resume={resume} onExit={outcome => (exited = outcome)} />);
+	// Progress is saved the way the CLI saves it, into a folder of the test's own.
+	const store = openProgressStore({cwd: await mkdtemp(path.join(os.tmpdir(), 'registry-lab-progress-'))});
+	const save = (state: RunState) => store.save(lesson.id, progressOfRun(state));
+	const app = render(<App lesson={lesson} engine={engine} choice={{kind: 'class', host: registry.host}} resume={resume} onProgress={save} onExit={outcome => (exited = outcome)} />);
 	cleanups.push(async () => app.unmount());
-	return {app, engine, config, argvLog: recorder.argvLog, exited: () => exited};
+	return {app, engine, config, store, argvLog: recorder.argvLog, exited: () => exited};
 }
 
 function registryClient(credentials = student) {
@@ -59,7 +68,7 @@ function registryClient(credentials = student) {
 
 describe('the whole lesson against a real engine and registry', () => {
 	it('logs in, tags, pushes, finds the image in the registry and pulls the classmate’s image', async () => {
-		const {app, argvLog, exited} = await studentApp();
+		const {app, argvLog, store, exited} = await studentApp();
 		const repository = uniqueName('first');
 
 		await waitForText(app, 'What a registry is');
@@ -131,6 +140,9 @@ describe('the whole lesson against a real engine and registry', () => {
 		expect(argv).toContain(`login ${registry.host} --username student --password-stdin`);
 		expect(argv).not.toContain(student.password);
 		expect(app.frames.join('\n')).not.toContain(student.password);
+		const saved = await readFile(store.path, 'utf8');
+		expect(saved).not.toContain(student.password);
+		expect(store.get(lesson.id)).toMatchObject({finished: true, username: 'student', target, digest: shownDigest, pullRef: classmateImage});
 	});
 
 	it('a wrong password is explained and the lesson stays on the login step', async () => {
