@@ -59,6 +59,11 @@ export type RunState = {
 	readonly stats: Readonly<Record<string, StepStats>>;
 	/** Why the run came back to an earlier step, when it did. */
 	readonly notice?: string;
+	/** On a command step: the student types the command (true) or lets the lab run it. */
+	readonly typing: boolean;
+	/** How many hints were asked for on this step, and the feedback on the last typed line or hint. */
+	readonly hintLevel: number;
+	readonly feedback?: string;
 };
 
 export type Event =
@@ -75,7 +80,10 @@ export type Event =
 	| {readonly type: 'edit'}
 	| {readonly type: 'next'}
 	| {readonly type: 'go-to'; readonly stepId: string; readonly notice?: string}
-	| {readonly type: 'set-vars'; readonly vars: Vars};
+	| {readonly type: 'set-vars'; readonly vars: Vars}
+	| {readonly type: 'toggle-typing'}
+	| {readonly type: 'typed-mismatch'; readonly message: string}
+	| {readonly type: 'hint'; readonly message: string};
 
 /** The effect a phase asks for, with every template filled in. */
 export type Effect =
@@ -93,6 +101,7 @@ export function startRun(lesson: Lesson, registryKind: RegistryKind, vars: Vars,
 	const base: RunState = {
 		lesson, registryKind, steps, index, vars, secretNames,
 		phase: {name: 'ready'}, output: [], completed: options.completed ?? [], stats: options.stats ?? {},
+		typing: false, hintLevel: 0,
 	};
 	const started = enterStep(base, index);
 	return options.notice ? {...started, notice: options.notice} : started;
@@ -106,7 +115,10 @@ function enterStep(state: RunState, index: number): RunState {
 	const step = state.steps[index];
 	if (!step) return {...state, index: state.steps.length, phase: {name: 'finished'}, output: []};
 	const phase: Phase = step.inputs.length > 0 ? {name: 'input', index: 0} : {name: 'ready'};
-	return {...state, index, phase, output: []};
+	// The first command is shown and run for the student; after that they type each one themselves.
+	const firstCommand = state.steps.findIndex(candidate => candidate.command);
+	const typing = Boolean(step.command) && firstCommand >= 0 && index > firstCommand;
+	return {...state, index, phase, output: [], typing, hintLevel: 0, feedback: undefined};
 }
 
 function afterInputs(state: RunState, step: Step): RunState {
@@ -122,9 +134,9 @@ function derive(step: Step, vars: Vars): Vars {
 	return next;
 }
 
-function bump(state: RunState, stepId: string): RunState {
+function bump(state: RunState, stepId: string, what: keyof StepStats = 'attempts'): RunState {
 	const previous = state.stats[stepId] ?? {attempts: 0, hints: 0};
-	return {...state, stats: {...state.stats, [stepId]: {...previous, attempts: previous.attempts + 1}}};
+	return {...state, stats: {...state.stats, [stepId]: {...previous, [what]: previous[what] + 1}}};
 }
 
 function pass(state: RunState, step: Step, result?: CheckResult): RunState {
@@ -165,7 +177,7 @@ export function reduce(state: RunState, event: Event): RunState {
 			// A step with nothing to run or check is read, then left.
 			if (!step.command && !step.check) return enterStep(pass(state, step), state.index + 1);
 			if (!step.command) return bump({...state, phase: {name: 'checking', selfRun: false}}, step.id);
-			const counted = bump(state, step.id);
+			const counted = {...bump(state, step.id), feedback: undefined};
 			if (step.before.length > 0) return {...counted, phase: {name: 'before'}, output: []};
 			return {...counted, phase: {name: 'running'}, output: []};
 		}
@@ -213,6 +225,12 @@ export function reduce(state: RunState, event: Event): RunState {
 		case 'next':
 			if (phase.name === 'passed') return enterStep(state, state.index + 1);
 			return state;
+		case 'toggle-typing':
+			return step.command && phase.name === 'ready' ? {...state, typing: !state.typing, feedback: undefined} : state;
+		case 'typed-mismatch':
+			return phase.name === 'ready' ? {...bump(state, step.id), feedback: event.message} : state;
+		case 'hint':
+			return phase.name === 'ready' ? {...bump(state, step.id, 'hints'), hintLevel: state.hintLevel + 1, feedback: event.message} : state;
 	}
 }
 
@@ -230,7 +248,7 @@ export function pendingEffect(state: RunState): Effect | null {
 			return {kind: 'before', checks: step.before.map(check => fillDeep(check, vars))};
 		case 'running': {
 			const command = step.command!;
-			const args = command.args.map(arg => fill(arg, vars)).filter(arg => arg.length > 0);
+			const args = commandArgs(step, vars);
 			return {
 				kind: 'command', args, timeoutMs: command.timeoutSeconds * 1000, progress: command.progress,
 				...(command.stdin === undefined ? {} : {stdin: fill(command.stdin, vars)}),
@@ -241,6 +259,11 @@ export function pendingEffect(state: RunState): Effect | null {
 		default:
 			return null;
 	}
+}
+
+/** The arguments a command step runs, filled in; an argument that fills in empty is left out. */
+export function commandArgs(step: Step, vars: Vars): string[] {
+	return (step.command?.args ?? []).map(arg => fill(arg, vars)).filter(arg => arg.length > 0);
 }
 
 /** The command line as the student should see it: secrets masked. */

@@ -36,6 +36,8 @@ export const commandSchema = z.strictObject({
 	args: z.array(template).min(1),
 	/** Sent on standard input (how secrets reach the engine). */
 	stdin: template.optional(),
+	/** The command's shape, for the second hint when the student types it ({engine} push {registryPrefix}USERNAME/...). */
+	shape: template.optional(),
 	/** 'layers': show a line per image layer (push, pull). */
 	progress: z.enum(['lines', 'layers']).default('lines'),
 	timeoutSeconds: z.number().int().positive().max(3600).default(600),

@@ -1,7 +1,10 @@
 import {useCallback, useEffect, useReducer, useRef} from 'react';
 import type {LabServices} from '../checks/services.js';
 import {validateInput} from '../container/validate-input.js';
-import {currentInput, pendingEffect, reduce, type OutputLine, type RunState} from '../engine/lesson-run.js';
+import {argsForEngine} from '../container/commands.js';
+import {compareTyped, hintFor, splitCommandLine, type TypedContext} from '../container/typed-command.js';
+import {commandArgs, currentInput, currentStep, displayCommand, pendingEffect, reduce, type OutputLine, type RunState} from '../engine/lesson-run.js';
+import {fill} from '../lesson/template.js';
 
 /** How often streamed output reaches the screen: a flood of progress lines costs one redraw per tick. */
 export const outputFlushMs = 100;
@@ -16,6 +19,11 @@ export type LessonActions = {
 	next(): void;
 	cancel(): void;
 	goTo(stepId: string, notice?: string): void;
+	/** The student typed the command: run it if it is what the step needs, else say what differs. */
+	submitTyped(line: string): void;
+	/** The next hint: a nudge, the command's shape, then the command itself. */
+	hint(): void;
+	toggleTyping(): void;
 };
 
 /** The lesson state machine, with its effects carried out through the services. */
@@ -91,6 +99,15 @@ export function useLessonRun(services: LabServices, initial: () => RunState, onC
 		else dispatch({type: 'reject-input', message: error, ...(input?.kind === 'secret' ? {} : {value})});
 	}, []);
 
+	const typedContext = (): (TypedContext & {shape: string}) | undefined => {
+		const current = stateRef.current;
+		const step = currentStep(current);
+		if (!step?.command) return undefined;
+		const {vars} = current;
+		const shape = step.command.shape ? fill(step.command.shape, vars) : displayCommand(current, services.engine.name) ?? '';
+		return {engine: services.engine.name, expected: argsForEngine(services.engine, commandArgs(step, vars), services.registry), username: vars.username, registry: services.registry, shape};
+	};
+
 	const actions: LessonActions = {
 		submitInput,
 		back: () => dispatch({type: 'back'}),
@@ -101,6 +118,22 @@ export function useLessonRun(services: LabServices, initial: () => RunState, onC
 		next: () => dispatch({type: 'next'}),
 		cancel: () => controller.current?.abort(),
 		goTo: (stepId, notice) => dispatch({type: 'go-to', stepId, notice}),
+		submitTyped(line) {
+			const context = typedContext();
+			if (!context) return;
+			if (line.trim() === '') {
+				dispatch({type: 'hint', message: hintFor(stateRef.current.hintLevel + 1, context)});
+				return;
+			}
+			const split = splitCommandLine(line);
+			const verdict = split.ok ? compareTyped(split.words, context) : {ok: false as const, message: split.reason};
+			dispatch(verdict.ok ? {type: 'run'} : {type: 'typed-mismatch', message: verdict.message});
+		},
+		hint() {
+			const context = typedContext();
+			if (context) dispatch({type: 'hint', message: hintFor(stateRef.current.hintLevel + 1, context)});
+		},
+		toggleTyping: () => dispatch({type: 'toggle-typing'}),
 	};
 	return [state, actions];
 }

@@ -100,12 +100,27 @@ describe('the whole lesson against a real engine and registry', () => {
 		await waitForText(app, 'Tag (version)');
 		await press(app, keys.enter);
 		const target = `${registry.host}/student/${repository}:1.0`;
-		await waitForText(app, `docker tag registry-lab-starter:1.0 ${target}`);
+		// From here on the student types each command; a mistake is explained before anything runs.
+		await waitForText(app, 'Type the command yourself');
+		const withoutTag = `docker tag registry-lab-starter:1.0 ${registry.host}/student/${repository}`;
+		await type(app, withoutTag);
+		await press(app, keys.enter);
+		await waitForText(app, 'Add the tag, :1.0');
+		await press(app, ...Array.from({length: withoutTag.length}, () => keys.backspace));
+		await type(app, `docker tag registry-lab-starter:1.0 ${target}`);
 		await press(app, keys.enter);
 		await waitForText(app, /are the same image/);
 		await press(app, keys.enter);
 
-		await waitForText(app, `docker push ${target}`);
+		// Hints come in levels: a nudge, the shape, then the command itself, filled in.
+		await waitForText(app, 'Type the command yourself');
+		await press(app, keys.enter);
+		await waitForText(app, 'Nudge: this step uses `docker push`');
+		await press(app, keys.enter);
+		await waitForText(app, `Shape: docker push ${registry.host}/student/REPOSITORY:TAG`);
+		await press(app, keys.enter);
+		await waitForText(app, `Here it is`);
+		await waitForText(app, `$ docker push ${target}`);
 		await press(app, keys.enter);
 		const pushed = await waitForText(app, /The registry has [^\n]*\n\s*Digest: (sha256:[0-9a-f]{64})/, 60_000);
 		const shownDigest = /Digest: (sha256:[0-9a-f]{64})/.exec(pushed)![1];
@@ -121,7 +136,11 @@ describe('the whole lesson against a real engine and registry', () => {
 		await waitForText(app, 'Image to pull');
 		await type(app, classmateImage);
 		await press(app, keys.enter);
-		await waitForText(app, `docker pull ${classmateImage}`);
+		// Or tab: "run it for me".
+		await waitForText(app, 'Type the command yourself');
+		await waitForText(app, 'Type the command yourself');
+		await press(app, keys.tab);
+		await waitForText(app, `$ docker pull ${classmateImage}`);
 		await press(app, keys.enter);
 		await waitForText(app, new RegExp(`${escape(classmateImage)} is on this computer`), 60_000);
 		expect(await imageExists(classmateImage)).toBe(true);
@@ -165,6 +184,8 @@ describe('the whole lesson against a real engine and registry', () => {
 		const target = `${registry.host}/student/${repository}:1.0`;
 		await makeTestImage(target);
 		const {app} = await studentApp({stepId: 'push', vars: {username: student.username, image: target, target}});
+		await waitForText(app, 'Type the command yourself');
+		await press(app, keys.tab);
 		await waitForText(app, `docker push ${target}`);
 		await press(app, keys.enter);
 		const screen = await waitForText(app, 'What it means', 60_000);
@@ -179,6 +200,8 @@ describe('the whole lesson against a real engine and registry', () => {
 		const target = `${registry.host}/classmate/${repository}:1.0`;
 		await makeTestImage(target);
 		const {app} = await studentApp({stepId: 'push', vars: {username: student.username, image: target, target}});
+		await waitForText(app, 'Type the command yourself');
+		await press(app, keys.tab);
 		await waitForText(app, `docker push ${target}`);
 		await press(app, keys.enter);
 		const screen = await waitForText(app, 'only push to repositories under your own username');
@@ -194,6 +217,8 @@ describe('the whole lesson against a real engine and registry', () => {
 		await press(app, keys.enter);
 		await waitForText(app, 'Tag (version)');
 		await press(app, keys.enter);
+		await waitForText(app, 'Type the command yourself');
+		await press(app, keys.tab);
 		await waitForText(app, 'docker tag registry-lab-nosuch:1.0');
 		await press(app, keys.enter);
 		const screen = await waitForText(app, 'What it means');
@@ -206,7 +231,9 @@ describe('the whole lesson against a real engine and registry', () => {
 		await dockerLogin(config.env, registry.host, student.username, student.password);
 		await waitForText(app, 'Image to pull');
 		await type(app, `${registry.host}/classmate/does-not-exist:9.9`);
-		await press(app, keys.enter, keys.enter);
+		await press(app, keys.enter);
+		await waitForText(app, 'Type the command yourself');
+		await press(app, keys.tab, keys.enter);
 		const screen = await waitForText(app, 'What it means', 60_000);
 		expect(screen).toContain('Pull a classmate');
 		expect(screen).toMatch(/not found|does not have|spelling/i);

@@ -76,10 +76,14 @@ describe('--practice: a registry on this computer, no account needed', () => {
 		await type(app, repository);
 		await press(app, keys.enter, keys.enter);
 		const target = `${host}/${username}/${repository}:1.0`;
+		await waitForText(app, 'Type the command yourself');
+		await press(app, keys.tab);
 		await waitForText(app, `docker tag registry-lab-starter:1.0 ${target}`);
 		await press(app, keys.enter);
 		await waitForText(app, /are the same image/);
 		await press(app, keys.enter);
+		await waitForText(app, 'Type the command yourself');
+		await press(app, keys.tab);
 		await waitForText(app, `docker push ${target}`);
 		await press(app, keys.enter);
 		const pushed = await waitForText(app, /The registry has [^\n]*\n\s*Digest: (sha256:[0-9a-f]{64})/, 60_000);
@@ -97,7 +101,9 @@ describe('--practice: a registry on this computer, no account needed', () => {
 		await waitForText(app, `pretend classmate has pushed ${classmate}`);
 		expect(await imageExists(classmate)).toBe(false);
 		await type(app, classmate);
-		await press(app, keys.enter, keys.enter);
+		await press(app, keys.enter);
+		await waitForText(app, 'Type the command yourself');
+		await press(app, keys.tab, keys.enter);
 		await waitForText(app, `${classmate} is on this computer`, 60_000);
 		await removeImage(classmate);
 

@@ -62,6 +62,8 @@ describe('resuming an unfinished lesson', () => {
 		const app = render(<App lesson={lesson} engine={testEngine(config.env)} saved={{...saved, vars: {...saved.vars, image: target}}} />);
 		await waitForText(app, 'Resume at step 6');
 		await press(app, keys.enter);
+		await waitForText(app, 'Type the command yourself');
+		await press(app, keys.tab);
 		const screen = await waitForText(app, `$ docker push ${target}`);
 		expect(screen).toContain('Step 6 of 9');
 		expect(screen).not.toContain('Back to');

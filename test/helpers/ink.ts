@@ -8,6 +8,7 @@ export const keys = {
 	down: '\u001B[B',
 	up: '\u001B[A',
 	ctrlC: '\u0003',
+	tab: '\t',
 } as const;
 
 type Frames = {lastFrame: () => string | undefined};

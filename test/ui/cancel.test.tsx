@@ -46,7 +46,9 @@ async function startPull(key: string) {
 	);
 	await waitForText(app, 'Image to pull');
 	await type(app, '127.0.0.1:5999/classmate/slow:1.0');
-	await press(app, keys.enter, keys.enter);
+	await press(app, keys.enter);
+	await waitForText(app, 'Type the command yourself');
+	await press(app, keys.tab, keys.enter);
 	await waitForText(app, 'pulling slowly');
 	const pid = await fake.pid();
 	expect(alive(pid)).toBe(true);
@@ -60,6 +62,7 @@ describe('stopping a running command', () => {
 		await waitForText(app, 'Stopped. Nothing more will run until you say so.');
 		await waitUntil(() => !alive(pid));
 		expect(exited()).toBeUndefined();
+		// Back to the step, still in "run it for me" mode as the student chose.
 		await press(app, 'r');
 		await waitForText(app, 'enter run it');
 		app.unmount();

@@ -149,4 +149,21 @@ describe('a lesson run', () => {
 		expect(state.output).toHaveLength(500);
 		expect(state.output.at(-1)?.text).toBe('line 1199');
 	});
+
+	it('the first command is run for the student; later ones are typed, with attempts and hints counted', () => {
+		const login = apply(startRun(lesson(), 'class', vars, {stepId: 'login'}), {type: 'submit-input', value: 'x'});
+		expect(login.typing).toBe(false);
+		let tag = apply(startRun(lesson(), 'class', vars, {stepId: 'tag'}), {type: 'submit-input', value: 'demo'}, {type: 'submit-input', value: '1.0'});
+		expect(tag.typing).toBe(true);
+		tag = apply(tag, {type: 'typed-mismatch', message: 'Add the tag'}, {type: 'hint', message: 'Nudge'}, {type: 'hint', message: 'Shape'});
+		expect(tag.feedback).toBe('Shape');
+		expect(tag.hintLevel).toBe(2);
+		expect(tag.stats.tag).toEqual({attempts: 1, hints: 2});
+		tag = apply(tag, {type: 'toggle-typing'});
+		expect(tag.typing).toBe(false);
+		tag = apply(tag, {type: 'run'});
+		expect(tag.phase.name).toBe('before');
+		expect(tag.feedback).toBeUndefined();
+		expect(tag.stats.tag?.attempts).toBe(2);
+	});
 });

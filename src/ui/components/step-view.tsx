@@ -14,6 +14,7 @@ import {ImagePicker} from './image-picker.js';
 import {InputField} from './input-field.js';
 import {KeyHints, type KeyHint} from './key-hints.js';
 import {OutputView} from './output-view.js';
+import {TypedCommand} from './typed-command.js';
 
 export type StepViewProps = {
 	readonly state: RunState;
@@ -36,6 +37,12 @@ export function StepView({state, actions, services, onOpenLink, linkNote}: StepV
 		(key, special) => {
 			if (!step) return;
 			const letter = key.toLowerCase();
+			if (phase.name === 'ready' && step.command && special.tab) {
+				actions.toggleTyping();
+				return;
+			}
+			// While the student types a command, letters belong to it.
+			if (phase.name === 'ready' && state.typing) return;
 			if (link && letter === 'o') onOpenLink?.(link.url);
 			switch (phase.name) {
 				case 'ready':
@@ -124,7 +131,18 @@ export function StepView({state, actions, services, onOpenLink, linkNote}: StepV
 					/>
 				)
 			)}
-			{command && phase.name !== 'input' && <CommandLine command={command} />}
+			{command && phase.name === 'ready' && state.typing ? (
+				<TypedCommand
+					key={`${step.id}-${state.hintLevel >= 3 ? 'shown' : 'own'}`}
+					engineName={services.engine.name}
+					feedback={state.feedback}
+					shown={state.hintLevel >= 3 ? command : undefined}
+					onSubmit={actions.submitTyped}
+				/>
+			) : (
+				command && phase.name !== 'input' && <CommandLine command={command} />
+			)}
+			{phase.name === 'ready' && !state.typing && state.feedback && <Text color={theme.warning}>{state.feedback}</Text>}
 			{(phase.name === 'running' || phase.name === 'canceled' || phase.name === 'passed' || (phase.name === 'failed' && phase.failure.stage === 'check')) && (
 				<OutputView lines={state.output} mode={step.command?.progress ?? 'lines'} height={phase.name === 'running' ? 10 : 4} />
 			)}
@@ -203,10 +221,12 @@ function hintsFor(state: RunState, hasLink: boolean): KeyHint[] {
 		case 'input':
 			return [['enter', 'confirm'], quit];
 		case 'ready': {
+			if (step.command && state.typing) return [['enter', 'run what you typed'], ['enter on an empty line', 'a hint'], ['tab', 'run it for me'], quit];
 			const main: KeyHint = step.command ? ['enter', 'run it'] : step.check ? ['enter', 'check'] : ['enter', 'continue'];
 			const self: KeyHint[] = step.command && step.check ? [['c', 'I ran it in my own terminal — check now']] : [];
 			const edit: KeyHint[] = step.inputs.length > 0 ? [['e', 'change my answers']] : [];
-			return [main, ...self, ...edit, ...open, quit];
+			const type: KeyHint[] = step.command ? [['tab', 'type it myself']] : [];
+			return [main, ...type, ...self, ...edit, ...open, quit];
 		}
 		case 'running':
 			return [['esc', 'stop the command'], quit];

@@ -1,0 +1,31 @@
+import {TextInput} from '@inkjs/ui';
+import {Box, Text} from 'ink';
+import React from 'react';
+import {marks, theme} from '../theme.js';
+
+export type TypedCommandProps = {
+	readonly engineName: string;
+	/** What was wrong with the last line, or the last hint. */
+	readonly feedback?: string;
+	/** The whole command, filled in, once the student asked to be shown it. */
+	readonly shown?: string;
+	readonly onSubmit: (line: string) => void;
+};
+
+/** The student types the command, as in a terminal; it is checked before anything runs. */
+export function TypedCommand({engineName, feedback, shown, onSubmit}: TypedCommandProps): React.JSX.Element {
+	return (
+		<Box flexDirection="column" marginTop={1}>
+			<Text bold>Type the command yourself, as you would in a terminal:</Text>
+			<Box>
+				<Text color={theme.muted}>{marks.prompt} </Text>
+				<TextInput defaultValue={shown} placeholder={`${engineName} …`} onSubmit={onSubmit} />
+			</Box>
+			{feedback && (
+				<Text color={theme.warning} wrap="wrap">
+					{marks.arrow} {feedback}
+				</Text>
+			)}
+		</Box>
+	);
+}
