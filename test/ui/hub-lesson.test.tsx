@@ -103,6 +103,8 @@ describe('the lesson on Docker Hub (Hub API replayed locally)', () => {
 		expect(list).toContain('alicestudent/whalesay');
 		expect(list).toContain("The official image 'alicestudent'");
 		await press(app, keys.enter);
+		await waitForText(app, 'Type the command yourself');
+		await press(app, keys.tab);
 		await waitForText(app, '$ docker pull alicestudent/demo');
 		app.unmount();
 	});
