@@ -6,6 +6,8 @@
  * Every method resolves; nothing here throws for an expected failure.
  */
 
+import {errorText, isRecord, parseJson} from './json.js';
+
 export type HubClientOptions = {
 	/** Default https://hub.docker.com */
 	readonly baseUrl?: string;
@@ -261,18 +263,3 @@ function networkWords(error: unknown): string {
 	return errorText(error);
 }
 
-function parseJson(text: string): unknown {
-	try {
-		return JSON.parse(text);
-	} catch {
-		return undefined;
-	}
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null;
-}
-
-function errorText(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
-}

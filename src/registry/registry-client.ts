@@ -1,4 +1,5 @@
 import {createHash} from 'node:crypto';
+import {errorText, isRecord, parseJson} from './json.js';
 
 /**
  * A small client for the registry HTTP API (OCI distribution): ping, HEAD a manifest,
@@ -562,21 +563,6 @@ function canceled(url: URL): RegistryFailure {
 
 // ---------------------------------------------------------------------------
 
-function parseJson(body: Buffer | string): unknown {
-	try {
-		return JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
-	} catch {
-		return undefined;
-	}
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null;
-}
-
-function errorText(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
-}
 
 function seconds(ms: number): string {
 	const s = Math.round(ms / 100) / 10;

@@ -5,7 +5,6 @@ import {render} from 'ink-testing-library';
 import React from 'react';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {runCommand} from '../../src/run/run-command.js';
-import {loadLessonFile, builtInLessonsDir} from '../../src/lesson/load.js';
 import type {RunState} from '../../src/engine/lesson-run.js';
 import type {Lesson} from '../../src/lesson/schema.js';
 import {progressOfRun} from '../../src/progress/of-run.js';
@@ -17,6 +16,7 @@ import {imageExists, makeTestImage, removeImage, requireEngine, tempDockerConfig
 import {argvRecorder} from '../helpers/argv-log.js';
 import {keys, press, type, waitForText, waitUntil} from '../helpers/ink.js';
 import {dockerLogin, startTestRegistry} from '../helpers/registry.js';
+import {registryLesson} from '../helpers/lesson.js';
 
 const student = {username: 'student', password: 'student-pass-1234'};
 const classmate = {username: 'classmate', password: 'classmate-pass-5678'};
@@ -28,9 +28,7 @@ const cleanups: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
 	await requireEngine();
-	const loaded = await loadLessonFile(`${builtInLessonsDir()}/registries.yaml`);
-	if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-	lesson = loaded.lesson;
+	lesson = await registryLesson();
 	registry = await startTestRegistry([student, classmate]);
 	// The classmate pushes first, from a login of their own.
 	const config = await tempDockerConfig();

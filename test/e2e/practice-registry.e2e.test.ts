@@ -1,7 +1,6 @@
 import {spawn} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises';
-import {connect} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
@@ -11,7 +10,7 @@ import {tarOf} from '../../src/container/images.js';
 import {findRegistryBinary, startPracticeRegistry, type PracticeRegistry} from '../../src/registry/practice-registry.js';
 import {runCommand} from '../../src/run/run-command.js';
 import {makeTestImage, removeImage, requireEngine, tempDockerConfig, testEngine, uniqueName} from '../helpers/engine.js';
-import {dockerLogin, startTestRegistry} from '../helpers/registry.js';
+import {dockerLogin, portOpen, startTestRegistry} from '../helpers/registry.js';
 
 const alice = {username: 'alice', password: 'alice-pass-2468'};
 const bob = {username: 'bob', password: 'bob-pass-1357'};
@@ -247,17 +246,6 @@ async function status(host: string, account: {username: string; password: string
 	return response.status;
 }
 
-function portOpen(host: string): Promise<boolean> {
-	const [hostname, port] = host.split(':');
-	return new Promise(resolve => {
-		const socket = connect({host: hostname, port: Number(port)});
-		socket.once('connect', () => {
-			socket.destroy();
-			resolve(true);
-		});
-		socket.once('error', () => resolve(false));
-	});
-}
 
 /** Pids of processes whose command line contains this text (Linux /proc). */
 async function processesWith(text: string): Promise<number[]> {

@@ -1,23 +1,21 @@
-import {connect} from 'node:net';
 import {render} from 'ink-testing-library';
 import React from 'react';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {builtInLessonsDir, loadLessonFile} from '../../src/lesson/load.js';
 import type {Lesson} from '../../src/lesson/schema.js';
 import {createRegistryClient} from '../../src/registry/registry-client.js';
 import {startPracticeRegistry, type PracticeRegistry} from '../../src/registry/practice-registry.js';
 import {App} from '../../src/ui/app.js';
 import {imageExists, removeImage, requireEngine, tempDockerConfig, testEngine, uniqueName} from '../helpers/engine.js';
 import {keys, press, type, waitForText, waitUntil} from '../helpers/ink.js';
+import {registryLesson} from '../helpers/lesson.js';
+import {portOpen} from '../helpers/registry.js';
 
 let lesson: Lesson;
 const cleanups: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
 	await requireEngine();
-	const loaded = await loadLessonFile(`${builtInLessonsDir()}/registries.yaml`);
-	if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-	lesson = loaded.lesson;
+	lesson = await registryLesson();
 });
 
 afterAll(async () => {
@@ -116,15 +114,4 @@ describe('--practice: a registry on this computer, no account needed', () => {
 	});
 });
 
-function portOpen(host: string): Promise<boolean> {
-	const [hostname, port] = host.split(':');
-	return new Promise(resolve => {
-		const socket = connect({host: hostname, port: Number(port)});
-		socket.once('connect', () => {
-			socket.destroy();
-			resolve(true);
-		});
-		socket.once('error', () => resolve(false));
-	});
-}
 

@@ -1,13 +1,13 @@
 import {render} from 'ink-testing-library';
 import React from 'react';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {builtInLessonsDir, loadLessonFile} from '../../src/lesson/load.js';
 import type {Lesson} from '../../src/lesson/schema.js';
 import type {PracticeRegistry} from '../../src/registry/practice-registry.js';
 import {App, type SavedRun} from '../../src/ui/app.js';
 import {makeTestImage, removeImage, requireEngine, tempDockerConfig, testEngine, uniqueName} from '../helpers/engine.js';
 import {keys, press, waitForText} from '../helpers/ink.js';
 import {dockerLogin, startTestRegistry} from '../helpers/registry.js';
+import {registryLesson} from '../helpers/lesson.js';
 
 const student = {username: 'student', password: 'student-pass-1234'};
 let registry: PracticeRegistry;
@@ -15,9 +15,7 @@ let lesson: Lesson;
 
 beforeAll(async () => {
 	await requireEngine();
-	const loaded = await loadLessonFile(`${builtInLessonsDir()}/registries.yaml`);
-	if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-	lesson = loaded.lesson;
+	lesson = await registryLesson();
 	registry = await startTestRegistry([student]);
 });
 

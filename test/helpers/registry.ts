@@ -1,3 +1,4 @@
+import {connect} from 'node:net';
 import {startPracticeRegistry, type PracticeRegistry} from '../../src/registry/practice-registry.js';
 import {runCommand} from '../../src/run/run-command.js';
 
@@ -12,4 +13,17 @@ export async function startTestRegistry(accounts: {username: string; password: s
 export async function dockerLogin(env: Readonly<Record<string, string | undefined>>, host: string, username: string, password: string): Promise<void> {
 	const login = await runCommand({file: 'docker', args: ['login', host, '--username', username, '--password-stdin'], stdin: password, env, timeoutMs: 60_000});
 	if (login.exitCode !== 0) throw new Error(`docker login ${host} as ${username} failed: ${login.spawnError ?? login.stderr}`);
+}
+
+/** Whether something listens on host:port (a registry that should be stopped is not). */
+export function portOpen(host: string): Promise<boolean> {
+	const [hostname, port] = host.split(':');
+	return new Promise(resolve => {
+		const socket = connect({host: hostname, port: Number(port)});
+		socket.once('connect', () => {
+			socket.destroy();
+			resolve(true);
+		});
+		socket.once('error', () => resolve(false));
+	});
 }

@@ -4,18 +4,16 @@ import path from 'node:path';
 import {render} from 'ink-testing-library';
 import React from 'react';
 import {beforeAll, describe, expect, it} from 'vitest';
-import {builtInLessonsDir, loadLessonFile} from '../../src/lesson/load.js';
 import type {Lesson} from '../../src/lesson/schema.js';
 import {App} from '../../src/ui/app.js';
 import {tempDockerConfig, testEngine} from '../helpers/engine.js';
 import {keys, press, type, waitForText, waitUntil} from '../helpers/ink.js';
+import {registryLesson} from '../helpers/lesson.js';
 
 let lesson: Lesson;
 
 beforeAll(async () => {
-	const loaded = await loadLessonFile(`${builtInLessonsDir()}/registries.yaml`);
-	if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-	lesson = loaded.lesson;
+	lesson = await registryLesson();
 });
 
 /** A docker whose `pull` hangs (writing its pid first); every other subcommand is the real docker. */

@@ -4,12 +4,12 @@ import type {AddressInfo} from 'node:net';
 import {render} from 'ink-testing-library';
 import React from 'react';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {builtInLessonsDir, loadLessonFile} from '../../src/lesson/load.js';
 import type {Lesson} from '../../src/lesson/schema.js';
 import {createHubClient, type HubClient} from '../../src/registry/hub-client.js';
 import {App} from '../../src/ui/app.js';
 import {tempDockerConfig, testEngine} from '../helpers/engine.js';
 import {keys, press, type, waitForText} from '../helpers/ink.js';
+import {registryLesson} from '../helpers/lesson.js';
 
 /** Docker Hub's web API, replayed on 127.0.0.1 from bodies shaped like its documentation's. */
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/hub/${name}.json`, import.meta.url), 'utf8');
@@ -37,9 +37,7 @@ beforeAll(async () => {
 	});
 	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
 	hub = createHubClient({baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`});
-	const loaded = await loadLessonFile(`${builtInLessonsDir()}/registries.yaml`);
-	if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-	lesson = loaded.lesson;
+	lesson = await registryLesson();
 });
 
 afterAll(() => new Promise(resolve => server.close(resolve)));

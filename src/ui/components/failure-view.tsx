@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import React from 'react';
 import type {Failure} from '../../engine/lesson-run.js';
 import {marks, theme} from '../theme.js';
+import {DiagnosisLines} from './diagnosis-lines.js';
 
 const shownLines = 8;
 
@@ -27,14 +28,7 @@ export function FailureView({failure, engineName}: {readonly failure: Failure; r
 			)}
 			{failure.diagnosis && (
 				<Box flexDirection="column" marginTop={1}>
-					<Text>
-						<Text bold>What it means: </Text>
-						{failure.diagnosis.title}
-					</Text>
-					<Text>
-						<Text bold>What to do: </Text>
-						{failure.diagnosis.hint}
-					</Text>
+					<DiagnosisLines diagnosis={failure.diagnosis} />
 				</Box>
 			)}
 		</Box>

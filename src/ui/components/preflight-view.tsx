@@ -3,6 +3,7 @@ import React from 'react';
 import type {Engine} from '../../container/engine.js';
 import type {PreflightResult} from '../../container/preflight.js';
 import {marks, theme} from '../theme.js';
+import {DiagnosisLines} from './diagnosis-lines.js';
 
 /** Why the lab cannot start yet, item by item, each with its fix. */
 export function PreflightView({result, engine}: {readonly result: PreflightResult; readonly engine: Engine}): React.JSX.Element {
@@ -14,18 +15,7 @@ export function PreflightView({result, engine}: {readonly result: PreflightResul
 					<Text color={item.ok ? theme.success : theme.failure}>
 						{item.ok ? marks.pass : marks.fail} {item.summary}
 					</Text>
-					{!item.ok && item.diagnosis && (
-						<>
-							<Text>
-								<Text bold>What it means: </Text>
-								{item.diagnosis.title}
-							</Text>
-							<Text>
-								<Text bold>What to do: </Text>
-								{item.diagnosis.hint}
-							</Text>
-						</>
-					)}
+					{!item.ok && item.diagnosis && <DiagnosisLines diagnosis={item.diagnosis} />}
 					{!item.ok && item.detail && <Text color={theme.muted}>{item.detail}</Text>}
 				</Box>
 			))}
