@@ -134,6 +134,7 @@ export function StepView({state, actions, services, onOpenLink, linkNote}: StepV
 			{command && phase.name === 'ready' && state.typing ? (
 				<TypedCommand
 					key={`${step.id}-${state.hintLevel >= 3 ? 'shown' : 'own'}`}
+					answers={step.inputs.map(input => `${fill(input.label, vars)}: ${vars[input.id] ?? ''}`)}
 					engineName={services.engine.name}
 					feedback={state.feedback}
 					shown={state.hintLevel >= 3 ? command : undefined}
@@ -146,7 +147,7 @@ export function StepView({state, actions, services, onOpenLink, linkNote}: StepV
 			{(phase.name === 'running' || phase.name === 'canceled' || phase.name === 'passed' || (phase.name === 'failed' && phase.failure.stage === 'check')) && (
 				<OutputView lines={state.output} mode={step.command?.progress ?? 'lines'} height={phase.name === 'running' ? 10 : 4} />
 			)}
-			<Status state={state} engineName={services.engine.name} />
+			<Status state={state} engineName={services.engine.name} width={textWidth} />
 			<KeyHints hints={hintsFor(state, Boolean(link))} />
 		</Box>
 	);
@@ -182,7 +183,7 @@ function wrapWords(text: string, width: number): string {
 	return lines.join('\n');
 }
 
-function Status({state, engineName}: {readonly state: RunState; readonly engineName: string}): React.JSX.Element | null {
+function Status({state, engineName, width}: {readonly state: RunState; readonly engineName: string; readonly width: number}): React.JSX.Element | null {
 	const {phase} = state;
 	switch (phase.name) {
 		case 'before':
@@ -195,7 +196,7 @@ function Status({state, engineName}: {readonly state: RunState; readonly engineN
 			return (
 				<Box marginTop={1}>
 					<Text color={theme.success} bold>
-						{marks.pass} {phase.result?.summary ?? 'Done.'}
+						{`${marks.pass} ${phase.result?.summary ?? 'Done.'}`.split('\n').map(line => wrapWords(line, width)).join('\n')}
 					</Text>
 				</Box>
 			);

@@ -5,6 +5,8 @@ import {marks, theme} from '../theme.js';
 
 export type TypedCommandProps = {
 	readonly engineName: string;
+	/** The step's answers, as a reminder of what the command should use. */
+	readonly answers?: readonly string[];
 	/** What was wrong with the last line, or the last hint. */
 	readonly feedback?: string;
 	/** The whole command, filled in, once the student asked to be shown it. */
@@ -13,9 +15,10 @@ export type TypedCommandProps = {
 };
 
 /** The student types the command, as in a terminal; it is checked before anything runs. */
-export function TypedCommand({engineName, feedback, shown, onSubmit}: TypedCommandProps): React.JSX.Element {
+export function TypedCommand({engineName, answers = [], feedback, shown, onSubmit}: TypedCommandProps): React.JSX.Element {
 	return (
 		<Box flexDirection="column" marginTop={1}>
+			{answers.length > 0 && <Text color={theme.muted}>Your answers: {answers.join(' · ')}</Text>}
 			<Text bold>Type the command yourself, as you would in a terminal:</Text>
 			<Box>
 				<Text color={theme.muted}>{marks.prompt} </Text>
