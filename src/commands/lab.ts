@@ -2,6 +2,7 @@ import meow from 'meow';
 import {defaultEngine, type EngineName} from '../container/engine.js';
 import {builtInLessonsDir, loadLessonFile, loadLessons, type LoadResult} from '../lesson/load.js';
 import type {RunState} from '../engine/lesson-run.js';
+import {chooseMode, stdinReadable} from '../plain/mode.js';
 import {progressOfRun} from '../progress/of-run.js';
 import {openProgressStore, savedVariables, type LessonProgress} from '../progress/store.js';
 import type {SavedRun} from '../ui/app.js';
@@ -10,6 +11,7 @@ import {hostProblem, type RegistryChoice} from '../ui/lab-vars.js';
 export const labHelp = `
   Usage
     $ registry-lab [options]          start the interactive lesson
+    $ registry-lab --plain [options]  the same lesson, line by line (screen readers, scripts)
     $ registry-lab explain REF        show the parts of an image name
     $ registry-lab diagnose           explain a docker or podman error message
     $ registry-lab doctor             check this computer for the lesson
@@ -27,17 +29,22 @@ export const labHelp = `
     --lesson ID|FILE      the lesson to run (default: registries)
     --engine docker|podman
                           the container engine to drive (default: docker)
+    --plain               plain mode: no redraws, no colours, questions as plain prompts
+                          (also chosen when stdin or stdout is not a terminal,
+                          NO_COLOR is set, or TERM=dumb)
     --help                show this help
     --version             show the version
 
   Exit codes
     0  the lesson was finished, or the command succeeded
     1  the lesson was left before the end
-    2  bad usage (an unknown option, a bad value), or no terminal to run in
+    2  bad usage (an unknown option, a bad value), or no terminal and nothing
+       on standard input to read answers from
 
   Examples
     $ registry-lab --practice
     $ registry-lab --registry registry.school.example:5000
+    $ registry-lab --plain --practice
 `;
 
 export async function labCommand(argv: readonly string[]): Promise<number> {
@@ -51,6 +58,7 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 			practice: {type: 'boolean', default: false},
 			lesson: {type: 'string', default: 'registries'},
 			engine: {type: 'string', default: 'docker', choices: ['docker', 'podman']},
+			plain: {type: 'boolean', default: false},
 		},
 	});
 	const {flags} = cli;
@@ -71,9 +79,17 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 		return 2;
 	}
 
-	if (!process.stdin.isTTY || !process.stdout.isTTY) {
+	const mode = chooseMode({
+		plain: flags.plain,
+		stdinTty: Boolean(process.stdin.isTTY),
+		stdoutTty: Boolean(process.stdout.isTTY),
+		stdinReadable: stdinReadable(),
+		env: process.env,
+	});
+	if (mode.kind === 'no-terminal') {
 		process.stderr.write(
-			'registry-lab is interactive and needs a terminal: run it in a terminal window, not through a pipe.\n' +
+			'registry-lab is interactive and needs a terminal, or answers on standard input: run it in a terminal window.\n' +
+				'Line by line, for a screen reader or a script: `registry-lab --plain` (answers are read from standard input).\n' +
 				'Without a screen: `registry-lab verify` checks saved progress (add --json for a machine), and `registry-lab doctor` checks this computer.\n',
 		);
 		return 2;
@@ -83,8 +99,13 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 	const store = openProgressStore();
 	if (store.notice) process.stderr.write(`registry-lab: ${store.notice}\n`);
 	const save = (state: RunState): void => store.save(state.lesson.id, progressOfRun(state));
-	// Ink and React load only here: `explain` and friends start as fast as node itself.
 	const saved = resumable(store.get(lesson.lesson.id), choice);
+	if (mode.kind === 'plain') {
+		const {runPlain} = await import('../plain/run-plain.js');
+		const outcome = await runPlain({lesson: lesson.lesson, engine, ...(choice ? {choice} : {}), ...(saved ? {saved} : {}), reason: mode.why, input: process.stdin, output: process.stdout, onProgress: save});
+		return outcome.finished ? 0 : 1;
+	}
+	// Ink and React load only here: `explain`, plain mode and friends start as fast as node itself.
 	const {renderApp} = await import('../ui/render-app.js');
 	const outcome = await renderApp({lesson: lesson.lesson, engine, choice, onProgress: save, ...(saved ? {saved} : {})});
 	return outcome.finished ? 0 : 1;

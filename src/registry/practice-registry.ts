@@ -225,7 +225,10 @@ async function startBinary(context: Context, binary: string, port: number): Prom
 	await writeFile(data.config, registryConfig({host, storage: data.storage, htpasswd: data.htpasswd, secret: data.secret, realm: data.realm}), {mode: 0o600});
 
 	const log = logTail();
-	const child: ChildProcess = spawn(binary, ['serve', data.config], {stdio: ['ignore', 'pipe', 'pipe'], detached: false});
+	// The registry reads REGISTRY_* variables as settings that override its config file: podman's
+	// REGISTRY_AUTH_FILE (a login file) would become its auth section and stop it from starting.
+	const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('REGISTRY_')));
+	const child: ChildProcess = spawn(binary, ['serve', data.config], {stdio: ['ignore', 'pipe', 'pipe'], detached: false, env});
 	let spawnError: Error | undefined;
 	child.once('error', error => (spawnError = error));
 	child.stdout?.on('data', log.add);

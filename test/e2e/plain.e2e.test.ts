@@ -1,0 +1,287 @@
+import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
+import {mkdtemp, readFile, rm} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {builtInLessonsDir, loadLessonFile, stepApplies} from '../../src/lesson/load.js';
+import type {Lesson} from '../../src/lesson/schema.js';
+import {openProgressStore} from '../../src/progress/store.js';
+import type {PracticeRegistry} from '../../src/registry/practice-registry.js';
+import {createRegistryClient} from '../../src/registry/registry-client.js';
+import {runCommand} from '../../src/run/run-command.js';
+import {imageExists, makeTestImage, removeImage, requireEngine, tempDockerConfig, uniqueName} from '../helpers/engine.js';
+import {dockerLogin, startTestRegistry} from '../helpers/registry.js';
+import {registryLesson} from '../helpers/lesson.js';
+
+const student = {username: 'student', password: 'student-pass-1234'};
+const classmate = {username: 'classmate', password: 'classmate-pass-5678'};
+
+let registry: PracticeRegistry;
+let lesson: Lesson;
+let classmateImage: string;
+const cleanups: (() => Promise<unknown>)[] = [];
+const children: ChildProcessWithoutNullStreams[] = [];
+
+beforeAll(async () => {
+	await requireEngine();
+	lesson = await registryLesson();
+	registry = await startTestRegistry([student, classmate]);
+	// The classmate pushes first, from a login of their own.
+	const config = await tempDockerConfig();
+	cleanups.push(config.cleanup);
+	classmateImage = `${registry.host}/classmate/${uniqueName('plain-shared')}:1.0`;
+	await makeTestImage(classmateImage);
+	await dockerLogin(config.env, registry.host, classmate.username, classmate.password);
+	const pushed = await runCommand({file: 'docker', args: ['push', classmateImage], env: config.env, timeoutMs: 120_000});
+	expect(pushed.exitCode, pushed.stderr).toBe(0);
+	await removeImage(classmateImage);
+});
+
+afterEach(() => {
+	for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+afterAll(async () => {
+	for (const cleanup of cleanups) await cleanup();
+	await registry?.stop();
+});
+
+type Cli = {
+	/** Wait until `text` appears in stdout after what was already waited for; returns the stdout in between. */
+	waitFor(text: string | RegExp, timeoutMs?: number): Promise<string>;
+	/** Type one line now. */
+	type(line: string): void;
+	/** Wait for the prompt, then type one answer line. */
+	answer(prompt: string | RegExp, line: string, timeoutMs?: number): Promise<string>;
+	stdout(): string;
+	stderr(): string;
+	exited: Promise<number | null>;
+};
+
+/** The real CLI from source, with pipes for stdin and stdout (so no terminal), its own login store and progress folder. */
+async function startCli(args: string[], extraEnv: Record<string, string> = {}, options: {home?: string; nodeArgs?: string[]} = {}): Promise<Cli & {home: string}> {
+	const config = await tempDockerConfig();
+	cleanups.push(config.cleanup);
+	const home = options.home ?? (await mkdtemp(path.join(os.tmpdir(), 'registry-lab-plain-')));
+	if (!options.home) cleanups.push(() => rm(home, {recursive: true, force: true}));
+	const env: Record<string, string | undefined> = {...process.env, ...config.env, REGISTRY_LAB_HOME: home, ...extraEnv};
+	if (!('NO_COLOR' in extraEnv)) delete env.NO_COLOR;
+	const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), 'src/main.ts', ...args], {env, stdio: ['pipe', 'pipe', 'pipe']});
+	children.push(child);
+	let out = '';
+	let err = '';
+	let cursor = 0;
+	let wake: (() => void) | undefined;
+	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+		out += chunk;
+		wake?.();
+	});
+	child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+		err += chunk;
+	});
+	const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
+	void exited.then(() => wake?.());
+
+	async function waitFor(text: string | RegExp, timeoutMs = 60_000): Promise<string> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const rest = out.slice(cursor);
+			const found = typeof text === 'string' ? {index: rest.indexOf(text), length: text.length} : (() => {
+				const match = text.exec(rest);
+				return match ? {index: match.index, length: match[0].length} : {index: -1, length: 0};
+			})();
+			if (found.index >= 0) {
+				cursor += found.index + found.length;
+				return rest.slice(0, found.index + found.length);
+			}
+			if (child.exitCode !== null || Date.now() > deadline) {
+				throw new Error(`Waited for ${String(text)}, but ${child.exitCode === null ? 'it did not come' : `the lab exited (${child.exitCode})`}.\n--- stdout since the last wait:\n${rest}\n--- stderr:\n${err}`);
+			}
+			await new Promise<void>(resolve => {
+				const timer = setTimeout(resolve, Math.min(1000, Math.max(1, deadline - Date.now())));
+				wake = () => {
+					clearTimeout(timer);
+					resolve();
+				};
+			});
+		}
+	}
+
+	return {
+		home,
+		waitFor,
+		type: line => void child.stdin.write(`${line}\n`),
+		async answer(prompt, line, timeoutMs) {
+			const seen = await waitFor(prompt, timeoutMs);
+			child.stdin.write(`${line}\n`);
+			return seen;
+		},
+		stdout: () => out,
+		stderr: () => err,
+		exited,
+	};
+}
+
+const enter = /Press Enter to [^\n]*: $/m;
+const escape = (text: string): string => text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Log in as the student, through the plain prompts, from the start of the lesson. */
+async function throughLogin(cli: Cli, password: string): Promise<void> {
+	await cli.waitFor('Step 1 of 9: What a registry is');
+	await cli.answer('Press Enter to continue: ', '');
+	await cli.waitFor('Step 2 of 9: Your account');
+	await cli.answer(`Your username on ${registry.host}: `, student.username);
+	await cli.waitFor('PASS');
+	await cli.waitFor('Step 3 of 9: Log in to the registry');
+	await cli.answer(/Password for student on [^\n]*\(not shown while you type\): /, password);
+	await cli.waitFor(`Command: docker login ${registry.host} --username student --password-stdin`);
+	await cli.answer(enter, '');
+}
+
+describe('registry-lab --plain, line by line', () => {
+	it('runs the whole lesson with plain prompts: no colour codes, no redraws, no password, and the push really arrives', async () => {
+		const image = `${uniqueName('plain-source')}:1.0`;
+		await makeTestImage(image);
+		const repository = uniqueName('plain-first');
+		const target = `${registry.host}/student/${repository}:1.0`;
+		cleanups.push(() => removeImage(image), () => removeImage(target), () => removeImage(classmateImage));
+		const cli = await startCli(['--plain', '--registry', registry.host]);
+
+		await throughLogin(cli, student.password);
+		await cli.waitFor(/PASS Logged in to [^\n]* as student/);
+
+		await cli.waitFor('Step 4 of 9: Pick an image to share');
+		await cli.waitFor('0  Make a small starter image');
+		await cli.waitFor(image);
+		await cli.answer(/Type a number \(0 to \d+\) or an image name \[0\]: /, image);
+		await cli.waitFor('PASS');
+
+		await cli.waitFor('Step 5 of 9: Name it for the registry');
+		await cli.answer('Repository name [first-image]: ', repository);
+		await cli.answer('Tag (version) [1.0]: ', '');
+		await cli.waitFor(`Command: docker tag ${image} ${target}`);
+		await cli.answer(enter, '');
+		await cli.waitFor(/PASS [^\n]*same image/);
+
+		await cli.waitFor('Step 6 of 9: Push it');
+		await cli.waitFor(`Command: docker push ${target}`);
+		await cli.answer(enter, '');
+		const pushed = await cli.waitFor(/PASS [^\n]*\n\s+Digest: sha256:[0-9a-f]{64}/);
+		// Output of the command came line by line, each indented by two spaces.
+		expect(pushed).toMatch(/^ {2}\S/m);
+		const digest = /Digest: (sha256:[0-9a-f]{64})/.exec(pushed)![1];
+		const manifest = await createRegistryClient({registry: registry.host, credentials: student}).headManifest(`student/${repository}`, '1.0');
+		expect(manifest).toMatchObject({ok: true, digest});
+
+		await cli.waitFor('Step 7 of 9: See it in the registry');
+		await cli.answer('Press Enter to check: ', '');
+		await cli.waitFor(new RegExp(`PASS Tags in ${escape(registry.host)}/student/${repository}: 1\\.0`));
+
+		await cli.waitFor("Step 8 of 9: Pull a classmate's image");
+		await cli.answer('Image to pull: ', classmateImage);
+		await cli.waitFor(`Command: docker pull ${classmateImage}`);
+		await cli.answer(enter, '');
+		await cli.waitFor(new RegExp(`PASS ${escape(classmateImage)} is on this computer`), 90_000);
+		expect(await imageExists(classmateImage)).toBe(true);
+
+		await cli.waitFor('Step 9 of 9: Done');
+		// The summary shows the digest as proof.
+		expect(await cli.answer('Press Enter to continue: ', '')).toContain(digest);
+		await cli.waitFor('Lesson finished');
+		expect(await cli.exited).toBe(0);
+
+		const stdout = cli.stdout();
+		if (process.env.SHOW_PLAIN_OUTPUT) console.log(stdout);
+		expect(stdout).not.toMatch(/\u001B/);
+		expect(stdout).not.toContain('\r');
+		expect(stdout).not.toContain(student.password);
+		// Every step's title once, in order.
+		const titles = [...stdout.matchAll(/^Step (\d+) of (\d+): (.*)$/gm)].map(match => `${match[1]}/${match[2]} ${match[3]}`);
+		const expected = lesson.steps.filter(step => stepApplies(step, 'class')).map((step, index, all) => `${index + 1}/${all.length} ${step.title}`);
+		expect(titles).toEqual(expected);
+		// Progress saved like the app saves it, without the password.
+		const store = openProgressStore({cwd: cli.home});
+		expect(await readFile(store.path, 'utf8')).not.toContain(student.password);
+		expect(store.get('registries')).toMatchObject({finished: true, username: 'student', target, digest, pullRef: classmateImage});
+	});
+
+	it('a wrong password prints FAIL with what it means, the lesson does not advance, and [e]dit asks again', async () => {
+		const cli = await startCli(['--plain', '--registry', registry.host]);
+		await throughLogin(cli, 'not-the-password');
+		const failure = await cli.waitFor('Try again? [r]etry / [c]heck only / [e]dit answers / [q]uit: ');
+		expect(failure).toMatch(/^FAIL /m);
+		expect(failure).toContain('What docker said:');
+		expect(failure).toMatch(/^What it means: /m);
+		expect(failure).toMatch(/^What to do: /m);
+		expect(cli.stdout()).not.toContain('Step 4 of 9');
+		expect(openProgressStore({cwd: cli.home}).get('registries')).toMatchObject({stepId: 'login', completed: ['what-is-a-registry', 'account']});
+
+		// Edit the answer: the password is asked again, on the same step (no new title).
+		cli.type('e');
+		const retyped = await cli.answer(/Password for student [^\n]*: /, student.password);
+		expect(retyped).not.toContain('Step 3 of 9');
+		await cli.answer(enter, '');
+		await cli.waitFor(/PASS Logged in to [^\n]* as student/);
+		await cli.waitFor('Step 4 of 9: Pick an image to share');
+		await cli.answer(/Type a number [^\n]*: /, 'q');
+		await cli.waitFor('You left the lesson before the end');
+		expect(await cli.exited).toBe(1);
+		const stdout = cli.stdout();
+		expect(stdout).not.toContain('not-the-password');
+		expect(stdout).not.toContain(student.password);
+		expect(stdout).not.toMatch(/\u001B/);
+		expect(stdout.match(/^Step 3 of 9: /gm)).toHaveLength(1);
+		expect(openProgressStore({cwd: cli.home}).get('registries')).toMatchObject({stepId: 'choose-image', completed: ['what-is-a-registry', 'account', 'login']});
+
+		// Started again (with an empty login store of its own), it offers to resume at step 4,
+		// finds the login gone, and goes back to the login step, saying why.
+		const again = await startCli(['--plain', '--registry', registry.host], {}, {home: cli.home});
+		await again.waitFor(`Last time you got to step 4 of 9, "Pick an image to share", on ${registry.host} as student.`);
+		await again.answer('Resume at step 4? [y]es / [n]o, start over / [q]uit: ', 'y');
+		await again.waitFor('Step 3 of 9: Log in to the registry');
+		await again.waitFor(/^Note: Back to “Log in to the registry”/m);
+		await again.answer(/Password for student [^\n]*: /, 'q');
+		await again.answer(enter, 'q');
+		expect(await again.exited).toBe(1);
+		expect(again.stdout()).not.toMatch(/^Step [12] of 9/m);
+	});
+
+	it('--practice starts a practice registry, logs in with its password, and stops it when the student leaves', async () => {
+		const cli = await startCli(['--plain', '--practice']);
+		const host = /running at (\S+)\.$/m.exec(await cli.waitFor(/The practice registry is running at \S+\.$/m, 90_000))![1]!;
+		await cli.answer('Press Enter to continue: ', '');
+		const account = await cli.waitFor('Step 2 of 9: Your practice account').then(() => cli.waitFor(enter));
+		const password = /password: (\S+)/.exec(account)![1]!;
+		cli.type('');
+		await cli.waitFor('Step 3 of 9: Log in to the registry');
+		await cli.answer(/Password for student [^\n]*: /, password);
+		await cli.waitFor(`Command: docker login ${host} --username student --password-stdin`);
+		await cli.answer(enter, '');
+		await cli.waitFor(/PASS Logged in to [^\n]* as student/);
+		await cli.waitFor('Step 4 of 9: Pick an image to share');
+		await cli.answer(/Type a number [^\n]*: /, 'q');
+		await cli.waitFor('Stopping the practice registry');
+		expect(await cli.exited).toBe(1);
+		expect(cli.stdout()).not.toMatch(/\u001B/);
+		// The registry is gone with the lesson, and its password was never saved.
+		await expect(fetch(`http://${host}/v2/`)).rejects.toThrow();
+		expect(await readFile(openProgressStore({cwd: cli.home}).path, 'utf8')).not.toContain(password);
+	});
+
+	it('NO_COLOR without --plain, with no terminal, runs the plain mode, which never loads ink or react', async () => {
+		const cli = await startCli(['--registry', registry.host], {NO_COLOR: '1'}, {nodeArgs: ['--import', './test/helpers/forbid-ink.mjs']});
+		await cli.waitFor('Step 1 of 9: What a registry is');
+		await cli.answer('Press Enter to continue: ', 'q');
+		expect(await cli.exited).toBe(1);
+		expect(cli.stdout()).not.toMatch(/\u001B/);
+		expect(cli.stdout()).not.toContain('\r');
+		expect(cli.stderr()).toBe('');
+	});
+
+	it('with nothing to read answers from, it still says a terminal is needed and points to --plain', async () => {
+		const result = await runCommand({file: process.execPath, args: ['--import', 'tsx', 'src/main.ts', '--registry', registry.host], timeoutMs: 30_000});
+		expect(result.exitCode).toBe(2);
+		expect(result.stderr).toContain('needs a terminal');
+		expect(result.stderr).toContain('--plain');
+	});
+});
