@@ -1,16 +1,163 @@
-// Bundle the CLI into dist/cli.js (dependencies stay in node_modules for now).
+// Bundle the whole CLI, dependencies included, into dist/: the published package has no runtime dependencies.
+// dist/cli.js is the entry; the subcommands and the interactive app (ink, react) are split into chunks beside it
+// that load only when they are needed, so `explain` never parses React and the first frame parses nothing extra.
+import {chmod, mkdir, readFile, readdir, rm, writeFile} from 'node:fs/promises';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
 
-await build({
-	entryPoints: ['src/main.ts'],
-	outfile: 'dist/cli.js',
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+const metafile = process.argv.includes('--metafile');
+
+await rm(dist, {recursive: true, force: true});
+
+const dotsSpinner = JSON.parse(await readFile(path.join(root, 'node_modules/cli-spinners/spinners.json'), 'utf8')).dots;
+const meowOptionsDeps = `
+import fs from 'node:fs';
+import path from 'node:path';
+export function a({cwd}) {
+	for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+		const file = path.join(dir, 'package.json');
+		if (fs.existsSync(file)) return {packageJson: JSON.parse(fs.readFileSync(file, 'utf8')), path: file};
+		if (path.dirname(dir) === dir) return undefined;
+	}
+}
+export function n(pkg) { return pkg; }
+`;
+
+// Code the app can never run is replaced by small stubs, so it is neither shipped nor parsed.
+const stubs = {
+	// Ink loads its devtools bridge (react-devtools-core and ws) only when DEV=true; that is for Ink's own developers.
+	'ink-devtools': 'export {};',
+	'react-devtools-core': 'export default {initialize() {}, connectToDevTools() {}};',
+	// conf compiles a JSON schema with ajv only when given `schema`, and runs semver only for `migrations`:
+	// src/progress/store.ts passes neither (it validates with zod).
+	'ajv/dist/2020.js': "export class Ajv2020 { constructor() { throw new Error('registry-lab: conf schemas are not bundled'); } }",
+	'ajv-formats': 'export default {default() {}};',
+	semver: "const no = () => { throw new Error('registry-lab: conf migrations are not bundled'); };\nexport default {eq: no, clean: no, satisfies: no, lte: no, gt: no, valid: no};",
+	// zod's error messages in forty languages; the app speaks English. Nor does it turn JSON schemas into zod.
+	'zod-from-json-schema': "export function fromJSONSchema() { throw new Error('registry-lab: fromJSONSchema is not bundled'); }",
+	// z.compile (ahead-of-time compiled parsers) is opt-in and unused; ordinary parsing does not touch it.
+	'zod-compile': "const no = () => { throw new Error('registry-lab: z.compile is not bundled'); };\nexport const INVALID = Symbol.for('zod.compile.invalid');\nexport class ZodCompileAsyncError extends Error {}\nexport class ZodCompileUnsupportedError extends Error {}\nexport const compile = no, withParser = no, compileFn = no;",
+	// @inkjs/ui's Spinner is only used with its default type, 'dots': the other 90 spinners stay out.
+	'cli-spinners': `export default {dots: ${JSON.stringify(dotsSpinner)}};`,
+	// meow reads package.json (for --version) with read-package-up; it normalizes it (spdx licence lists,
+	// hosted-git-info, ...) only when cli.pkg is read, which registry-lab never does.
+	'meow-options-deps': meowOptionsDeps,
+	'zod-locales': 'export {default as en} from "zod/v4/locales/en.js";',
+};
+const trim = {
+	name: 'registry-lab-stubs',
+	setup(build) {
+		const stub = key => ({path: key, namespace: 'stub'});
+		build.onResolve({filter: /^react-devtools-core$/}, () => stub('react-devtools-core'));
+		build.onResolve({filter: /^\.\/devtools\.js$/}, args => (/[/\\]ink[/\\]build[/\\]/.test(args.importer) ? stub('ink-devtools') : undefined));
+		build.onResolve({filter: /^(ajv\/dist\/2020\.js|ajv-formats|semver)$/}, args => (/[/\\]conf[/\\]/.test(args.importer) ? stub(args.path) : undefined));
+		build.onResolve({filter: /^\.\.\/locales\/index\.js$/}, args => (/[/\\]zod[/\\]v4[/\\]/.test(args.importer) ? stub('zod-locales') : undefined));
+		build.onResolve({filter: /^\.\/from-json-schema\.js$/}, args => (/[/\\]zod[/\\]v4[/\\]classic[/\\]/.test(args.importer) ? stub('zod-from-json-schema') : undefined));
+		build.onResolve({filter: /^\.\/compile\.js$/}, args => (/[/\\]zod[/\\]v4[/\\]core[/\\]index\.js$/.test(args.importer) ? stub('zod-compile') : undefined));
+		// zod's JSON Schema export (z.toJSONSchema, schema.toJSONSchema(), ~standard.jsonSchema) is never used:
+		// every export of those modules becomes a function that throws when called (factories return one).
+		build.onLoad({filter: /[/\\]zod[/\\]v4[/\\]core[/\\](to-json-schema|json-schema-processors|json-schema-generator)\.js$/}, async args => {
+			const text = await readFile(args.path, 'utf8');
+			const names = new Set([...text.matchAll(/^export (?:async )?(?:function\*? |const |let |class )([\w$]+)/gm)].map(match => match[1]));
+			for (const match of text.matchAll(/^export \{([^}]*)\}(?! from)/gm)) for (const part of match[1].split(',')) if (part.trim()) names.add(part.trim().split(/\s+as\s+/).at(-1));
+			const lines = [...names].map(exported => `export const ${exported} = lazy;`);
+			return {contents: `const no = () => { throw new Error('registry-lab: zod JSON Schema support is not bundled'); };\nfunction lazy() { return no; }\n${lines.join('\n')}`, loader: 'js'};
+		});
+		build.onResolve({filter: /^cli-spinners$/}, () => stub('cli-spinners'));
+		build.onResolve({filter: /^\.\/dependencies\.js$/}, args => (/[/\\]meow[/\\]build[/\\]options\.js$/.test(args.importer) ? stub('meow-options-deps') : undefined));
+		// meow's vendored dependencies are one rollup file; mark its top-level calls pure so esbuild can drop
+		// read-package-up, parse-json, babel's code frame and normalize-package-data now that nothing imports them.
+		build.onLoad({filter: /[/\\]meow[/\\]build[/\\]dependencies\.js$/}, async args => ({
+			contents: (await readFile(args.path, 'utf8'))
+				.replace(/^((?:var|const) [\w$]+ = )((?:require[\w$]*|getDefaultExportFromCjs|promisify)\()/gm, '$1/* @__PURE__ */ $2')
+				.replace(/^promisify\(/gm, '/* @__PURE__ */ promisify('),
+			loader: 'js',
+		}));
+		// Yoga's WebAssembly ships as base64 text inside a JS file; ship the binary as dist/yoga.wasm instead
+		// (smaller packed, and read with one readFileSync rather than decoded from base64 at start-up).
+		build.onLoad({filter: /[/\\]yoga-layout[/\\]dist[/\\]binaries[/\\]yoga-wasm-base64-esm\.js$/}, async args => {
+			const text = await readFile(args.path, 'utf8');
+			const match = /"data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/.exec(text);
+			if (!match) throw new Error('yoga-layout: the embedded wasm was not found; update scripts/build.mjs');
+			yogaWasm = Buffer.from(match[1], 'base64');
+			return {contents: text.replace(match[0], '"data:application/octet-stream;base64,"'), loader: 'js'};
+		});
+		build.onLoad({filter: /[/\\]yoga-layout[/\\]dist[/\\]src[/\\]index\.js$/}, async args => {
+			const text = await readFile(args.path, 'utf8');
+			const call = 'await loadYoga()';
+			if (!text.includes(call)) throw new Error('yoga-layout: loadYoga() call not found; update scripts/build.mjs');
+			return {
+				contents: `import {readFileSync as __yogaRead} from 'node:fs';\n${text.replace(call, "await loadYoga({wasmBinary: __yogaRead(new URL('./yoga.wasm', import.meta.url))})")}`,
+				loader: 'js',
+				resolveDir: path.dirname(args.path),
+			};
+		});
+		build.onLoad({filter: /.*/, namespace: 'stub'}, args => ({contents: stubs[args.path], loader: 'js', resolveDir: root}));
+	},
+};
+
+let yogaWasm;
+const result = await build({
+	absWorkingDir: root,
+	entryPoints: {cli: 'src/main.ts'},
+	outdir: 'dist',
+	// Chunks sit beside cli.js: import.meta.url resolves to dist/ in every file
+	// (meow finds ../package.json from there for --version, the lessons are ../lessons, yoga.wasm is beside it).
+	chunkNames: '[name]-[hash]',
 	bundle: true,
+	splitting: true,
 	platform: 'node',
 	format: 'esm',
 	target: 'node20',
-	packages: 'external',
+	mainFields: ['module', 'main'],
+	conditions: ['node', 'import', 'production'],
 	jsx: 'automatic',
+	minify: true,
+	keepNames: false,
+	legalComments: 'none', // every bundled package's licence goes to dist/THIRD-PARTY-LICENSES.txt instead
+	treeShaking: true,
 	define: {'process.env.NODE_ENV': '"production"'},
-	banner: {js: '#!/usr/bin/env node'},
+	plugins: [trim],
+	// CommonJS dependencies (react, bcryptjs, ...) call require() for node built-ins.
+	banner: {
+		js: [
+			"import {createRequire as __rlCreateRequire} from 'node:module';",
+			'const require = __rlCreateRequire(import.meta.url);',
+		].join('\n'),
+	},
+	metafile: true,
 	logLevel: 'warning',
 });
+
+// src/main.ts's own #! line is kept by esbuild as the first line of dist/cli.js.
+
+// The licences of what is bundled travel with it.
+const packages = new Map();
+const shipped = new Set(Object.values(result.metafile.outputs).flatMap(output => Object.entries(output.inputs).filter(([, use]) => use.bytesInOutput > 0).map(([input]) => input)));
+for (const input of shipped) {
+	const match = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(input);
+	if (match) packages.set(match[2], path.join(root, match[1]));
+}
+const notices = [];
+for (const [name, dir] of [...packages].sort(([a], [b]) => a.localeCompare(b))) {
+	const {version, license} = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8'));
+	const file = (await readdir(dir)).find(entry => /^(licen[cs]e|copying)(\.|$)/i.test(entry));
+	const text = file ? (await readFile(path.join(dir, file), 'utf8')).trim() : `${license ?? 'see the package'} (no licence file in the package)`;
+	notices.push(`${name}@${version} (${license ?? 'unknown'})\n\n${text}\n`);
+}
+await writeFile(path.join(dist, 'THIRD-PARTY-LICENSES.txt'), `registry-lab bundles these packages.\n\n${notices.join('\n' + '-'.repeat(72) + '\n\n')}`);
+
+if (!yogaWasm) throw new Error('yoga-layout was not bundled');
+await writeFile(path.join(dist, 'yoga.wasm'), yogaWasm);
+// `open` prefers its own copy of xdg-open when one sits beside it; without one (as here) it runs the system's
+// xdg-open, and when there is none the app says so and the address stays on screen. 32 KB saved.
+await chmod(path.join(dist, 'cli.js'), 0o755);
+
+if (metafile) {
+	// node scripts/build.mjs --metafile: what went into each file, for https://esbuild.github.io/analyze/
+	await mkdir(path.join(root, '.tmp'), {recursive: true});
+	await writeFile(path.join(root, '.tmp', 'esbuild-meta.json'), JSON.stringify(result.metafile));
+}

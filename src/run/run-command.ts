@@ -1,5 +1,3 @@
-import {execa} from 'execa';
-
 /** One external command, never through a shell. */
 export type CommandSpec = {
 	readonly file: string;
@@ -37,6 +35,8 @@ export type RunOptions = {
 export async function runCommand(spec: CommandSpec, options: RunOptions = {}): Promise<CommandResult> {
 	const started = performance.now();
 	const {signal, onLine} = options;
+	// Loaded on first use: most commands (explain, the first frame) never start a process.
+	const {execa} = await import('execa');
 	const subprocess = execa(spec.file, [...spec.args], {
 		input: spec.stdin,
 		stdin: spec.stdin === undefined ? 'ignore' : undefined,

@@ -8,7 +8,7 @@ import {preflight, type PreflightResult} from '../container/preflight.js';
 import {startRun, type RunState} from '../engine/lesson-run.js';
 import type {Lesson} from '../lesson/schema.js';
 import type {HubClient} from '../registry/hub-client.js';
-import {startPracticeRegistry, type PracticeRegistry} from '../registry/practice-registry.js';
+import type {PracticeRegistry, StartOptions, StartResult} from '../registry/practice-registry.js';
 import {PreflightView} from './components/preflight-view.js';
 import {recheck, ResumeOffer} from './components/resume-offer.js';
 import {RegistryPicker} from './components/registry-picker.js';
@@ -16,6 +16,10 @@ import {StepView} from './components/step-view.js';
 import {labVars, type RegistryChoice} from './lab-vars.js';
 import {marks, theme} from './theme.js';
 import {useLessonRun} from './use-lesson-run.js';
+
+
+// bcryptjs and the registry runner load only when a practice registry is started.
+const startPracticeRegistry = async (options: StartOptions): Promise<StartResult> => (await import('../registry/practice-registry.js')).startPracticeRegistry(options);
 
 export type AppProps = {
 	readonly lesson: Lesson;
