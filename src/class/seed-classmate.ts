@@ -32,3 +32,20 @@ export async function seedClassmateImage(engine: Engine, host: string, account: 
 		await rm(dir, {recursive: true, force: true});
 	}
 }
+
+/**
+ * The lesson's variables for a practice registry that just started: the student's generated
+ * account, and (once a pretend classmate has pushed) the image to pull.
+ */
+export async function practiceVars(engine: Engine, started: {host: string; accounts: readonly {username: string; password: string}[]}, signal?: AbortSignal): Promise<Record<string, string>> {
+	const [account, classmate] = started.accounts;
+	if (!account) return {};
+	// A pretend classmate pushes first, so there is something real to pull.
+	const seeded = classmate ? await seedClassmateImage(engine, started.host, classmate, signal) : undefined;
+	return {
+		username: account.username,
+		practicePassword: account.password,
+		loginTip: `Your practice password is ${account.password}`,
+		...(seeded?.ok ? {classmateExample: seeded.reference, pullTip: `On the practice registry a pretend classmate has pushed ${seeded.reference}: pull that one.`} : {}),
+	};
+}

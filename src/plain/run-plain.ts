@@ -6,7 +6,7 @@
 import {createInterface, type Interface} from 'node:readline';
 import {Writable} from 'node:stream';
 import {createLabServices, type LabServices} from '../checks/services.js';
-import {seedClassmateImage} from '../class/seed-classmate.js';
+import {practiceVars} from '../class/seed-classmate.js';
 import {argsForEngine} from '../container/commands.js';
 import type {Engine} from '../container/engine.js';
 import {starterImageName} from '../container/images.js';
@@ -453,26 +453,10 @@ async function startPractice(
 		print('Starting a practice registry on this computer...');
 		const started = await (options.startPractice ?? startPracticeRegistry)({engine: options.engine, signal, accounts: [{username: 'student'}, {username: 'classmate'}]});
 		if (started.ok) {
-			const [account, classmate] = started.accounts;
 			print(`The practice registry is running at ${started.host}.`);
-			// A pretend classmate pushes first, so there is something real to pull.
-			const seeded = classmate ? await seedClassmateImage(options.engine, started.host, classmate, signal) : undefined;
+			const extra = await practiceVars(options.engine, started, signal);
 			if (signal.aborted) return {kind: 'started', registry: started, setup: {kind: 'quit'}};
-			return {
-				kind: 'started',
-				registry: started,
-				setup: {
-					kind: 'ready',
-					choice: {kind: 'practice'},
-					host: started.host,
-					extra: {
-						username: account!.username,
-						practicePassword: account!.password,
-						loginTip: `Your practice password is ${account!.password}`,
-						...(seeded?.ok ? {classmateExample: seeded.reference, pullTip: `On the practice registry a pretend classmate has pushed ${seeded.reference}: pull that one.`} : {}),
-					},
-				},
-			};
+			return {kind: 'started', registry: started, setup: {kind: 'ready', choice: {kind: 'practice'}, host: started.host, extra}};
 		}
 		if (signal.aborted) return {kind: 'quit'};
 		print(indent(`FAIL ${started.message}`));

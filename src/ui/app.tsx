@@ -2,7 +2,7 @@ import {Spinner} from '@inkjs/ui';
 import {Box, Text, useApp, useInput} from 'ink';
 import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {createLabServices, type LabServices} from '../checks/services.js';
-import {seedClassmateImage} from '../class/seed-classmate.js';
+import {practiceVars} from '../class/seed-classmate.js';
 import type {Engine} from '../container/engine.js';
 import {preflight, type PreflightResult} from '../container/preflight.js';
 import {startRun, type RunState} from '../engine/lesson-run.js';
@@ -111,21 +111,9 @@ export function App(props: AppProps): React.JSX.Element {
 				return;
 			}
 			practice.current = started;
-			const [account, classmate] = started.accounts;
-			// A pretend classmate pushes first, so there is something real to pull.
-			const seeded = classmate ? await seedClassmateImage(engine, started.host, classmate, signal) : undefined;
+			const extra = await practiceVars(engine, started, signal);
 			if (!live) return;
-			setScreen({
-				name: 'lesson',
-				choice: screen.choice,
-				host: started.host,
-				extra: {
-					username: account!.username,
-					practicePassword: account!.password,
-					loginTip: `Your practice password is ${account!.password}`,
-					...(seeded?.ok ? {classmateExample: seeded.reference, pullTip: `On the practice registry a pretend classmate has pushed ${seeded.reference}: pull that one.`} : {}),
-				},
-			});
+			setScreen({name: 'lesson', choice: screen.choice, host: started.host, extra});
 		})();
 		return () => {
 			live = false;
