@@ -1,11 +1,12 @@
 import meow from 'meow';
 import {defaultEngine, type EngineName} from '../container/engine.js';
-import {builtInLessonsDir, loadLessonFile, loadLessons, type LoadResult} from '../lesson/load.js';
+import {builtInLessonsDir, loadLessonFile, loadLessons, stepApplies, type LoadResult} from '../lesson/load.js';
 import type {RunState} from '../engine/lesson-run.js';
 import {chooseMode, stdinReadable} from '../plain/mode.js';
 import {progressOfRun} from '../progress/of-run.js';
 import {openProgressStore, savedVariables, type LessonProgress} from '../progress/store.js';
 import type {SavedRun} from '../ui/app.js';
+import type {LessonEntry} from '../ui/components/lesson-menu.js';
 import {hostProblem, type RegistryChoice} from '../ui/lab-vars.js';
 
 export const labHelp = `
@@ -26,7 +27,8 @@ export const labHelp = `
     --practice            a practice registry started on this computer (no account needed)
 
   Options
-    --lesson ID|FILE      the lesson to run (default: registries)
+    --lesson ID|FILE      the lesson to run (default: registries; with several
+                          lessons the start screen lists them with their marks)
     --engine docker|podman
                           the container engine to drive (default: docker)
     --plain               plain mode: no redraws, no colours, questions as plain prompts
@@ -56,7 +58,7 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 			hub: {type: 'boolean', default: false},
 			registry: {type: 'string'},
 			practice: {type: 'boolean', default: false},
-			lesson: {type: 'string', default: 'registries'},
+			lesson: {type: 'string'},
 			engine: {type: 'string', default: 'docker', choices: ['docker', 'podman']},
 			plain: {type: 'boolean', default: false},
 		},
@@ -73,11 +75,9 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 	} else if (flags.hub) choice = {kind: 'hub'};
 	else if (flags.practice) choice = {kind: 'practice'};
 
-	const lesson = await findLesson(flags.lesson);
-	if (!lesson.ok) {
-		process.stderr.write(`registry-lab: the lesson ${lesson.file} cannot be used:\n${lesson.errors.map(error => `  - ${error}`).join('\n')}\n`);
-		return 2;
-	}
+	// A lesson named on the command line is checked before anything else.
+	let lesson = flags.lesson === undefined ? undefined : await findLesson(flags.lesson);
+	if (lesson && !lesson.ok) return lessonError(lesson);
 
 	const mode = chooseMode({
 		plain: flags.plain,
@@ -99,6 +99,12 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 	const store = openProgressStore();
 	if (store.notice) process.stderr.write(`registry-lab: ${store.notice}\n`);
 	const save = (state: RunState): void => store.save(state.lesson.id, progressOfRun(state));
+	if (!lesson) {
+		const id = await chooseLesson(mode.kind === 'interactive', store.all());
+		if (id === null) return 1;
+		lesson = await findLesson(id);
+		if (!lesson.ok) return lessonError(lesson);
+	}
 	const saved = resumable(store.get(lesson.lesson.id), choice);
 	if (mode.kind === 'plain') {
 		const {runPlain} = await import('../plain/run-plain.js');
@@ -109,6 +115,28 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 	const {renderApp} = await import('../ui/render-app.js');
 	const outcome = await renderApp({lesson: lesson.lesson, engine, choice, onProgress: save, ...(saved ? {saved} : {})});
 	return outcome.finished ? 0 : 1;
+}
+
+function lessonError(lesson: {file: string; errors: readonly string[]}): number {
+	process.stderr.write(`registry-lab: the lesson ${lesson.file} cannot be used:\n${lesson.errors.map(error => `  - ${error}`).join('\n')}\n`);
+	return 2;
+}
+
+/**
+ * With several lessons, an interactive start asks which one, each with its completion mark;
+ * otherwise the registry lesson (or the only one there is). null: the student left.
+ */
+async function chooseLesson(interactive: boolean, progress: Readonly<Record<string, LessonProgress>>): Promise<string | null> {
+	const lessons = (await loadLessons()).flatMap(result => (result.ok ? [result.lesson] : []));
+	if (!interactive || lessons.length < 2) return lessons.find(lesson => lesson.id === 'registries')?.id ?? lessons[0]?.id ?? 'registries';
+	const entries: LessonEntry[] = lessons.map(lesson => {
+		const saved = progress[lesson.id];
+		const steps = lesson.steps.filter(step => !saved || stepApplies(step, saved.registryKind));
+		const status: LessonEntry['status'] = !saved ? {kind: 'new'} : saved.finished ? {kind: 'done'} : {kind: 'started', step: Math.max(1, steps.findIndex(step => step.id === saved.stepId) + 1), steps: steps.length};
+		return {id: lesson.id, title: lesson.title, summary: lesson.summary, status};
+	});
+	const {pickLesson} = await import('../ui/pick-lesson.js');
+	return pickLesson(entries);
 }
 
 /**

@@ -1,0 +1,41 @@
+import {Select} from '@inkjs/ui';
+import {Box, Text} from 'ink';
+import React from 'react';
+import {marks, theme} from '../theme.js';
+
+export type LessonEntry = {
+	readonly id: string;
+	readonly title: string;
+	readonly summary: string;
+	/** Where the student is with it: not started, stopped at a step, or finished. */
+	readonly status: {readonly kind: 'new'} | {readonly kind: 'started'; readonly step: number; readonly steps: number} | {readonly kind: 'done'};
+};
+
+/** The lessons, each with its completion mark; choosing one starts (or resumes) it. */
+export function LessonMenu({lessons, onChoose}: {readonly lessons: readonly LessonEntry[]; readonly onChoose: (id: string) => void}): React.JSX.Element {
+	return (
+		<Box flexDirection="column" paddingX={1}>
+			<Text color={theme.accent} bold>
+				registry-lab
+			</Text>
+			<Text> </Text>
+			<Text bold>Which lesson?</Text>
+			<Select
+				options={lessons.map(lesson => ({label: `${mark(lesson.status)} ${lesson.title} — ${describe(lesson.status)}`, value: lesson.id}))}
+				visibleOptionCount={8}
+				onChange={onChoose}
+			/>
+		</Box>
+	);
+}
+
+function mark(status: LessonEntry['status']): string {
+	return status.kind === 'done' ? marks.pass : status.kind === 'started' ? marks.current : marks.todo;
+}
+
+/** In words as well as the mark, so the meaning never rests on a symbol or a colour. */
+function describe(status: LessonEntry['status']): string {
+	if (status.kind === 'done') return 'finished';
+	if (status.kind === 'started') return `resume at step ${status.step} of ${status.steps}`;
+	return 'not started';
+}

@@ -1,0 +1,19 @@
+import {render} from 'ink';
+import React from 'react';
+import {LessonMenu, type LessonEntry} from './components/lesson-menu.js';
+
+/** Ask which lesson to run; null when the student left with ctrl+c. */
+export async function pickLesson(lessons: readonly LessonEntry[]): Promise<string | null> {
+	let chosen: string | null = null;
+	const instance = render(
+		<LessonMenu
+			lessons={lessons}
+			onChoose={id => {
+				chosen = id;
+				instance.unmount();
+			}}
+		/>,
+	);
+	await instance.waitUntilExit();
+	return chosen;
+}

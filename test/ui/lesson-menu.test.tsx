@@ -1,0 +1,27 @@
+import {render} from 'ink-testing-library';
+import React from 'react';
+import {describe, expect, it} from 'vitest';
+import {LessonMenu} from '../../src/ui/components/lesson-menu.js';
+import {keys, press, waitForText} from '../helpers/ink.js';
+
+describe('the lesson menu', () => {
+	it('lists every lesson with its completion mark, in words too, and picks one', async () => {
+		let chosen: string | undefined;
+		const app = render(
+			<LessonMenu
+				lessons={[
+					{id: 'registries', title: 'Share an image through a registry', summary: '', status: {kind: 'done'}},
+					{id: 'versions', title: 'Versions and digests', summary: '', status: {kind: 'started', step: 3, steps: 7}},
+					{id: 'private', title: 'Private repositories', summary: '', status: {kind: 'new'}},
+				]}
+				onChoose={id => (chosen = id)}
+			/>,
+		);
+		const screen = await waitForText(app, 'Which lesson?');
+		expect(screen).toContain('✔ Share an image through a registry — finished');
+		expect(screen).toContain('● Versions and digests — resume at step 3 of 7');
+		expect(screen).toContain('○ Private repositories — not started');
+		await press(app, keys.down, keys.enter);
+		expect(chosen).toBe('versions');
+	});
+});
