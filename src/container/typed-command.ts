@@ -2,7 +2,9 @@ import {isDockerHub, parseReference} from './reference.js';
 
 export type SplitResult = {readonly ok: true; readonly words: string[]} | {readonly ok: false; readonly reason: string};
 
-const shellOperators = new Set(['|', '||', '&', '&&', ';', '>', '>>', '<', '<<', '$(', '`']);
+const shellOperators = new Set(['|', '||', '&', '&&', ';', '>', '>>', '<', '<<']);
+/** Command substitution, anywhere in a word: a dollar sign with a parenthesis, or a backquote. */
+const substitution = /\$\(|`/;
 
 /**
  * Split a typed line into words the way a POSIX shell would (quotes and backslashes),
@@ -43,7 +45,7 @@ export function splitCommandLine(line: string): SplitResult {
 	}
 	if (quote) return {ok: false, reason: `A ${quote === '"' ? 'double' : 'single'} quote (${quote}) is opened but never closed.`};
 	if (inWord) words.push(word);
-	const operator = words.find(candidate => shellOperators.has(candidate) || candidate.startsWith('$('));
+	const operator = words.find(candidate => shellOperators.has(candidate) || substitution.test(candidate));
 	if (operator) return {ok: false, reason: `registry-lab runs one command and no shell, so '${operator}' has no meaning here. Type just the ${'docker'} command.`};
 	return {ok: true, words};
 }

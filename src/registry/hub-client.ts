@@ -6,7 +6,7 @@
  * Every method resolves; nothing here throws for an expected failure.
  */
 
-import {errorText, isRecord, parseJson} from './json.js';
+import {errorText, isRecord, parseJson, within} from './http-util.js';
 
 export type HubClientOptions = {
 	/** Default https://hub.docker.com */
@@ -90,27 +90,14 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
 	const {signal} = options;
 
 	const get = async (url: string): Promise<Reply | Failed> => {
-		if (signal?.aborted) return {ok: false, message: 'The request to Docker Hub was canceled.'};
-		const controller = new AbortController();
-		let timedOut = false;
-		const timer = setTimeout(() => {
-			timedOut = true;
-			controller.abort();
-		}, timeoutMs);
-		const onAbort = () => controller.abort();
-		signal?.addEventListener('abort', onAbort, {once: true});
-		try {
-			const response = await fetchImpl(url, {headers: {Accept: 'application/json'}, signal: controller.signal, redirect: 'follow'});
-			const text = await response.text();
-			return {ok: true, status: response.status, headers: response.headers, json: parseJson(text)};
-		} catch (error) {
-			if (signal?.aborted) return {ok: false, message: 'The request to Docker Hub was canceled.'};
-			if (timedOut) return {ok: false, message: `Docker Hub did not answer within ${Math.round(timeoutMs / 100) / 10} seconds.`};
-			return {ok: false, message: `Docker Hub could not be reached (${networkWords(error)}). Is this computer online?`};
-		} finally {
-			clearTimeout(timer);
-			signal?.removeEventListener('abort', onAbort);
-		}
+		const answer = await within(signal, timeoutMs, async requestSignal => {
+			const response = await fetchImpl(url, {headers: {Accept: 'application/json'}, signal: requestSignal, redirect: 'follow'});
+			return {ok: true as const, status: response.status, headers: response.headers, json: parseJson(await response.text())};
+		});
+		if (answer.ok) return answer.value;
+		if (answer.why === 'canceled') return {ok: false, message: 'The request to Docker Hub was canceled.'};
+		if (answer.why === 'timeout') return {ok: false, message: `Docker Hub did not answer within ${Math.round(timeoutMs / 100) / 10} seconds.`};
+		return {ok: false, message: `Docker Hub could not be reached (${networkWords(answer.error)}). Is this computer online?`};
 	};
 
 	const userExists = async (username: string): Promise<UserCheck> => {

@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto';
-import {errorText, isRecord, parseJson} from './json.js';
+import {errorText, isRecord, parseJson, within} from './http-util.js';
 
 /**
  * A small client for the registry HTTP API (OCI distribution): ping, HEAD a manifest,
@@ -131,29 +131,17 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 
 	/** One HTTP request with the per-request timeout; the whole body is read. */
 	const request = async (url: URL, method: 'GET' | 'HEAD', headers: Record<string, string>): Promise<Reply | RegistryFailure> => {
-		if (signal?.aborted) return canceled(url);
-		const controller = new AbortController();
-		let timedOut = false;
-		const timer = setTimeout(() => {
-			timedOut = true;
-			controller.abort();
-		}, timeoutMs);
-		const onAbort = () => controller.abort();
-		signal?.addEventListener('abort', onAbort, {once: true});
-		try {
-			const response = await fetchImpl(url, {method, headers, signal: controller.signal, redirect: 'follow'});
+		const answer = await within(signal, timeoutMs, async requestSignal => {
+			const response = await fetchImpl(url, {method, headers, signal: requestSignal, redirect: 'follow'});
 			const body = method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await response.arrayBuffer());
-			return {ok: true, status: response.status, headers: response.headers, body, url};
-		} catch (error) {
-			if (signal?.aborted) return canceled(url);
-			if (timedOut) {
-				return {ok: false, reason: 'network', code: 'TIMEOUT', message: `${url.host} did not answer within ${seconds(timeoutMs)}. Is the address right, and is the registry running?`};
-			}
-			return fetchFailure(error, url);
-		} finally {
-			clearTimeout(timer);
-			signal?.removeEventListener('abort', onAbort);
+			return {ok: true as const, status: response.status, headers: response.headers, body, url};
+		});
+		if (answer.ok) return answer.value;
+		if (answer.why === 'canceled') return canceled(url);
+		if (answer.why === 'timeout') {
+			return {ok: false, reason: 'network', code: 'TIMEOUT', message: `${url.host} did not answer within ${seconds(timeoutMs)}. Is the address right, and is the registry running?`};
 		}
+		return fetchFailure(answer.error, url);
 	};
 
 	const tokenKey = (c: {realm: string; service?: string}, scope: string | undefined) => `${c.realm}\n${c.service ?? ''}\n${scope ?? ''}`;

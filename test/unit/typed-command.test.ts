@@ -20,6 +20,8 @@ describe('splitCommandLine splits like a shell, without one', () => {
 		expect(splitCommandLine('docker tag "x y')).toMatchObject({ok: false, reason: expect.stringMatching(/double quote/)});
 		expect(splitCommandLine('docker push x && rm -rf /')).toMatchObject({ok: false, reason: expect.stringMatching(/no shell.*&&/)});
 		expect(splitCommandLine('docker push $(whoami)/x')).toMatchObject({ok: false});
+		expect(splitCommandLine('docker push x/$(whoami)')).toMatchObject({ok: false});
+		expect(splitCommandLine('docker push `id`')).toMatchObject({ok: false});
 	});
 });
 
