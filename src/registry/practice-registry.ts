@@ -272,13 +272,11 @@ async function startBinary(context: Context, binary: string, port: number): Prom
 		return {kind: 'failed', failure: failure(message, hint, text)};
 	}
 
-	let stopping: Promise<void> | undefined;
-	const stop = () =>
-		(stopping ??= (async () => {
-			await kill();
-			if (!options.keepData) await data.remove();
-			untrack(entry);
-		})());
+	const stop = stopOnce(async () => {
+		await kill();
+		if (!options.keepData) await data.remove();
+		untrack(entry);
+	});
 	return {kind: 'started', registry: {ok: true, host, accounts: context.accounts, dataDir: data.dir, how: 'binary', program: binary, stop}};
 }
 
@@ -363,13 +361,11 @@ async function startContainer(context: Context, port: number): Promise<Outcome> 
 		return failed(message, `Its log is below; \`${engine.bin} logs\` of a container started the same way shows the same.`, output(logs));
 	}
 
-	let stopping: Promise<void> | undefined;
-	const stop = () =>
-		(stopping ??= (async () => {
-			await kill();
-			if (!options.keepData) await data.remove();
-			untrack(entry);
-		})());
+	const stop = stopOnce(async () => {
+		await kill();
+		if (!options.keepData) await data.remove();
+		untrack(entry);
+	});
 	return {kind: 'started', registry: {ok: true, host, accounts: context.accounts, dataDir: data.dir, how: 'container', program: id, stop}};
 }
 
@@ -417,6 +413,12 @@ function track(entry: Tracked): Tracked {
 		for (const signal of exitSignals) process.on(signal, onSignal);
 	}
 	return entry;
+}
+
+/** stop() may be called any number of times, at once or again later: the work runs once. */
+function stopOnce(work: () => Promise<void>): () => Promise<void> {
+	let stopping: Promise<void> | undefined;
+	return () => (stopping ??= work());
 }
 
 function untrack(entry: Tracked): void {
