@@ -4,7 +4,6 @@ import path from 'node:path';
 import {render} from 'ink-testing-library';
 import React from 'react';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {runCommand} from '../../src/run/run-command.js';
 import type {RunState} from '../../src/engine/lesson-run.js';
 import type {Lesson} from '../../src/lesson/schema.js';
 import {progressOfRun} from '../../src/progress/of-run.js';
@@ -15,7 +14,7 @@ import {App} from '../../src/ui/app.js';
 import {imageExists, makeTestImage, removeImage, requireEngine, tempDockerConfig, testEngine, uniqueName} from '../helpers/engine.js';
 import {argvRecorder} from '../helpers/argv-log.js';
 import {keys, press, type, waitForText, waitUntil} from '../helpers/ink.js';
-import {dockerLogin, startTestRegistry} from '../helpers/registry.js';
+import {dockerLogin, pushAsClassmate, startTestRegistry} from '../helpers/registry.js';
 import {registryLesson} from '../helpers/lesson.js';
 
 const student = {username: 'student', password: 'student-pass-1234'};
@@ -31,14 +30,7 @@ beforeAll(async () => {
 	lesson = await registryLesson();
 	registry = await startTestRegistry([student, classmate]);
 	// The classmate pushes first, from a login of their own.
-	const config = await tempDockerConfig();
-	cleanups.push(config.cleanup);
-	classmateImage = `${registry.host}/classmate/${uniqueName('shared')}:1.0`;
-	await makeTestImage(classmateImage);
-	await dockerLogin(config.env, registry.host, classmate.username, classmate.password);
-	const pushed = await runCommand({file: 'docker', args: ['push', classmateImage], env: config.env});
-	expect(pushed.exitCode, pushed.stderr).toBe(0);
-	await removeImage(classmateImage);
+	classmateImage = await pushAsClassmate(registry.host, classmate, 'shared');
 });
 
 afterAll(async () => {

@@ -3,14 +3,14 @@ import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {builtInLessonsDir, loadLessonFile, stepApplies} from '../../src/lesson/load.js';
+import {stepApplies} from '../../src/lesson/load.js';
 import type {Lesson} from '../../src/lesson/schema.js';
 import {openProgressStore} from '../../src/progress/store.js';
 import type {PracticeRegistry} from '../../src/registry/practice-registry.js';
 import {createRegistryClient} from '../../src/registry/registry-client.js';
 import {runCommand} from '../../src/run/run-command.js';
 import {imageExists, makeTestImage, removeImage, requireEngine, tempDockerConfig, uniqueName} from '../helpers/engine.js';
-import {dockerLogin, startTestRegistry} from '../helpers/registry.js';
+import {pushAsClassmate, startTestRegistry} from '../helpers/registry.js';
 import {registryLesson} from '../helpers/lesson.js';
 
 const student = {username: 'student', password: 'student-pass-1234'};
@@ -27,14 +27,7 @@ beforeAll(async () => {
 	lesson = await registryLesson();
 	registry = await startTestRegistry([student, classmate]);
 	// The classmate pushes first, from a login of their own.
-	const config = await tempDockerConfig();
-	cleanups.push(config.cleanup);
-	classmateImage = `${registry.host}/classmate/${uniqueName('plain-shared')}:1.0`;
-	await makeTestImage(classmateImage);
-	await dockerLogin(config.env, registry.host, classmate.username, classmate.password);
-	const pushed = await runCommand({file: 'docker', args: ['push', classmateImage], env: config.env, timeoutMs: 120_000});
-	expect(pushed.exitCode, pushed.stderr).toBe(0);
-	await removeImage(classmateImage);
+	classmateImage = await pushAsClassmate(registry.host, classmate, 'plain-shared');
 });
 
 afterEach(() => {

@@ -8,7 +8,7 @@ import type {PracticeRegistry} from '../../src/registry/practice-registry.js';
 import {createRegistryClient} from '../../src/registry/registry-client.js';
 import {runCommand} from '../../src/run/run-command.js';
 import {makeTestImage, removeImage, requireEngine, tempDockerConfig, testEngine, uniqueName} from '../helpers/engine.js';
-import {dockerLogin, startTestRegistry} from '../helpers/registry.js';
+import {dockerLogin, pushAsClassmate, startTestRegistry} from '../helpers/registry.js';
 
 const student = {username: 'student', password: 'student-pass-1234'};
 const classmate = {username: 'classmate', password: 'classmate-pass-5678'};
@@ -57,13 +57,7 @@ beforeAll(async () => {
 	registry = await startTestRegistry([student, classmate]);
 
 	// A classmate pushes an image for the student to pull.
-	const classmateConfig = await tempDockerConfig();
-	cleanups.push(classmateConfig.cleanup);
-	classmateImage = `${registry.host}/classmate/${uniqueName('shared')}:1.0`;
-	await makeTestImage(classmateImage);
-	await dockerLogin(classmateConfig.env, registry.host, classmate.username, classmate.password);
-	await docker(['push', classmateImage], classmateConfig.env);
-	await removeImage(classmateImage);
+	classmateImage = await pushAsClassmate(registry.host, classmate, 'shared');
 
 	// The student does the lesson in their own terminal: login, tag, push, pull.
 	const studentConfig = await tempDockerConfig();

@@ -1,6 +1,7 @@
 import {connect} from 'node:net';
 import {startPracticeRegistry, type PracticeRegistry} from '../../src/registry/practice-registry.js';
 import {runCommand} from '../../src/run/run-command.js';
+import {makeTestImage, removeImage, tempDockerConfig, uniqueName} from './engine.js';
 
 /** A real practice registry with these accounts; throws with the registry's own words when it cannot start. */
 export async function startTestRegistry(accounts: {username: string; password: string}[]): Promise<PracticeRegistry> {
@@ -26,4 +27,23 @@ export function portOpen(host: string): Promise<boolean> {
 		});
 		socket.once('error', () => resolve(false));
 	});
+}
+
+/**
+ * A classmate pushes an image first, from a login store of their own, and the local copy is
+ * removed, so a student's pull really fetches it. Returns the image's name.
+ */
+export async function pushAsClassmate(host: string, account: {username: string; password: string}, prefix: string): Promise<string> {
+	const config = await tempDockerConfig();
+	try {
+		const reference = `${host}/${account.username}/${uniqueName(prefix)}:1.0`;
+		await makeTestImage(reference);
+		await dockerLogin(config.env, host, account.username, account.password);
+		const pushed = await runCommand({file: 'docker', args: ['push', reference], env: config.env, timeoutMs: 120_000});
+		if (pushed.exitCode !== 0) throw new Error(`docker push ${reference} as ${account.username} failed: ${pushed.spawnError ?? pushed.stderr}`);
+		await removeImage(reference);
+		return reference;
+	} finally {
+		await config.cleanup();
+	}
 }

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {causes, diagnose, type Cause, type DiagnoseContext} from '../../src/container/diagnose.js';
+import {causes, diagnose, type Cause} from '../../src/container/diagnose.js';
 import shared from '../fixtures/docker-errors.json' with {type: 'json'};
 import real from '../fixtures/engine-errors-real.json' with {type: 'json'};
 
