@@ -14,9 +14,7 @@ export function engineCommand(engine: Engine, args: readonly string[], options: 
 
 export const loginArgs = (registry: string | null, username: string): string[] =>
 	['login', ...(registry ? [registry] : []), '--username', username, '--password-stdin'];
-export const tagArgs = (source: string, target: string): string[] => ['tag', source, target];
 export const pushArgs = (reference: string): string[] => ['push', reference];
-export const pullArgs = (reference: string): string[] => ['pull', reference];
 export const inspectIdArgs = (reference: string): string[] => ['image', 'inspect', '--format', '{{.Id}}', reference];
 export const listImagesArgs = (): string[] => ['images', '--format', '{{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.Size}}'];
 export const importArgs = (file: string, reference: string): string[] => ['import', '--message', 'registry-lab starter image', file, reference];

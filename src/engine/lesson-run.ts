@@ -286,11 +286,6 @@ export function quoteForDisplay(arg: string): string {
 	return `'${arg.replaceAll("'", `'\\''`)}'`;
 }
 
-/** Values safe to show and save: everything but secrets. */
-export function publicVars(state: RunState): Vars {
-	return Object.fromEntries(Object.entries(state.vars).filter(([name]) => !state.secretNames.includes(name)));
-}
-
 export function currentInput(state: RunState): StepInput | undefined {
 	const step = currentStep(state);
 	return state.phase.name === 'input' ? step?.inputs[state.phase.index] : undefined;

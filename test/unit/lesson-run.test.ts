@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
-import {displayCommand, pendingEffect, publicVars, reduce, startRun, type Event, type RunState} from '../../src/engine/lesson-run.js';
+import {displayCommand, pendingEffect, reduce, startRun, type Event, type RunState} from '../../src/engine/lesson-run.js';
 import {parseLesson} from '../../src/lesson/load.js';
+import {progressOfRun} from '../../src/progress/of-run.js';
 
 const yaml = `
 id: t
@@ -43,7 +44,7 @@ function lesson() {
 	return result.lesson;
 }
 
-const vars = {registry: '127.0.0.1:5000', registryArg: '127.0.0.1:5000', registryPrefix: '127.0.0.1:5000/', username: 'alice'};
+const vars = {registry: '127.0.0.1:5000', registryKind: 'class', registryArg: '127.0.0.1:5000', registryPrefix: '127.0.0.1:5000/', username: 'alice'};
 const apply = (state: RunState, ...events: Event[]): RunState => events.reduce(reduce, state);
 const ok = {ok: true, summary: 'fine'} as const;
 const done = (exitCode: number) => ({type: 'command-done', outcome: {exitCode, canceled: false, timedOut: false, output: exitCode ? 'denied' : ''}}) as const;
@@ -77,7 +78,8 @@ describe('a lesson run', () => {
 	it('never shows or saves the secret', () => {
 		let state = apply(startRun(lesson(), 'class', vars), {type: 'run'}, {type: 'submit-input', value: 'hunter2'});
 		expect(displayCommand(state, 'docker')).not.toContain('hunter2');
-		expect(JSON.stringify(publicVars(state))).not.toContain('hunter2');
+		// What is saved is what the CLI saves: the progress allow-list.
+		expect(JSON.stringify(progressOfRun(state))).not.toContain('hunter2');
 		state = apply(state, {type: 'run'});
 		expect(state.output).toEqual([]);
 	});
