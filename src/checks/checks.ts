@@ -5,6 +5,7 @@ import {readLoginState, readStoredCredentials} from '../container/login-state.js
 import {checkNamespace, isDockerHub, parseReference, type ImageReference} from '../container/reference.js';
 import type {CheckResult} from '../engine/lesson-run.js';
 import type {Check} from '../lesson/schema.js';
+import type {FetchLike} from '../registry/http-request.js';
 import {hubRepositoryUrl, type HubClient} from '../registry/hub-client.js';
 import {createRegistryClient, type RegistryCredentials, type RegistryFailure} from '../registry/registry-client.js';
 
@@ -17,7 +18,7 @@ export type CheckContext = {
 	readonly sessionCredentials?: () => RegistryCredentials | undefined;
 	readonly signal?: AbortSignal;
 	/** For tests: the registry client's fetch. */
-	readonly fetch?: typeof fetch;
+	readonly fetch?: FetchLike;
 };
 
 /** Run one check against the real machine and registry. Never throws. */

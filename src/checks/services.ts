@@ -4,6 +4,7 @@ import type {Engine} from '../container/engine.js';
 import {joinOutput, listImages, makeStarterImage} from '../container/images.js';
 import type {CheckResult, CommandOutcome} from '../engine/lesson-run.js';
 import type {Check, RegistryKind} from '../lesson/schema.js';
+import type {FetchLike} from '../registry/http-request.js';
 import {createHubClient, type HubClient} from '../registry/hub-client.js';
 import type {RegistryCredentials} from '../registry/registry-client.js';
 import {runCommand, type RunOptions} from '../run/run-command.js';
@@ -30,7 +31,7 @@ export type ServiceOptions = {
 	readonly registry: string;
 	readonly registryKind: RegistryKind;
 	readonly hub?: HubClient;
-	readonly fetch?: typeof fetch;
+	readonly fetch?: FetchLike;
 };
 
 export function createLabServices(options: ServiceOptions): LabServices {

@@ -6,12 +6,14 @@
  * Every method resolves; nothing here throws for an expected failure.
  */
 
+import {httpFetch, type FetchedResponse, type FetchLike} from './http-request.js';
 import {errorText, isRecord, parseJson, within} from './http-util.js';
 
 export type HubClientOptions = {
 	/** Default https://hub.docker.com */
 	readonly baseUrl?: string;
-	readonly fetch?: typeof fetch;
+	/** For tests: how requests are made (default: node:http, see http-request.ts). */
+	readonly fetch?: FetchLike;
 	/** Per request, default 10 s. */
 	readonly timeoutMs?: number;
 	readonly signal?: AbortSignal;
@@ -79,13 +81,13 @@ export function dockerIdProblem(name: string): string | undefined {
 	return undefined;
 }
 
-type Reply = {readonly ok: true; readonly status: number; readonly headers: Headers; readonly json: unknown};
+type Reply = {readonly ok: true; readonly status: number; readonly headers: FetchedResponse['headers']; readonly json: unknown};
 type Failed = {readonly ok: false; readonly message: string};
 
 export function createHubClient(options: HubClientOptions = {}): HubClient {
 	const base = (options.baseUrl ?? HUB_BASE_URL).replace(/\/+$/, '');
 	const baseOrigin = safeOrigin(base);
-	const fetchImpl = options.fetch ?? globalThis.fetch;
+	const fetchImpl = options.fetch ?? httpFetch;
 	const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
 	const {signal} = options;
 
@@ -195,7 +197,7 @@ function statusWords(reply: Reply): string {
 }
 
 /** Retry-After is seconds (current docs); older docs describe X-Retry-After as a unix timestamp. */
-export function retryAfter(headers: Headers, now = Date.now()): number | undefined {
+export function retryAfter(headers: FetchedResponse['headers'], now = Date.now()): number | undefined {
 	const value = headers.get('retry-after')?.trim();
 	if (value) {
 		if (/^\d+$/.test(value)) return Number(value);
@@ -241,7 +243,7 @@ function networkWords(error: unknown): string {
 			const code = value.code;
 			if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'its name could not be looked up';
 			if (code === 'ECONNREFUSED') return 'connection refused';
-			if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'the connection was cut';
+			if (code === 'ECONNRESET') return 'the connection was cut';
 			if (/CERT|SELF_SIGNED|UNABLE_TO_/.test(code)) return `its certificate is not trusted: ${String(value.message)}`;
 			return code;
 		}

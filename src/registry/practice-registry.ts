@@ -9,6 +9,7 @@ import {engineCommand} from '../container/commands.js';
 import {defaultEngine, type Engine} from '../container/engine.js';
 import {runCommand, type CommandResult} from '../run/run-command.js';
 import {generatePassword, htpasswdLine} from './htpasswd.js';
+import {httpFetch} from './http-request.js';
 
 export type PracticeAccount = {readonly username: string; readonly password: string};
 
@@ -382,11 +383,8 @@ async function waitUntilReady(
 		if (context.options.signal?.aborted) return {kind: 'canceled'};
 		const stopped = await gone();
 		if (stopped) return {kind: 'stopped', why: stopped.stopped};
-		const answer = await fetch(`http://${host}/v2/`, {signal: AbortSignal.timeout(2000)}).then(
-			async response => {
-				await response.body?.cancel().catch(() => undefined);
-				return {status: response.status, ours: (response.headers.get('www-authenticate') ?? '').includes(`realm="${context.data.realm}"`)};
-			},
+		const answer = await httpFetch(`http://${host}/v2/`, {signal: AbortSignal.timeout(2000)}).then(
+			response => ({status: response.status, ours: (response.headers.get('www-authenticate') ?? '').includes(`realm="${context.data.realm}"`)}),
 			() => undefined,
 		);
 		// Another server already on this port answers too: only our own realm counts.

@@ -1,4 +1,5 @@
 import {createHash} from 'node:crypto';
+import {httpFetch, type FetchedResponse, type FetchLike} from './http-request.js';
 import {errorText, isRecord, parseJson, within} from './http-util.js';
 
 /**
@@ -16,7 +17,8 @@ export type RegistryClientOptions = {
 	readonly credentials?: RegistryCredentials;
 	/** Default: http for 127.0.0.0/8, localhost and [::1]; https otherwise. */
 	readonly scheme?: 'http' | 'https';
-	readonly fetch?: typeof fetch;
+	/** For tests: how requests are made (default: node:http, see http-request.ts). */
+	readonly fetch?: FetchLike;
 	/** Per request, default 10 s. */
 	readonly timeoutMs?: number;
 	readonly signal?: AbortSignal;
@@ -91,7 +93,7 @@ function hostname(hostPort: string): string {
 
 // ---------------------------------------------------------------------------
 
-type Reply = {readonly ok: true; readonly status: number; readonly headers: Headers; readonly body: Buffer; readonly url: URL};
+type Reply = {readonly ok: true; readonly status: number; readonly headers: FetchedResponse['headers']; readonly body: Buffer; readonly url: URL};
 type Challenge = {readonly scheme: 'basic'} | {readonly scheme: 'bearer'; readonly realm: string; readonly service?: string; readonly error?: string};
 type AuthHeader = {readonly ok: true; readonly header: Record<string, string>; readonly credentialsSent: boolean; readonly freshToken: boolean};
 
@@ -100,7 +102,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 	const scheme = options.scheme ?? (isLoopbackHost(apiHost) ? 'http' : 'https');
 	const base = `${scheme}://${apiHost}`;
 	const title = apiHost === DOCKER_HUB_API_HOST ? 'Docker Hub' : apiHost;
-	const fetchImpl = options.fetch ?? globalThis.fetch;
+	const fetchImpl = options.fetch ?? httpFetch;
 	const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
 	const {credentials, signal} = options;
 	const basicHeader = credentials ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` : undefined;
@@ -493,12 +495,12 @@ function statusFailure(reply: Reply, title: string): RegistryFailure {
 
 const tlsCodes = /CERT|SELF_SIGNED|UNABLE_TO_(?:GET|VERIFY)|ALTNAME|HOSTNAME_MISMATCH|ERR_TLS_/;
 
-/** What a thrown fetch error means: network, plain HTTP where HTTPS was spoken, or an untrusted certificate. */
+/** What a thrown request error means: network, plain HTTP where HTTPS was spoken, or an untrusted certificate. */
 function fetchFailure(error: unknown, url: URL): RegistryFailure {
 	const causes = causeChain(error);
 	const codes = causes.map(cause => cause.code).filter((code): code is string => typeof code === 'string');
 	const texts = causes.map(cause => cause.message).join(' | ');
-	const code = codes.find(c => c !== 'UND_ERR') ?? codes[0];
+	const code = codes[0];
 	const codePart = code ? {code} : {};
 	const host = url.host;
 	if (url.protocol === 'https:' && (codes.some(c => /WRONG_VERSION_NUMBER|EPROTO|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST/.test(c)) || /wrong version number|packet length too long|http request/i.test(texts))) {
@@ -518,16 +520,12 @@ function fetchFailure(error: unknown, url: URL): RegistryFailure {
 	if (has('ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL')) {
 		return {ok: false, reason: 'network', ...codePart, message: `The name ${url.hostname} could not be found. Check the spelling of the address, and that this computer is online.`};
 	}
-	if (has('ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH', 'EHOSTDOWN')) {
+	if (has('ETIMEDOUT', 'ENETUNREACH', 'EHOSTUNREACH', 'EHOSTDOWN')) {
 		return {ok: false, reason: 'network', ...codePart, message: `${host} could not be reached (${code}). Check the address, and that this computer is on the right network.`};
 	}
-	if (has('ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE')) {
+	if (has('ECONNRESET', 'EPIPE')) {
 		const hint = url.protocol === 'http:' ? ' If it only speaks HTTPS, use https.' : '';
 		return {ok: false, reason: 'network', ...codePart, message: `${host} closed the connection before answering.${hint}`};
-	}
-	if (/\bbad port\b/i.test(texts)) {
-		// fetch will not connect to ports on the browsers' block list (1, 6000, 6666, ...), even where docker would.
-		return {ok: false, reason: 'network', ...codePart, message: `registry-lab cannot talk to ${host}: port ${url.port} is on the list of ports that web browsers (and Node.js) refuse to use. docker may still reach it, but a registry is better on a port such as 5000.`};
 	}
 	const last = causes.at(-1)?.message || errorText(error);
 	return {ok: false, reason: 'network', ...codePart, message: `Could not talk to ${host}: ${last}`};

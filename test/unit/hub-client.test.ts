@@ -231,7 +231,7 @@ describe('Docker Hub addresses', () => {
 		expect(retryAfter(new Headers(), now)).toBeUndefined();
 	});
 
-	it('uses the global fetch unless one is given, and the real Hub by default', async () => {
+	it('asks through the fetch it is given, and the real Hub by default', async () => {
 		const urls: string[] = [];
 		const fake: typeof fetch = async input => {
 			urls.push(String(input));
