@@ -8,7 +8,7 @@ import path from 'node:path';
 import {engineCommand} from '../container/commands.js';
 import {defaultEngine, type Engine} from '../container/engine.js';
 import {runCommand, type CommandResult} from '../run/run-command.js';
-import {generatePassword, htpasswdLine} from './htpasswd.js';
+import {chosenPasswordCost, generatedPasswordCost, generatePassword, htpasswdLine} from './htpasswd.js';
 import {httpFetch} from './http-request.js';
 
 export type PracticeAccount = {readonly username: string; readonly password: string};
@@ -118,7 +118,7 @@ function resolveAccounts(requested: StartOptions['accounts']): Resolved<{account
 		seen.add(username);
 		const account = {username, password: password ?? generatePassword()};
 		try {
-			lines.push(htpasswdLine(account.username, account.password));
+			lines.push(htpasswdLine(account.username, account.password, password === undefined ? generatedPasswordCost : chosenPasswordCost));
 		} catch (error) {
 			return failure(errorText(error), 'Change that account and start the practice registry again.');
 		}

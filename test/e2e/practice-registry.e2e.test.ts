@@ -36,7 +36,10 @@ describe('a practice registry from the registry program on this computer', () =>
 		expect(registry.host).toMatch(/^127\.0\.0\.1:\d+$/);
 		expect(registry.accounts).toEqual([alice, bob]);
 		expect(existsSync(path.join(registry.dataDir, 'config.yml'))).toBe(true);
-		expect(await readFile(path.join(registry.dataDir, 'auth', 'htpasswd'), 'utf8')).not.toContain(alice.password);
+		const htpasswd = await readFile(path.join(registry.dataDir, 'auth', 'htpasswd'), 'utf8');
+		expect(htpasswd).not.toContain(alice.password);
+		// Chosen passwords get the full bcrypt cost.
+		expect(htpasswd).toMatch(/^alice:\$2[aby]\$10\$/m);
 
 		const anonymous = await fetch(`http://${registry.host}/v2/`);
 		expect(anonymous.status).toBe(401);
@@ -74,6 +77,8 @@ describe('a practice registry from the registry program on this computer', () =>
 		const [student] = started.accounts;
 		expect(student!.username).toBe('student');
 		expect(student!.password).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
+		// 80 random bits need no slow hash: a cheap one, which the registry checks on every request.
+		expect(await readFile(path.join(started.dataDir, 'auth', 'htpasswd'), 'utf8')).toMatch(/^student:\$2[aby]\$05\$/);
 		expect(await status(started.host, student!)).toBe(200);
 		expect(await status(started.host, {username: 'student', password: 'student'})).toBe(401);
 		await started.stop();

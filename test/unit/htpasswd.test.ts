@@ -1,6 +1,6 @@
 import bcrypt from 'bcryptjs';
 import {describe, expect, it} from 'vitest';
-import {generatePassword, htpasswdLine, passwordAlphabet} from '../../src/registry/htpasswd.js';
+import {generatedPasswordCost, generatePassword, htpasswdLine, passwordAlphabet} from '../../src/registry/htpasswd.js';
 
 describe('htpasswdLine', () => {
 	it('writes user:bcrypt-hash, and the hash accepts the password and nothing else', async () => {
@@ -12,6 +12,13 @@ describe('htpasswdLine', () => {
 		expect(hash).toMatch(/^\$2[aby]\$10\$[./A-Za-z0-9]{53}$/);
 		expect(await bcrypt.compare('k7qe-m2xa-9dfw-t4ny', hash!)).toBe(true);
 		expect(await bcrypt.compare('k7qe-m2xa-9dfw-t4nz', hash!)).toBe(false);
+	});
+
+	it('takes a lower cost for a generated password, and the hash still accepts only that password', async () => {
+		const hash = htpasswdLine('student', 'k7qe-m2xa-9dfw-t4ny', generatedPasswordCost).split(':')[1]!;
+		expect(hash).toMatch(/^\$2[aby]\$05\$/);
+		expect(await bcrypt.compare('k7qe-m2xa-9dfw-t4ny', hash)).toBe(true);
+		expect(await bcrypt.compare('k7qe-m2xa-9dfw-t4nz', hash)).toBe(false);
 	});
 
 	it('salts every hash: the same password twice gives two different lines', () => {
