@@ -1,4 +1,3 @@
-import {Spinner} from '@inkjs/ui';
 import {Box, Text, useApp, useInput} from 'ink';
 import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {createLabServices, type LabServices} from '../checks/services.js';
@@ -13,10 +12,10 @@ import {PreflightView} from './components/preflight-view.js';
 import {recheck, ResumeOffer} from './components/resume-offer.js';
 import {RegistryPicker} from './components/registry-picker.js';
 import {StepView} from './components/step-view.js';
+import {Working} from './components/working.js';
 import {labVars, type RegistryChoice} from './lab-vars.js';
 import {marks, theme} from './theme.js';
 import {useLessonRun} from './use-lesson-run.js';
-
 
 // bcryptjs and the registry runner load only when a practice registry is started.
 const startPracticeRegistry = async (options: StartOptions): Promise<StartResult> => (await import('../registry/practice-registry.js')).startPracticeRegistry(options);
@@ -156,9 +155,9 @@ export function App(props: AppProps): React.JSX.Element {
 						onStartOver={() => setScreen(choice ? {name: 'preflight', choice} : {name: 'choose'})}
 					/>
 				)}
-				{screen.name === 'rechecking' && <Spinner label="Checking that what you did last time still holds…" />}
+				{screen.name === 'rechecking' && <Working label="Checking that what you did last time still holds…" />}
 				{screen.name === 'choose' && <RegistryPicker onChoose={next => setScreen({name: 'preflight', choice: next})} />}
-				{screen.name === 'preflight' && (screen.result ? <PreflightView result={screen.result} engine={engine} /> : <Spinner label={`Checking ${engine.name} on this computer…`} />)}
+				{screen.name === 'preflight' && (screen.result ? <PreflightView result={screen.result} engine={engine} /> : <Working label={`Checking ${engine.name} on this computer…`} />)}
 				{screen.name === 'practice' &&
 					(screen.error ? (
 						<Box flexDirection="column">
@@ -169,7 +168,7 @@ export function App(props: AppProps): React.JSX.Element {
 							<Text color={theme.muted}>r try again · ctrl+c quit</Text>
 						</Box>
 					) : (
-						<Spinner label="Starting a practice registry on this computer…" />
+						<Working label="Starting a practice registry on this computer…" />
 					))}
 				{screen.name === 'lesson' && <Lesson {...props} screen={screen} onBusy={setBusy} onQuit={quit} />}
 			</Box>

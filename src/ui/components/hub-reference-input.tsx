@@ -1,9 +1,10 @@
-import {Select, Spinner} from '@inkjs/ui';
+import {Select} from '@inkjs/ui';
 import {Box, Text} from 'ink';
 import React, {useState} from 'react';
 import type {HubClient, HubRepository} from '../../registry/hub-client.js';
 import {theme} from '../theme.js';
 import {InputField, type InputFieldProps} from './input-field.js';
+import {Working} from './working.js';
 
 type State =
 	| {readonly name: 'typing'}
@@ -31,7 +32,7 @@ export function HubReferenceInput({hub, ...field}: InputFieldProps & {readonly h
 			else setState({name: 'choosing', user, repositories});
 		});
 	};
-	if (state.name === 'looking') return <Spinner label={`Looking up ${state.user}'s public repositories on Docker Hub…`} />;
+	if (state.name === 'looking') return <Working label={`Looking up ${state.user}'s public repositories on Docker Hub…`} />;
 	if (state.name === 'choosing') {
 		const options = [
 			...state.repositories.map(repository => ({label: `${repository.namespace}/${repository.name}${repository.description ? `  — ${repository.description}` : ''}`, value: `${repository.namespace}/${repository.name}`})),

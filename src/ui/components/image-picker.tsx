@@ -1,9 +1,10 @@
-import {Select, Spinner} from '@inkjs/ui';
+import {Select} from '@inkjs/ui';
 import {Box, Text} from 'ink';
 import React, {useEffect, useState} from 'react';
 import type {LabServices} from '../../checks/services.js';
 import {starterImageName, type LocalImage} from '../../container/images.js';
 import {marks, theme} from '../theme.js';
+import {Working} from './working.js';
 
 const makeStarter = '\u0000starter';
 
@@ -42,9 +43,9 @@ export function ImagePicker({services, label, onSubmit}: {readonly services: Lab
 
 	switch (state.name) {
 		case 'loading':
-			return <Spinner label={`Running ${services.engine.name} images…`} />;
+			return <Working label={`Running ${services.engine.name} images…`} />;
 		case 'making':
-			return <Spinner label={`Making ${starterImageName} (one small text file, no download)…`} />;
+			return <Working label={`Making ${starterImageName} (one small text file, no download)…`} />;
 		case 'error':
 			return (
 				<Text color={theme.failure}>

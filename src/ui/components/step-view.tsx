@@ -1,4 +1,3 @@
-import {Spinner} from '@inkjs/ui';
 import {Box, Text, useInput, useStdout} from 'ink';
 import React from 'react';
 import type {LabServices} from '../../checks/services.js';
@@ -15,6 +14,7 @@ import {InputField} from './input-field.js';
 import {KeyHints, type KeyHint} from './key-hints.js';
 import {OutputView} from './output-view.js';
 import {TypedCommand} from './typed-command.js';
+import {Working} from './working.js';
 
 export type StepViewProps = {
 	readonly state: RunState;
@@ -187,11 +187,11 @@ function Status({state, engineName, width}: {readonly state: RunState; readonly 
 	const {phase} = state;
 	switch (phase.name) {
 		case 'before':
-			return <Spinner label="Checking your answers before anything runs…" />;
+			return <Working label="Checking your answers before anything runs…" />;
 		case 'running':
-			return <Spinner label={`Running ${engineName}…`} />;
+			return <Working label={`Running ${engineName}…`} />;
 		case 'checking':
-			return <Spinner label={phase.selfRun ? 'Checking what you did in your terminal…' : 'Checking the result…'} />;
+			return <Working label={phase.selfRun ? 'Checking what you did in your terminal…' : 'Checking the result…'} />;
 		case 'passed':
 			return (
 				<Box marginTop={1}>
