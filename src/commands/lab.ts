@@ -4,6 +4,7 @@ import {builtInLessonsDir, loadLessonFile, loadLessons, stepApplies, type LoadRe
 import type {RunState} from '../engine/lesson-run.js';
 import {chooseMode, stdinReadable} from '../plain/mode.js';
 import {progressOfRun} from '../progress/of-run.js';
+import {enableLeanHeap} from '../run/lean-heap.js';
 import {openProgressStore, savedVariables, type LessonProgress} from '../progress/store.js';
 import type {SavedRun} from '../ui/app.js';
 import type {LessonEntry} from '../ui/components/lesson-menu.js';
@@ -95,6 +96,8 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 		return 2;
 	}
 
+	// A lesson keeps this process alive for minutes: keep its memory small (issue 4).
+	enableLeanHeap();
 	const engine = defaultEngine(flags.engine as EngineName);
 	const store = openProgressStore();
 	if (store.notice) process.stderr.write(`registry-lab: ${store.notice}\n`);

@@ -5,9 +5,12 @@ import {argsForEngine} from '../container/commands.js';
 import {compareTyped, hintFor, splitCommandLine, type TypedContext} from '../container/typed-command.js';
 import {commandArgs, currentInput, currentStep, displayCommand, pendingEffect, reduce, type OutputLine, type RunState} from '../engine/lesson-run.js';
 import {fill} from '../lesson/template.js';
+import {tidyMemory} from '../run/lean-heap.js';
 
 /** How often streamed output reaches the screen: a flood of progress lines costs one redraw per tick. */
 export const outputFlushMs = 100;
+/** While a command runs, the garbage of its redraws is collected this often (see run/lean-heap.ts). */
+const tidyWhileRunningMs = 30_000;
 
 export type LessonActions = {
 	submitInput(value: string): void;
@@ -63,6 +66,8 @@ export function useLessonRun(services: LabServices, initial: () => RunState, onC
 				dispatch({type: 'output', lines});
 			};
 			const timer = setInterval(flush, outputFlushMs);
+			// A push to a slow registry can run for many minutes of redraws.
+			const tidying = setInterval(tidyMemory, tidyWhileRunningMs);
 			void services
 				.runEngine(effect.args, {
 					stdin: effect.stdin,
@@ -74,13 +79,17 @@ export function useLessonRun(services: LabServices, initial: () => RunState, onC
 				})
 				.then(outcome => {
 					clearInterval(timer);
+					clearInterval(tidying);
 					if (!live) return;
 					flush();
+					// A calm moment: what the command's output and redraws left behind goes now.
+					tidyMemory();
 					dispatch({type: 'command-done', outcome});
 				});
 			return () => {
 				live = false;
 				clearInterval(timer);
+				clearInterval(tidying);
 				abort.abort();
 			};
 		}
