@@ -4,8 +4,8 @@ import {builtInLessonsDir, loadLessonFile, loadLessons, stepApplies, type LoadRe
 import type {RunState} from '../engine/lesson-run.js';
 import {chooseMode, stdinReadable} from '../plain/mode.js';
 import {progressOfRun} from '../progress/of-run.js';
-import {enableLeanHeap} from '../run/lean-heap.js';
 import {openProgressStore, savedVariables, type LessonProgress} from '../progress/store.js';
+import {enableLeanHeap} from '../run/lean-heap.js';
 import type {SavedRun} from '../ui/app.js';
 import type {LessonEntry} from '../ui/components/lesson-menu.js';
 import {hostProblem, type RegistryChoice} from '../ui/lab-vars.js';
