@@ -117,6 +117,7 @@ const result = await build({
 	jsx: 'automatic',
 	minify: true,
 	keepNames: false,
+	charset: 'utf8',
 	legalComments: 'none', // every bundled package's licence goes to dist/THIRD-PARTY-LICENSES.txt instead
 	treeShaking: true,
 	define: {'process.env.NODE_ENV': '"production"'},
