@@ -1,28 +1,11 @@
-import http from 'node:http';
-import type net from 'node:net';
 import {afterEach, describe, expect, it} from 'vitest';
 import {httpFetch} from '../../src/registry/http-request.js';
+import {closeServers, serveHttp as serve, type Served} from '../helpers/http-server.js';
 
-type Seen = {method: string; path: string; authorization?: string};
-const servers: http.Server[] = [];
+afterEach(closeServers);
 
-async function serve(handler: http.RequestListener): Promise<{origin: string; seen: Seen[]}> {
-	const seen: Seen[] = [];
-	const server = http.createServer((request, response) => {
-		seen.push({method: request.method ?? '', path: request.url ?? '', ...(request.headers.authorization ? {authorization: request.headers.authorization} : {})});
-		handler(request, response);
-	});
-	servers.push(server);
-	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-	return {origin: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`, seen};
-}
-
-afterEach(async () => {
-	for (const server of servers.splice(0)) {
-		server.closeAllConnections();
-		await new Promise(resolve => server.close(resolve));
-	}
-});
+/** What the server saw, as the redirect test compares it. */
+const asked = (served: Served) => served.seen.map(({method, url, headers}) => ({method, path: url.pathname, ...(headers.authorization ? {authorization: headers.authorization} : {})}));
 
 describe('httpFetch', () => {
 	it('answers like fetch: status, headers by any case (repeated ones joined), the body as text and bytes', async () => {
@@ -42,17 +25,17 @@ describe('httpFetch', () => {
 
 	it('follows redirects, keeps Authorization on the same origin and drops it on another, as fetch does', async () => {
 		const other = await serve((_request, response) => response.end('there'));
-		const {origin, seen} = await serve((request, response) => {
+		const here = await serve((request, response) => {
 			if (request.url === '/first') response.writeHead(307, {Location: '/second'}).end();
 			else response.writeHead(302, {Location: `${other.origin}/elsewhere`}).end();
 		});
-		const answer = await httpFetch(`${origin}/first`, {headers: {Authorization: 'Basic c2VjcmV0'}});
+		const answer = await httpFetch(`${here.origin}/first`, {headers: {Authorization: 'Basic c2VjcmV0'}});
 		expect(await answer.text()).toBe('there');
-		expect(seen).toEqual([
+		expect(asked(here)).toEqual([
 			{method: 'GET', path: '/first', authorization: 'Basic c2VjcmV0'},
 			{method: 'GET', path: '/second', authorization: 'Basic c2VjcmV0'},
 		]);
-		expect(other.seen).toEqual([{method: 'GET', path: '/elsewhere'}]);
+		expect(asked(other)).toEqual([{method: 'GET', path: '/elsewhere'}]);
 	});
 
 	it('stops a redirect loop, and never follows a redirect away from http(s)', async () => {

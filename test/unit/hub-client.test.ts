@@ -1,10 +1,10 @@
 import {readFileSync} from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterEach, describe, expect, it} from 'vitest';
 import {createHubClient, dockerIdProblem, HUB_SIGNUP_URL, hubRepositoryUrl, hubTokenSettingsUrl, retryAfter} from '../../src/registry/hub-client.js';
+import {closeServers, serveHttp, type Served} from '../helpers/http-server.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/hub');
 
@@ -14,42 +14,19 @@ function fixture(name: string, origin = 'https://hub.docker.com'): string {
 }
 
 type Reply = {status: number; body?: string; headers?: Record<string, string>} | 'hang';
-type Served = {readonly origin: string; readonly seen: URL[]; close(): Promise<void>};
 
-const servers: Served[] = [];
-afterEach(async () => {
-	await Promise.all(servers.splice(0).map(server => server.close()));
-});
+afterEach(closeServers);
 
 /** A Docker Hub stand-in on 127.0.0.1 that answers each path from `routes` (404 otherwise). */
 async function hub(routes: (url: URL, origin: string) => Reply | undefined): Promise<Served> {
-	const seen: URL[] = [];
-	const sockets = new Set<net.Socket>();
 	let origin = '';
-	const server = http.createServer((request, response) => {
-		const url = new URL(request.url ?? '/', origin);
-		seen.push(url);
+	const served = await serveHttp((_request, response, url) => {
 		const reply = routes(url, origin) ?? {status: 404, body: fixture('not-found')};
 		if (reply === 'hang') return;
 		response.writeHead(reply.status, {'Content-Type': 'application/json', ...reply.headers});
 		response.end(reply.body ?? '');
 	});
-	server.on('connection', socket => {
-		sockets.add(socket);
-		socket.on('close', () => sockets.delete(socket));
-	});
-	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-	origin = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
-	const served: Served = {
-		origin,
-		seen,
-		close: () =>
-			new Promise<void>(resolve => {
-				for (const socket of sockets) socket.destroy();
-				server.close(() => resolve());
-			}),
-	};
-	servers.push(served);
+	origin = served.origin;
 	return served;
 }
 
@@ -79,7 +56,7 @@ describe('userExists', () => {
 		expect(missing.status).toBe('missing');
 		expect(missing.message).toContain('"nobodyhere"');
 		expect(missing.message).toContain(HUB_SIGNUP_URL);
-		expect(server.seen.map(url => url.pathname)).toEqual(['/v2/users/alicestudent/', '/v2/users/nobodyhere/']);
+		expect(server.seen.map(seen => seen.url.pathname)).toEqual(['/v2/users/alicestudent/', '/v2/users/nobodyhere/']);
 	});
 
 	it('429, 5xx, a slow or unreachable Docker Hub are unknown: "could not check"', async () => {
@@ -139,7 +116,7 @@ describe('listRepositories', () => {
 				{namespace: 'alicestudent', name: 'whalesay', description: 'An image for use in the Docker demo tutorial', isPrivate: false, lastUpdated: '2015-06-19T19:06:27.388123Z', pullCount: 130737682},
 			],
 		});
-		expect(server.seen.map(url => url.search)).toEqual(['?page_size=100', '?page=2&page_size=100']);
+		expect(server.seen.map(seen => seen.url.search)).toEqual(['?page_size=100', '?page=2&page_size=100']);
 	});
 
 	it('an account without repositories is an empty list; a missing one is a 404 that says so', async () => {
@@ -209,7 +186,7 @@ describe('tagExists', () => {
 		expect(await client.tagExists('alicestudent', 'demo', '2.0')).toMatchObject({status: 'missing', message: expect.stringContaining('alicestudent/demo:2.0')});
 		expect(await client.tagExists('alicestudent', 'secret', '1.0')).toMatchObject({status: 'unknown', message: expect.stringContaining('private')});
 		expect(await client.tagExists('busy', 'demo', '1.0')).toMatchObject({status: 'unknown', message: expect.stringContaining('5 seconds')});
-		expect(server.seen[0]?.pathname).toBe('/v2/namespaces/alicestudent/repositories/demo/tags/1.0');
+		expect(server.seen[0]?.url.pathname).toBe('/v2/namespaces/alicestudent/repositories/demo/tags/1.0');
 		const offline = await createHubClient({baseUrl: await closedPortOrigin()}).tagExists('alicestudent', 'demo', '1.0');
 		expect(offline).toMatchObject({status: 'unknown', message: expect.stringContaining('could not be reached')});
 	});

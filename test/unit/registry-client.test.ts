@@ -4,49 +4,14 @@ import https from 'node:https';
 import net from 'node:net';
 import {afterEach, describe, expect, it} from 'vitest';
 import {createRegistryClient, isLoopbackHost, MANIFEST_MEDIA_TYPES, nextLink, parseChallenge, registryApiHost, retryAfterSeconds, type RegistryFailure} from '../../src/registry/registry-client.js';
+import {closeServers, serveHttp as serve, type Served} from '../helpers/http-server.js';
 
 const password = 'S3cret-Pass-Word!';
 const credentials = {username: 'alice', password};
 const digest = `sha256:${'a'.repeat(64)}`;
 const ociIndex = 'application/vnd.oci.image.index.v1+json';
 
-type Seen = {readonly method: string; readonly url: URL; readonly headers: http.IncomingHttpHeaders};
-type Handler = (request: http.IncomingMessage, response: http.ServerResponse, url: URL) => void;
-type Served = {readonly host: string; readonly origin: string; readonly seen: Seen[]; close(): Promise<void>};
-
-const servers: Served[] = [];
-afterEach(async () => {
-	await Promise.all(servers.splice(0).map(server => server.close()));
-});
-
-/** A registry imitation on 127.0.0.1:random that records every request. */
-async function serve(handler: Handler, make: (listener: http.RequestListener) => net.Server = listener => http.createServer(listener)): Promise<Served> {
-	const seen: Seen[] = [];
-	const sockets = new Set<net.Socket>();
-	const server = make((request, response) => {
-		const url = new URL(request.url ?? '/', 'http://placeholder');
-		seen.push({method: request.method ?? 'GET', url, headers: request.headers});
-		handler(request, response, url);
-	});
-	server.on('connection', socket => {
-		sockets.add(socket);
-		socket.on('close', () => sockets.delete(socket));
-	});
-	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-	const {port} = server.address() as net.AddressInfo;
-	const served: Served = {
-		host: `127.0.0.1:${port}`,
-		origin: `http://127.0.0.1:${port}`,
-		seen,
-		close: () =>
-			new Promise<void>(resolve => {
-				for (const socket of sockets) socket.destroy();
-				server.close(() => resolve());
-			}),
-	};
-	servers.push(served);
-	return served;
-}
+afterEach(closeServers);
 
 function json(response: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
 	response.writeHead(status, {'Content-Type': 'application/json', ...headers});
