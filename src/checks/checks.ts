@@ -1,9 +1,10 @@
 import type {Engine} from '../container/engine.js';
-import {diagnose, type Diagnosis} from '../container/diagnose.js';
+import {diagnose} from '../container/diagnose.js';
+import type {Diagnosis} from '../lesson/results.js';
 import {imageId} from '../container/images.js';
 import {readLoginState, readStoredCredentials} from '../container/login-state.js';
 import {checkNamespace, isDockerHub, parseReference, type ImageReference} from '../container/reference.js';
-import type {CheckResult} from '../engine/lesson-run.js';
+import type {CheckResult} from '../lesson/results.js';
 import type {Check} from '../lesson/schema.js';
 import type {FetchLike} from '../registry/http-request.js';
 import {hubRepositoryUrl, type HubClient} from '../registry/hub-client.js';

@@ -1,5 +1,5 @@
-import type {CheckResult} from '../engine/lesson-run.js';
-import {stepApplies} from '../lesson/load.js';
+import type {CheckResult} from '../lesson/results.js';
+import {stepApplies} from '../lesson/steps.js';
 import type {Check, Lesson, RegistryKind, Step} from '../lesson/schema.js';
 import {fill, fillDeep, type Vars} from '../lesson/template.js';
 

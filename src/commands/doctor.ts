@@ -8,7 +8,7 @@ import {preflight} from '../container/preflight.js';
 import {isDockerHub} from '../container/reference.js';
 import {createRegistryClient, isLoopbackHost} from '../registry/registry-client.js';
 import {runCommand} from '../run/run-command.js';
-import {hostProblem} from '../ui/lab-vars.js';
+import {hostProblem} from '../driver/lab-vars.js';
 
 export const doctorHelp = `
   Usage

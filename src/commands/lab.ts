@@ -1,14 +1,15 @@
 import meow from 'meow';
 import {defaultEngine, type EngineName} from '../container/engine.js';
-import {builtInLessonsDir, loadLessonFile, loadLessons, stepApplies, type LoadResult} from '../lesson/load.js';
-import type {RunState} from '../engine/lesson-run.js';
+import {builtInLessonsDir, loadLessonFile, loadLessons, type LoadResult} from '../lesson/load.js';
+import {stepApplies} from '../lesson/steps.js';
+import type {RunState} from '../lesson-run/lesson-run.js';
 import {chooseMode, stdinReadable} from '../plain/mode.js';
-import {progressOfRun} from '../progress/of-run.js';
+import {progressOfRun} from '../driver/save-progress.js';
 import {openProgressStore, savedVariables, type LessonProgress} from '../progress/store.js';
 import {enableLeanHeap} from '../run/lean-heap.js';
 import type {SavedRun} from '../ui/app.js';
 import type {LessonEntry} from '../ui/components/lesson-menu.js';
-import {hostProblem, type RegistryChoice} from '../ui/lab-vars.js';
+import {hostProblem, type RegistryChoice} from '../driver/lab-vars.js';
 
 export const labHelp = `
   Usage

@@ -1,12 +1,12 @@
 import meow from 'meow';
-import {createLabServices} from '../checks/services.js';
+import {createLabServices} from '../driver/services.js';
 import {verifyLine, verifyProgress, type VerifyReport} from '../checks/verify-run.js';
 import {defaultEngine, type EngineName} from '../container/engine.js';
 import {builtInLessonsDir, loadLessonFile, loadLessons} from '../lesson/load.js';
 import type {Lesson} from '../lesson/schema.js';
 import {openProgressStore, savedVariables, type LessonProgress} from '../progress/store.js';
 import {createRegistryClient} from '../registry/registry-client.js';
-import {labVars, type RegistryChoice} from '../ui/lab-vars.js';
+import {labVars, type RegistryChoice} from '../driver/lab-vars.js';
 
 export const verifyHelp = `
   Usage

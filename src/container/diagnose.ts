@@ -13,31 +13,8 @@
  * (containers/image) wording. Real examples live in
  * test/fixtures/docker-errors.json and test/fixtures/engine-errors-real.json.
  */
+import type {Cause, Diagnosis} from '../lesson/results.js';
 import {checkNamespace, isDockerHub, parseReference, type ImageReference} from './reference.js';
-
-export const causes = [
-	'engine-missing',
-	'daemon-unreachable',
-	'daemon-permission',
-	'login-failed',
-	'not-logged-in',
-	'push-denied',
-	'image-not-found',
-	'local-image-missing',
-	'invalid-reference',
-	'rate-limited',
-	'http-vs-https',
-	'tls-untrusted',
-	'credential-helper',
-	'network',
-	'disk-full',
-	'platform-mismatch',
-	'unknown',
-] as const;
-
-export type Cause = (typeof causes)[number];
-
-export type Diagnosis = {readonly cause: Cause; readonly title: string; readonly hint: string};
 
 export type DiagnoseContext = {
 	/** What ran, e.g. 'docker push 127.0.0.1:5000/alice/demo:1.0' or just 'docker login'. */

@@ -9,7 +9,8 @@
  */
 import {runCommand, type CommandResult} from '../run/run-command.js';
 import {engineCommand} from './commands.js';
-import {diagnose, type Diagnosis} from './diagnose.js';
+import type {Diagnosis} from '../lesson/results.js';
+import {diagnose} from './diagnose.js';
 import type {Engine} from './engine.js';
 
 export type PreflightItem = {

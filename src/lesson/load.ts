@@ -5,6 +5,7 @@ import {fileURLToPath} from 'node:url';
 import {parse, YAMLParseError} from 'yaml';
 import type {ZodError} from 'zod';
 import {lessonSchema, type Lesson, type RegistryKind, type Step} from './schema.js';
+import {stepApplies} from './steps.js';
 
 export type LoadResult = {readonly ok: true; readonly lesson: Lesson; readonly file: string} | {readonly ok: false; readonly file: string; readonly errors: readonly string[]};
 
@@ -77,10 +78,6 @@ function usedVariables(step: Step): string[] {
 	};
 	visit(step);
 	return names;
-}
-
-export function stepApplies(step: Step, kind: RegistryKind): boolean {
-	return step.registries === undefined || step.registries.includes(kind);
 }
 
 export async function loadLessonFile(file: string): Promise<LoadResult> {

@@ -5,20 +5,20 @@
  */
 import {createInterface, type Interface} from 'node:readline';
 import {Writable} from 'node:stream';
-import {createLabServices, type LabServices} from '../checks/services.js';
+import {createLabServices, type LabServices} from '../driver/services.js';
 import {practiceVars} from '../class/seed-classmate.js';
 import {argsForEngine} from '../container/commands.js';
 import type {Engine} from '../container/engine.js';
 import {starterImageName} from '../container/images.js';
 import {preflight} from '../container/preflight.js';
 import {validateInput} from '../container/validate-input.js';
-import {currentInput, currentStep, displayCommand, pendingEffect, reduce, startRun, type Effect, type Event, type Failure, type RunState} from '../engine/lesson-run.js';
-import {stepApplies} from '../lesson/load.js';
+import {currentInput, currentStep, displayCommand, pendingEffect, reduce, startRun, type Effect, type Event, type Failure, type RunState} from '../lesson-run/lesson-run.js';
+import {stepApplies} from '../lesson/steps.js';
 import type {Lesson, StepInput} from '../lesson/schema.js';
 import {fill, type Vars} from '../lesson/template.js';
-import {recheck, type Resume, type SavedRun} from '../progress/recheck.js';
+import {recheck, type Resume, type SavedRun} from '../driver/resume.js';
 import {startPracticeRegistry, type PracticeRegistry} from '../registry/practice-registry.js';
-import {hostProblem, labVars, type RegistryChoice} from '../ui/lab-vars.js';
+import {hostProblem, labVars, type RegistryChoice} from '../driver/lab-vars.js';
 
 export type PlainOptions = {
 	readonly lesson: Lesson;

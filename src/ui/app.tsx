@@ -1,10 +1,10 @@
 import {Box, Text, useApp, useInput} from 'ink';
 import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
-import {createLabServices, type LabServices} from '../checks/services.js';
+import {createLabServices, type LabServices} from '../driver/services.js';
 import {practiceVars} from '../class/seed-classmate.js';
 import type {Engine} from '../container/engine.js';
 import {preflight, type PreflightResult} from '../container/preflight.js';
-import {startRun, type RunState} from '../engine/lesson-run.js';
+import {startRun, type RunState} from '../lesson-run/lesson-run.js';
 import type {Lesson} from '../lesson/schema.js';
 import type {HubClient} from '../registry/hub-client.js';
 import type {PracticeRegistry, StartOptions, StartResult} from '../registry/practice-registry.js';
@@ -13,7 +13,7 @@ import {recheck, ResumeOffer} from './components/resume-offer.js';
 import {RegistryPicker} from './components/registry-picker.js';
 import {StepView} from './components/step-view.js';
 import {Working} from './components/working.js';
-import {labVars, type RegistryChoice} from './lab-vars.js';
+import {labVars, type RegistryChoice} from '../driver/lab-vars.js';
 import {marks, theme} from './theme.js';
 import {useLessonRun} from './use-lesson-run.js';
 

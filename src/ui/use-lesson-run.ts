@@ -1,9 +1,10 @@
 import {useCallback, useEffect, useReducer, useRef} from 'react';
-import type {LabServices} from '../checks/services.js';
+import type {LabServices} from '../driver/services.js';
 import {validateInput} from '../container/validate-input.js';
 import {argsForEngine} from '../container/commands.js';
 import {compareTyped, hintFor, splitCommandLine, type TypedContext} from '../container/typed-command.js';
-import {commandArgs, currentInput, currentStep, displayCommand, pendingEffect, reduce, type OutputLine, type RunState} from '../engine/lesson-run.js';
+import {commandArgs, currentInput, currentStep, displayCommand, pendingEffect, reduce, type RunState} from '../lesson-run/lesson-run.js';
+import type {OutputLine} from '../lesson/results.js';
 import {fill} from '../lesson/template.js';
 import {tidyMemory} from '../run/lean-heap.js';
 

@@ -3,7 +3,7 @@ import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {stepApplies} from '../../src/lesson/load.js';
+import {stepApplies} from '../../src/lesson/steps.js';
 import type {Lesson} from '../../src/lesson/schema.js';
 import {openProgressStore} from '../../src/progress/store.js';
 import type {PracticeRegistry} from '../../src/registry/practice-registry.js';

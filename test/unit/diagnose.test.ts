@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {causes, diagnose, type Cause} from '../../src/container/diagnose.js';
+import {diagnose} from '../../src/container/diagnose.js';
+import {causes, type Cause} from '../../src/lesson/results.js';
 import shared from '../fixtures/docker-errors.json' with {type: 'json'};
 import real from '../fixtures/engine-errors-real.json' with {type: 'json'};
 

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {builtInLessonsDir, loadLessonFile, loadLessons, parseLesson, stepApplies} from '../../src/lesson/load.js';
+import {builtInLessonsDir, loadLessonFile, loadLessons, parseLesson} from '../../src/lesson/load.js';
+import {stepApplies} from '../../src/lesson/steps.js';
 
 describe('the shipped lessons', () => {
 	it('all load without errors', async () => {

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
-import {displayCommand, pendingEffect, reduce, startRun, type Event, type RunState} from '../../src/engine/lesson-run.js';
+import {displayCommand, pendingEffect, reduce, startRun, type Event, type RunState} from '../../src/lesson-run/lesson-run.js';
 import {parseLesson} from '../../src/lesson/load.js';
-import {progressOfRun} from '../../src/progress/of-run.js';
+import {progressOfRun} from '../../src/driver/save-progress.js';
 
 const yaml = `
 id: t

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {verifyLine, verifyProgress} from '../../src/checks/verify-run.js';
-import type {CheckResult} from '../../src/engine/lesson-run.js';
+import type {CheckResult} from '../../src/lesson/results.js';
 import {parseLesson} from '../../src/lesson/load.js';
 import type {Check, Lesson} from '../../src/lesson/schema.js';
 

@@ -1,6 +1,6 @@
 import {Text} from 'ink';
 import React from 'react';
-import type {Diagnosis} from '../../engine/lesson-run.js';
+import type {Diagnosis} from '../../lesson/results.js';
 
 /** What a failure means and what to do next, the same wherever a failure is shown. */
 export function DiagnosisLines({diagnosis}: {readonly diagnosis: Diagnosis}): React.JSX.Element {

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import React from 'react';
-import type {Failure} from '../../engine/lesson-run.js';
+import type {Failure} from '../../lesson-run/lesson-run.js';
 import {marks, theme} from '../theme.js';
 import {DiagnosisLines} from './diagnosis-lines.js';
 

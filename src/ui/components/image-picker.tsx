@@ -1,7 +1,7 @@
 import {Select} from '@inkjs/ui';
 import {Box, Text} from 'ink';
 import React, {useEffect, useState} from 'react';
-import type {LabServices} from '../../checks/services.js';
+import type {LabServices} from '../../driver/services.js';
 import {starterImageName, type LocalImage} from '../../container/images.js';
 import {marks, theme} from '../theme.js';
 import {Working} from './working.js';

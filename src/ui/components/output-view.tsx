@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import React from 'react';
-import {layerStatuses} from '../../container/progress.js';
-import type {OutputLine} from '../../engine/lesson-run.js';
+import {layerStatuses} from '../../container/layer-status.js';
+import type {OutputLine} from '../../lesson/results.js';
 import {marks, theme} from '../theme.js';
 
 export type OutputViewProps = {

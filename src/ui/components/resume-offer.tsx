@@ -1,7 +1,7 @@
 import {Select} from '@inkjs/ui';
 import {Box, Text} from 'ink';
 import React from 'react';
-import {stepApplies} from '../../lesson/load.js';
+import {stepApplies} from '../../lesson/steps.js';
 import type {Lesson} from '../../lesson/schema.js';
 import {fill} from '../../lesson/template.js';
 import type {SavedRun} from '../app.js';
@@ -32,4 +32,4 @@ export function ResumeOffer({lesson, saved, onResume, onStartOver}: {readonly le
 }
 
 // Kept where it was, for the app: the rechecking itself has no React in it.
-export {recheck} from '../../progress/recheck.js';
+export {recheck} from '../../driver/resume.js';

@@ -1,8 +1,8 @@
 import {Box, Text, useInput, useStdout} from 'ink';
 import React from 'react';
-import type {LabServices} from '../../checks/services.js';
+import type {LabServices} from '../../driver/services.js';
 import {argsForEngine} from '../../container/commands.js';
-import {currentInput, currentStep, displayCommand, type RunState} from '../../engine/lesson-run.js';
+import {currentInput, currentStep, displayCommand, type RunState} from '../../lesson-run/lesson-run.js';
 import {fill} from '../../lesson/template.js';
 import type {LessonActions} from '../use-lesson-run.js';
 import {marks, theme} from '../theme.js';

@@ -1,10 +1,10 @@
-import {createLabServices} from '../checks/services.js';
+import {createLabServices} from '../driver/services.js';
 import {verifyProgress} from '../checks/verify-run.js';
 import type {Engine} from '../container/engine.js';
-import {stepApplies} from '../lesson/load.js';
+import {stepApplies} from '../lesson/steps.js';
 import type {Lesson} from '../lesson/schema.js';
 import type {HubClient} from '../registry/hub-client.js';
-import {labVars, type RegistryChoice} from '../ui/lab-vars.js';
+import {labVars, type RegistryChoice} from '../driver/lab-vars.js';
 
 /** Saved progress of an unfinished run, as offered for resuming. */
 export type SavedRun = {readonly choice: RegistryChoice; readonly stepId: string; readonly completed: readonly string[]; readonly vars: Record<string, string>};

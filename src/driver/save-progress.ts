@@ -1,5 +1,5 @@
-import type {RunState} from '../engine/lesson-run.js';
-import {progressFrom, type LessonProgress} from './store.js';
+import type {RunState} from '../lesson-run/lesson-run.js';
+import {progressFrom, type LessonProgress} from '../progress/store.js';
 
 /** What is saved of a lesson run: where it got to, and the allow-listed variables. */
 export function progressOfRun(state: RunState): LessonProgress {

@@ -1,27 +1,7 @@
 import type {Check, Lesson, RegistryKind, Step, StepInput} from '../lesson/schema.js';
-import {stepApplies} from '../lesson/load.js';
+import type {CheckResult, CommandOutcome, Diagnosis, OutputLine} from '../lesson/results.js';
+import {stepsFor} from '../lesson/steps.js';
 import {fill, fillDeep, type Vars} from '../lesson/template.js';
-
-/** What a check answers. Mirrors src/checks, kept here so the engine imports no effects. */
-export type Diagnosis = {readonly cause: string; readonly title: string; readonly hint: string};
-export type CheckResult = {
-	readonly ok: boolean;
-	readonly summary: string;
-	readonly detail?: string;
-	readonly diagnosis?: Diagnosis;
-	/** Values the check learned (a digest, a URL), added to the lesson's variables. */
-	readonly facts?: Vars;
-};
-
-export type OutputLine = {readonly text: string; readonly stream: 'stdout' | 'stderr'};
-export type CommandOutcome = {
-	readonly exitCode: number | null;
-	readonly canceled: boolean;
-	readonly timedOut: boolean;
-	readonly output: string;
-	readonly diagnosis?: Diagnosis;
-	readonly spawnError?: string;
-};
 
 export type Failure = {
 	readonly stage: 'input' | 'before' | 'command' | 'check';
@@ -94,7 +74,7 @@ export type Effect =
 export const maxOutputLines = 500;
 
 export function startRun(lesson: Lesson, registryKind: RegistryKind, vars: Vars, options: {completed?: readonly string[]; stats?: RunState['stats']; stepId?: string; notice?: string} = {}): RunState {
-	const steps = lesson.steps.filter(step => stepApplies(step, registryKind));
+	const steps = stepsFor(lesson, registryKind);
 	const secretNames = steps.flatMap(step => step.inputs.filter(input => input.kind === 'secret').map(input => input.id));
 	const found = options.stepId ? steps.findIndex(step => step.id === options.stepId) : 0;
 	const index = Math.max(0, found);

@@ -2,13 +2,13 @@ import {diagnose} from '../container/diagnose.js';
 import {argsForEngine, engineCommand} from '../container/commands.js';
 import type {Engine} from '../container/engine.js';
 import {joinOutput, listImages, makeStarterImage} from '../container/images.js';
-import type {CheckResult, CommandOutcome} from '../engine/lesson-run.js';
+import type {CheckResult, CommandOutcome} from '../lesson/results.js';
 import type {Check, RegistryKind} from '../lesson/schema.js';
 import type {FetchLike} from '../registry/http-request.js';
 import {createHubClient, type HubClient} from '../registry/hub-client.js';
 import type {RegistryCredentials} from '../registry/registry-client.js';
 import {runCommand, type RunOptions} from '../run/run-command.js';
-import {runCheck, runChecks, type CheckContext} from './checks.js';
+import {runCheck, runChecks, type CheckContext} from '../checks/checks.js';
 
 /** Everything the lesson needs from the outside world, in one place the UI can call. */
 export type LabServices = {
