@@ -5,9 +5,9 @@ import {stepApplies} from '../lesson/steps.js';
 import type {RunState} from '../lesson-run/lesson-run.js';
 import {chooseMode, stdinReadable} from '../plain/mode.js';
 import {progressOfRun} from '../driver/save-progress.js';
-import {openProgressStore, savedVariables, type LessonProgress} from '../progress/store.js';
+import {openProgressStore, type LessonProgress} from '../progress/store.js';
 import {enableLeanHeap} from '../run/lean-heap.js';
-import type {SavedRun} from '../ui/app.js';
+import {resumable} from '../driver/saved-run.js';
 import type {LessonEntry} from '../ui/components/lesson-menu.js';
 import {hostProblem, type RegistryChoice} from '../driver/lab-vars.js';
 
@@ -97,7 +97,7 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 		return 2;
 	}
 
-	// A lesson keeps this process alive for minutes: keep its memory small (issue 4).
+	// A lesson keeps this process alive for minutes: keep its memory small (`npm run bench`, peak RSS).
 	enableLeanHeap();
 	const engine = defaultEngine(flags.engine as EngineName);
 	const store = openProgressStore();
@@ -141,22 +141,6 @@ async function chooseLesson(interactive: boolean, progress: Readonly<Record<stri
 	});
 	const {pickLesson} = await import('../ui/pick-lesson.js');
 	return pickLesson(entries);
-}
-
-/**
- * Saved progress worth offering to resume: unfinished, on a registry that still exists
- * (a practice registry is gone with its lesson), and the one asked for, if any.
- */
-function resumable(progress: LessonProgress | undefined, choice: RegistryChoice | undefined): SavedRun | undefined {
-	if (!progress || progress.finished || progress.registryKind === 'practice' || progress.completed.length === 0) return undefined;
-	const saved: RegistryChoice = progress.registryKind === 'hub' ? {kind: 'hub'} : {kind: 'class', host: progress.registry};
-	if (choice && (choice.kind !== saved.kind || (choice.kind === 'class' && saved.kind === 'class' && choice.host !== saved.host))) return undefined;
-	const vars: Record<string, string> = {};
-	for (const name of savedVariables) {
-		const value = progress[name];
-		if (value) vars[name] = value;
-	}
-	return {choice: saved, stepId: progress.stepId, completed: progress.completed, vars};
 }
 
 function usageError(message: string): number {

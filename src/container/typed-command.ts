@@ -191,5 +191,5 @@ export function hintFor(level: number, context: TypedContext & {readonly shape: 
 	const [subcommand = ''] = context.expected;
 	if (level <= 1) return `Nudge: this step uses \`${context.engine} ${subcommand}\` with ${describeArgs(subcommand)}.`;
 	if (level === 2) return `Shape: ${context.shape}`;
-	return `Here it is — type it, or press tab to have it run for you: ${[context.engine, ...context.expected].join(' ')}`;
+	return `Here it is — type it, or !run to have it run for you: ${[context.engine, ...context.expected].join(' ')}`;
 }

@@ -7,6 +7,18 @@ export type RegistryChoice =
 	| {readonly kind: 'class'; readonly host: string}
 	| {readonly kind: 'practice'};
 
+/** The three places to push, as the start screen offers them. */
+export const registryOptions: readonly {readonly value: RegistryChoice['kind']; readonly title: string; readonly detail: string}[] = [
+	{value: 'hub', title: 'Docker Hub', detail: 'with your own free Docker account'},
+	{value: 'class', title: 'A class registry', detail: 'your instructor gave you its address and an account'},
+	{value: 'practice', title: 'A practice registry on this computer', detail: 'no account needed'},
+];
+
+/** The registry's address: host[:port], or 'docker.io' for Docker Hub; a practice registry's is known once it runs. */
+export function hostOf(choice: RegistryChoice, practiceHost = ''): string {
+	return choice.kind === 'class' ? choice.host : choice.kind === 'hub' ? 'docker.io' : practiceHost;
+}
+
 /** The variables every lesson can use, for the chosen registry. */
 export function labVars(choice: RegistryChoice, host: string, engineName: string): Vars {
 	const hub = choice.kind === 'hub';

@@ -44,6 +44,8 @@ export type RunState = {
 	/** How many hints were asked for on this step, and the feedback on the last typed line or hint. */
 	readonly hintLevel: number;
 	readonly feedback?: string;
+	/** Whether the feedback is a hint the student asked for, or why their line was not run. */
+	readonly feedbackKind?: 'hint' | 'refused';
 };
 
 export type Event =
@@ -162,7 +164,7 @@ export function reduce(state: RunState, event: Event): RunState {
 			return {...counted, phase: {name: 'running'}, output: []};
 		}
 		case 'check-only':
-			if ((phase.name === 'ready' || phase.name === 'failed') && step.check) {
+			if ((phase.name === 'ready' || phase.name === 'failed' || phase.name === 'canceled') && step.check) {
 				return bump({...state, phase: {name: 'checking', selfRun: true}}, step.id);
 			}
 			return state;
@@ -208,9 +210,9 @@ export function reduce(state: RunState, event: Event): RunState {
 		case 'toggle-typing':
 			return step.command && phase.name === 'ready' ? {...state, typing: !state.typing, feedback: undefined} : state;
 		case 'typed-mismatch':
-			return phase.name === 'ready' ? {...bump(state, step.id), feedback: event.message} : state;
+			return phase.name === 'ready' ? {...bump(state, step.id), feedback: event.message, feedbackKind: 'refused'} : state;
 		case 'hint':
-			return phase.name === 'ready' ? {...bump(state, step.id, 'hints'), hintLevel: state.hintLevel + 1, feedback: event.message} : state;
+			return phase.name === 'ready' ? {...bump(state, step.id, 'hints'), hintLevel: state.hintLevel + 1, feedback: event.message, feedbackKind: 'hint'} : state;
 	}
 }
 

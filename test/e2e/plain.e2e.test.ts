@@ -116,6 +116,8 @@ async function startCli(args: string[], extraEnv: Record<string, string> = {}, o
 }
 
 const enter = /Press Enter to [^\n]*: $/m;
+/** The prompt for a typed command. */
+const typed = /^\$ $/m;
 const escape = (text: string): string => text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Log in as the student, through the plain prompts, from the start of the lesson. */
@@ -152,13 +154,20 @@ describe('registry-lab --plain, line by line', () => {
 		await cli.waitFor('Step 5 of 9: Name it for the registry');
 		await cli.answer('Repository name [first-image]: ', repository);
 		await cli.answer('Tag (version) [1.0]: ', '');
+		// After the first demonstration the student types each command, after a `$ ` prompt.
+		await cli.waitFor(/^Type the command yourself[^\n]*!run runs it for you[^\n]*$/m);
+		await cli.answer(typed, `docker tag ${image} ${target}`);
 		await cli.waitFor(`Command: docker tag ${image} ${target}`);
-		await cli.answer(enter, '');
 		await cli.waitFor(/PASS [^\n]*same image/);
 
 		await cli.waitFor('Step 6 of 9: Push it');
+		// A line that is refused says why, once, and asks again; an empty line gives the next hint.
+		await cli.answer(typed, `docker pus ${target}`);
+		expect(await cli.waitFor(typed)).toMatch(/^Not run: 'docker pus' is not a command: did you mean 'docker push'\?$/m);
+		cli.type('');
+		expect(await cli.waitFor(typed)).toMatch(/^Hint: Nudge: this step uses `docker push`/m);
+		cli.type(`docker push ${target}`);
 		await cli.waitFor(`Command: docker push ${target}`);
-		await cli.answer(enter, '');
 		const pushed = await cli.waitFor(/PASS [^\n]*\n\s+Digest: sha256:[0-9a-f]{64}/);
 		// Output of the command came line by line, each indented by two spaces.
 		expect(pushed).toMatch(/^ {2}\S/m);
@@ -172,8 +181,9 @@ describe('registry-lab --plain, line by line', () => {
 
 		await cli.waitFor("Step 8 of 9: Pull a classmate's image");
 		await cli.answer('Image to pull: ', classmateImage);
+		// !run: run it for me.
+		await cli.answer(typed, '!run');
 		await cli.waitFor(`Command: docker pull ${classmateImage}`);
-		await cli.answer(enter, '');
 		await cli.waitFor(new RegExp(`PASS ${escape(classmateImage)} is on this computer`), 90_000);
 		expect(await imageExists(classmateImage)).toBe(true);
 

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {chooseMode, type ModeInputs} from '../../src/plain/mode.js';
-import {paragraphs, plainText} from '../../src/plain/run-plain.js';
+import {paragraphs, plainText} from '../../src/plain/text.js';
 
 const terminal: ModeInputs = {plain: false, stdinTty: true, stdoutTty: true, stdinReadable: true, env: {TERM: 'xterm-256color'}};
 

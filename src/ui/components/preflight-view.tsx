@@ -1,15 +1,14 @@
 import {Box, Text} from 'ink';
 import React from 'react';
-import type {Engine} from '../../container/engine.js';
 import type {PreflightResult} from '../../container/preflight.js';
 import {marks, theme} from '../theme.js';
 import {DiagnosisLines} from './diagnosis-lines.js';
 
 /** Why the lab cannot start yet, item by item, each with its fix. */
-export function PreflightView({result, engine}: {readonly result: PreflightResult; readonly engine: Engine}): React.JSX.Element {
+export function PreflightView({result, engineName}: {readonly result: PreflightResult; readonly engineName: string}): React.JSX.Element {
 	return (
 		<Box flexDirection="column">
-			<Text bold>Before the lesson can start, {engine.name} has to work on this computer.</Text>
+			<Text bold>Before the lesson can start, {engineName} has to work on this computer.</Text>
 			{result.items.map(item => (
 				<Box key={item.id} flexDirection="column" marginTop={1}>
 					<Text color={item.ok ? theme.success : theme.failure}>

@@ -1,11 +1,16 @@
 import {Select, TextInput} from '@inkjs/ui';
 import {Box, Text} from 'ink';
 import React, {useState} from 'react';
-import {hostProblem, type RegistryChoice} from '../../driver/lab-vars.js';
+import {hostProblem, registryOptions, type RegistryChoice} from '../../driver/lab-vars.js';
 import {marks, theme} from '../theme.js';
 
-/** Where the student pushes: Docker Hub, the class registry, or a practice registry on this computer. */
-export function RegistryPicker({onChoose}: {readonly onChoose: (choice: RegistryChoice) => void}): React.JSX.Element {
+export type RegistryPickerProps = {
+	readonly options?: typeof registryOptions;
+	readonly onChoose: (choice: RegistryChoice) => void;
+};
+
+/** Where the student pushes: Docker Hub, the class registry (its address typed and checked), or a practice registry. */
+export function RegistryPicker({options = registryOptions, onChoose}: RegistryPickerProps): React.JSX.Element {
 	const [askHost, setAskHost] = useState(false);
 	const [error, setError] = useState<string | undefined>();
 	if (askHost) {
@@ -35,11 +40,7 @@ export function RegistryPicker({onChoose}: {readonly onChoose: (choice: Registry
 		<Box flexDirection="column">
 			<Text bold>Where will you push your image?</Text>
 			<Select
-				options={[
-					{label: 'Docker Hub — with your own free Docker account', value: 'hub'},
-					{label: 'A class registry — your instructor gave you its address and an account', value: 'class'},
-					{label: 'A practice registry on this computer — no account needed', value: 'practice'},
-				]}
+				options={options.map(option => ({label: `${option.title} — ${option.detail}`, value: option.value}))}
 				onChange={value => {
 					if (value === 'class') setAskHost(true);
 					else onChoose(value === 'hub' ? {kind: 'hub'} : {kind: 'practice'});

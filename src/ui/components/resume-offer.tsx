@@ -1,28 +1,23 @@
 import {Select} from '@inkjs/ui';
 import {Box, Text} from 'ink';
 import React from 'react';
-import {stepApplies} from '../../lesson/steps.js';
-import type {Lesson} from '../../lesson/schema.js';
-import {fill} from '../../lesson/template.js';
-import type {SavedRun} from '../app.js';
+import type {ResumeOfferView} from '../../driver/port.js';
 import {theme} from '../theme.js';
 
+export type ResumeOfferProps = {readonly offer: ResumeOfferView; readonly onResume: () => void; readonly onStartOver: () => void};
+
 /** An unfinished lesson: resume where the student stopped, or start over. */
-export function ResumeOffer({lesson, saved, onResume, onStartOver}: {readonly lesson: Lesson; readonly saved: SavedRun; readonly onResume: () => void; readonly onStartOver: () => void}): React.JSX.Element {
-	const steps = lesson.steps.filter(step => stepApplies(step, saved.choice.kind));
-	const index = Math.max(0, steps.findIndex(step => step.id === saved.stepId));
-	const title = fill(steps[index]?.title ?? saved.stepId, saved.vars);
-	const where = saved.choice.kind === 'hub' ? 'Docker Hub' : saved.choice.kind === 'class' ? saved.choice.host : 'the practice registry';
+export function ResumeOffer({offer, onResume, onStartOver}: ResumeOfferProps): React.JSX.Element {
 	return (
 		<Box flexDirection="column">
 			<Text>
-				Last time you got to step {index + 1} of {steps.length}, <Text bold>{title}</Text>, on {where}
-				{saved.vars.username ? ` as ${saved.vars.username}` : ''}.
+				Last time you got to step {offer.step} of {offer.steps}, <Text bold>{offer.title}</Text>, on {offer.where}
+				{offer.username ? ` as ${offer.username}` : ''}.
 			</Text>
 			<Text color={theme.muted}>Before you go on, registry-lab checks that the steps you did still hold.</Text>
 			<Select
 				options={[
-					{label: `Resume at step ${index + 1}: ${title}`, value: 'resume'},
+					{label: `Resume at step ${offer.step}: ${offer.title}`, value: 'resume'},
 					{label: 'Start over', value: 'over'},
 				]}
 				onChange={value => (value === 'resume' ? onResume() : onStartOver())}
@@ -30,6 +25,3 @@ export function ResumeOffer({lesson, saved, onResume, onStartOver}: {readonly le
 		</Box>
 	);
 }
-
-// Kept where it was, for the app: the rechecking itself has no React in it.
-export {recheck} from '../../driver/resume.js';

@@ -1,79 +1,61 @@
 import {Box, Text, useInput, useStdout} from 'ink';
 import React from 'react';
-import type {LabServices} from '../../driver/services.js';
-import {argsForEngine} from '../../container/commands.js';
-import {currentInput, currentStep, displayCommand, type RunState} from '../../lesson-run/lesson-run.js';
+import type {LessonView, Move, MoveRequest} from '../../driver/port.js';
 import {fill} from '../../lesson/template.js';
-import type {LessonActions} from '../use-lesson-run.js';
+import {availableActions} from '../../lesson-run/actions.js';
+import {currentStep, type RunState} from '../../lesson-run/lesson-run.js';
+import {actionForKey, keyHints} from '../keys.js';
 import {marks, theme} from '../theme.js';
 import {CommandLine} from './command-line.js';
 import {FailureView} from './failure-view.js';
-import {HubReferenceInput} from './hub-reference-input.js';
-import {ImagePicker} from './image-picker.js';
 import {InputField} from './input-field.js';
-import {KeyHints, type KeyHint} from './key-hints.js';
+import {KeyHints} from './key-hints.js';
 import {OutputView} from './output-view.js';
+import {PickList} from './pick-list.js';
 import {TypedCommand} from './typed-command.js';
 import {Working} from './working.js';
 
 export type StepViewProps = {
-	readonly state: RunState;
-	readonly actions: LessonActions;
-	readonly services: LabServices;
-	readonly onOpenLink?: (url: string) => void;
-	readonly linkNote?: string;
+	readonly view: LessonView;
+	/** Set while the driver waits for the student. */
+	readonly request?: MoveRequest;
+	readonly onMove: (move: Move) => void;
+	/** esc while a command runs. */
+	readonly onStop: () => void;
 };
 
 /** One step of the lesson: explanation, command, inputs, live output, result, and the keys that work. */
-export function StepView({state, actions, services, onOpenLink, linkNote}: StepViewProps): React.JSX.Element | null {
+export function StepView({view, request, onMove, onStop}: StepViewProps): React.JSX.Element | null {
+	const {state} = view;
 	const step = currentStep(state);
 	const {phase} = state;
-	const input = currentInput(state);
 	const vars = state.vars;
 	const {stdout} = useStdout();
 	const link = step?.link && fill(step.link.url, vars) ? {label: fill(step.link.label, vars), url: fill(step.link.url, vars)} : undefined;
+	const input = request?.input;
+	const typing = phase.name === 'ready' && state.typing;
 
 	useInput(
 		(key, special) => {
-			if (!step) return;
-			const letter = key.toLowerCase();
-			if (phase.name === 'ready' && step.command && special.tab) {
-				actions.toggleTyping();
+			if (special.escape && phase.name === 'running') {
+				onStop();
 				return;
 			}
-			// While the student types a command, letters belong to it.
-			if (phase.name === 'ready' && state.typing) return;
-			if (link && letter === 'o') onOpenLink?.(link.url);
-			switch (phase.name) {
-				case 'ready':
-					if (special.return) actions.run();
-					else if (letter === 'c' && step.command && step.check) actions.checkOnly();
-					else if (letter === 'e') actions.edit();
-					break;
-				case 'running':
-					if (special.escape) actions.cancel();
-					break;
-				case 'passed':
-					if (special.return) actions.next();
-					break;
-				case 'failed':
-				case 'canceled':
-					if (special.return || letter === 'r') actions.retry();
-					else if (letter === 'e') actions.edit();
-					else if (letter === 'c' && step.check && phase.name === 'failed') actions.checkOnly();
-					break;
-				default:
-					break;
-			}
+			if (!request) return;
+			// While the student types a command, letters belong to it: only tab switches.
+			if (typing && !special.tab) return;
+			const name = actionForKey(key, special, request.actions);
+			if (name && name !== 'answer' && name !== 'typed' && name !== 'stop') onMove({name});
 		},
 		{isActive: phase.name !== 'input'},
 	);
 
 	if (!step) return null;
 	const textWidth = Math.max(20, Math.min(100, (stdout.columns || 80) - 4));
-	const command = displayCommand(state, services.engine.name, args => argsForEngine(services.engine, args, services.registry));
+	const {command} = view;
 	const number = state.index + 1;
 	const total = state.steps.length;
+	const answer = (value: string): void => onMove({name: 'answer', value});
 
 	return (
 		<Box flexDirection="column">
@@ -104,41 +86,40 @@ export function StepView({state, actions, services, onOpenLink, linkNote}: StepV
 					<Text>
 						{link.label}: <Text color={theme.accent} underline>{link.url}</Text>
 					</Text>
-					{linkNote && <Text color={theme.muted}>{linkNote}</Text>}
+					{view.linkNote && <Text color={theme.muted}>{view.linkNote}</Text>}
 				</Box>
 			)}
-			{input && phase.name === 'input' && (
-				input.kind === 'local-image' ? (
-					<ImagePicker key={`${step.id}-${input.id}`} services={services} label={fill(input.label, vars)} onSubmit={actions.submitInput} />
-				) : input.kind === 'reference' && services.registryKind === 'hub' ? (
-					<HubReferenceInput
-						key={`${step.id}-${input.id}-${phase.error ?? ''}`}
-						hub={services.hub}
-						label={fill(input.label, vars)}
-						secret={false}
-						error={phase.error}
-						onSubmit={actions.submitInput}
-					/>
+			{view.working && <Working label={view.working} />}
+			{input && phase.name === 'input' && !view.working && (
+				input.pick ? (
+					<Box flexDirection="column">
+						{input.error && (
+							<Text color={theme.failure}>
+								{marks.fail} {input.error}
+							</Text>
+						)}
+						<PickList key={`${step.id}-${input.input.id}-${input.pick.heading}`} heading={input.pick.heading} note={input.pick.note} options={input.pick.options} onPick={answer} />
+					</Box>
 				) : (
 					<InputField
-						key={`${step.id}-${input.id}-${phase.error ?? ''}`}
-						label={fill(input.label, vars)}
-						secret={input.kind === 'secret'}
-						defaultValue={phase.draft ?? vars[input.id] ?? (input.default === undefined ? undefined : fill(input.default, vars))}
-						help={input.help === undefined ? undefined : fill(input.help, vars)}
-						error={phase.error}
-						onSubmit={actions.submitInput}
+						key={`${step.id}-${input.input.id}-${input.error ?? ''}`}
+						label={input.label}
+						secret={input.secret}
+						defaultValue={input.defaultValue}
+						help={input.help}
+						error={input.error}
+						onSubmit={answer}
 					/>
 				)
 			)}
-			{command && phase.name === 'ready' && state.typing ? (
+			{command && typing ? (
 				<TypedCommand
 					key={`${step.id}-${state.hintLevel >= 3 ? 'shown' : 'own'}`}
-					answers={step.inputs.map(input => `${fill(input.label, vars)}: ${vars[input.id] ?? ''}`)}
-					engineName={services.engine.name}
+					answers={view.answers}
+					engineName={view.engineName}
 					feedback={state.feedback}
 					shown={state.hintLevel >= 3 ? command : undefined}
-					onSubmit={actions.submitTyped}
+					onSubmit={line => onMove({name: 'typed', line})}
 				/>
 			) : (
 				command && phase.name !== 'input' && <CommandLine command={command} />
@@ -147,8 +128,8 @@ export function StepView({state, actions, services, onOpenLink, linkNote}: StepV
 			{(phase.name === 'running' || phase.name === 'canceled' || phase.name === 'passed' || (phase.name === 'failed' && phase.failure.stage === 'check')) && (
 				<OutputView lines={state.output} mode={step.command?.progress ?? 'lines'} height={phase.name === 'running' ? 10 : 4} />
 			)}
-			<Status state={state} engineName={services.engine.name} width={textWidth} />
-			<KeyHints hints={hintsFor(state, Boolean(link))} />
+			<Status state={state} engineName={view.engineName} width={textWidth} />
+			<KeyHints hints={keyHints(availableActions(state), typing)} />
 		</Box>
 	);
 }
@@ -210,34 +191,5 @@ function Status({state, engineName, width}: {readonly state: RunState; readonly 
 			);
 		default:
 			return null;
-	}
-}
-
-function hintsFor(state: RunState, hasLink: boolean): KeyHint[] {
-	const step = currentStep(state);
-	if (!step) return [];
-	const open: KeyHint[] = hasLink ? [['o', 'open the link in your browser']] : [];
-	const quit: KeyHint = ['ctrl+c', 'quit'];
-	switch (state.phase.name) {
-		case 'input':
-			return [['enter', 'confirm'], quit];
-		case 'ready': {
-			if (step.command && state.typing) return [['enter', 'run what you typed'], ['enter on an empty line', 'a hint'], ['tab', 'run it for me'], quit];
-			const main: KeyHint = step.command ? ['enter', 'run it'] : step.check ? ['enter', 'check'] : ['enter', 'continue'];
-			const self: KeyHint[] = step.command && step.check ? [['c', 'I ran it in my own terminal — check now']] : [];
-			const edit: KeyHint[] = step.inputs.length > 0 ? [['e', 'change my answers']] : [];
-			const type: KeyHint[] = step.command ? [['tab', 'type it myself']] : [];
-			return [main, ...type, ...self, ...edit, ...open, quit];
-		}
-		case 'running':
-			return [['esc', 'stop the command'], quit];
-		case 'passed':
-			return [['enter', 'next step'], ...open, quit];
-		case 'failed':
-			return [['r', 'try again'], ...(step.inputs.length > 0 ? [['e', 'change my answers'] as KeyHint] : []), ...(step.check ? [['c', 'check again now'] as KeyHint] : []), ...open, quit];
-		case 'canceled':
-			return [['r', 'try again'], quit];
-		default:
-			return [quit];
 	}
 }
