@@ -1,6 +1,7 @@
 import meow from 'meow';
 import {defaultEngine, type EngineName} from '../container/engine.js';
-import {builtInLessonsDir, loadLessonFile, loadLessons, type LoadResult} from '../lesson/load.js';
+import {findLesson} from '../lesson/find.js';
+import {loadLessons} from '../lesson/load.js';
 import {stepApplies} from '../lesson/steps.js';
 import type {RunState} from '../lesson-run/lesson-run.js';
 import {chooseMode, stdinReadable} from '../plain/mode.js';
@@ -147,13 +148,3 @@ function usageError(message: string): number {
 	process.stderr.write(`registry-lab: ${message}\nRun registry-lab --help to see every option.\n`);
 	return 2;
 }
-
-async function findLesson(idOrFile: string): Promise<LoadResult & {file: string}> {
-	if (/[/\\]|\.ya?ml$/.test(idOrFile)) return loadLessonFile(idOrFile);
-	const all = await loadLessons();
-	const found = all.find(result => result.ok && result.lesson.id === idOrFile);
-	if (found) return found;
-	const ids = all.flatMap(result => (result.ok ? [result.lesson.id] : []));
-	return {ok: false, file: idOrFile, errors: [`there is no lesson '${idOrFile}' in ${builtInLessonsDir()} (there is: ${ids.join(', ') || 'none'})`]};
-}
-

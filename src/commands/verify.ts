@@ -2,11 +2,12 @@ import meow from 'meow';
 import {createLabServices} from '../driver/services.js';
 import {verifyLine, verifyProgress, type VerifyReport} from '../checks/verify-run.js';
 import {defaultEngine, type EngineName} from '../container/engine.js';
-import {builtInLessonsDir, loadLessonFile, loadLessons} from '../lesson/load.js';
+import {findLesson, lessonProblem} from '../lesson/find.js';
 import type {Lesson} from '../lesson/schema.js';
-import {openProgressStore, savedVariables, type LessonProgress} from '../progress/store.js';
+import {openProgressStore, type LessonProgress} from '../progress/store.js';
+import {choiceOf, savedVars} from '../driver/saved-run.js';
 import {createRegistryClient} from '../registry/registry-client.js';
-import {labVars, type RegistryChoice} from '../driver/lab-vars.js';
+import {labVars} from '../driver/lab-vars.js';
 
 export const verifyHelp = `
   Usage
@@ -50,8 +51,9 @@ export async function verifyCommand(argv: readonly string[], out: (text: string)
 
 	const found = await findLesson(flags.lesson);
 	if (!found.ok) {
-		if (flags.json) out(JSON.stringify({lesson: flags.lesson, ok: false, error: 'unknown-lesson', message: found.message, lessons: found.lessons}));
-		else process.stderr.write(`registry-lab verify: ${found.message}\n`);
+		const message = lessonProblem(found);
+		if (flags.json) out(JSON.stringify({lesson: flags.lesson, ok: false, error: 'unknown-lesson', message, lessons: found.known}));
+		else process.stderr.write(`registry-lab verify: ${message}\n`);
 		return 2;
 	}
 	const {lesson} = found;
@@ -79,26 +81,6 @@ export async function verifyCommand(argv: readonly string[], out: (text: string)
 	return report.ok ? 0 : 1;
 }
 
-function choiceOf(progress: LessonProgress): RegistryChoice {
-	switch (progress.registryKind) {
-		case 'hub':
-			return {kind: 'hub'};
-		case 'class':
-			return {kind: 'class', host: progress.registry};
-		case 'practice':
-			return {kind: 'practice'};
-	}
-}
-
-function savedVars(progress: LessonProgress): Record<string, string> {
-	const vars: Record<string, string> = {};
-	for (const name of savedVariables) {
-		const value = progress[name];
-		if (value) vars[name] = value;
-	}
-	return vars;
-}
-
 /** A practice registry stops when its lesson ends: say that, not "connection refused". */
 async function practiceGone(host: string): Promise<{summary: string; hint: string} | undefined> {
 	const ping = await createRegistryClient({registry: host, timeoutMs: 3000}).ping();
@@ -117,17 +99,4 @@ function humanReport(report: VerifyReport, lesson: Lesson, progress: LessonProgr
 		: failed === 0 ? `All ${report.steps.length} steps pass.`
 		: `${failed} of ${report.steps.length} steps fail.`;
 	return [`${lesson.title} — ${where}${progress.username ? `, as ${progress.username}` : ''}`, ...report.steps.map(verifyLine), verdict].join('\n');
-}
-
-type Found = {ok: true; lesson: Lesson} | {ok: false; message: string; lessons: string[]};
-
-async function findLesson(idOrFile: string): Promise<Found> {
-	if (/[/\\]|\.ya?ml$/.test(idOrFile)) {
-		const loaded = await loadLessonFile(idOrFile);
-		return loaded.ok ? {ok: true, lesson: loaded.lesson} : {ok: false, message: `the lesson ${idOrFile} cannot be used: ${loaded.errors.join('; ')}`, lessons: []};
-	}
-	const all = await loadLessons();
-	for (const result of all) if (result.ok && result.lesson.id === idOrFile) return {ok: true, lesson: result.lesson};
-	const lessons = all.flatMap(result => (result.ok ? [result.lesson.id] : []));
-	return {ok: false, message: `there is no lesson '${idOrFile}' in ${builtInLessonsDir()} (there is: ${lessons.join(', ') || 'none'})`, lessons};
 }
