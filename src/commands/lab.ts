@@ -9,7 +9,8 @@ import {openProgressStore, savedVariables, type LessonProgress} from '../progres
 import {enableLeanHeap} from '../run/lean-heap.js';
 import type {SavedRun} from '../ui/app.js';
 import type {LessonEntry} from '../ui/components/lesson-menu.js';
-import {hostProblem, type RegistryChoice} from '../driver/lab-vars.js';
+import type {RegistryChoice} from '../driver/lab-vars.js';
+import {hostProblem} from '../registry/address.js';
 
 export const labHelp = `
   Usage

@@ -5,6 +5,7 @@ import {defaultEngine, type EngineName} from '../container/engine.js';
 import {builtInLessonsDir, loadLessonFile, loadLessons} from '../lesson/load.js';
 import type {Lesson} from '../lesson/schema.js';
 import {openProgressStore, savedVariables, type LessonProgress} from '../progress/store.js';
+import {registryOfKind} from '../registry/address.js';
 import {createRegistryClient} from '../registry/registry-client.js';
 import {labVars, type RegistryChoice} from '../driver/lab-vars.js';
 
@@ -110,7 +111,7 @@ async function practiceGone(host: string): Promise<{summary: string; hint: strin
 }
 
 function humanReport(report: VerifyReport, lesson: Lesson, progress: LessonProgress): string {
-	const where = progress.registryKind === 'hub' ? 'Docker Hub' : progress.registryKind === 'class' ? `the class registry ${progress.registry}` : `the practice registry ${progress.registry}`;
+	const where = registryOfKind(progress.registryKind, progress.registry);
 	const failed = report.steps.filter(step => !step.ok).length;
 	const verdict =
 		report.steps.length === 0 ? 'This lesson has no steps to check.'

@@ -1,4 +1,5 @@
 import {createHash} from 'node:crypto';
+import {dockerHubApiHost, isLoopbackHost, registryApiHost, registryTitle} from './address.js';
 import {httpFetch, type FetchedResponse, type FetchLike} from './http-request.js';
 import {errorText, isRecord, parseJson, within} from './http-util.js';
 
@@ -57,39 +58,12 @@ export const MANIFEST_MEDIA_TYPES = [
 	'application/vnd.docker.distribution.manifest.v2+json',
 ] as const;
 
-const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
 const defaultTimeoutMs = 10_000;
 const maxPages = 50;
 /** A token is used until this many seconds before it expires. */
 const tokenMarginSeconds = 10;
 /** The token spec's default lifetime when the token service gives none. */
 const defaultTokenSeconds = 60;
-
-/** 'docker.io' and 'index.docker.io' -> 'registry-1.docker.io'; any scheme or path is dropped. */
-export function registryApiHost(registry: string): string {
-	const host = registry
-		.trim()
-		.replace(/^[a-z][a-z\d+.-]*:\/\//i, '')
-		.replace(/\/.*$/, '')
-		.toLowerCase();
-	return host === 'docker.io' || host === 'index.docker.io' ? DOCKER_HUB_API_HOST : host;
-}
-
-/** localhost, 127.0.0.0/8 and ::1, with or without a port: registries docker talks plain HTTP to without configuration. */
-export function isLoopbackHost(registry: string): boolean {
-	const host = hostname(registryApiHost(registry));
-	if (host === 'localhost') return true;
-	if (host === '::1' || /^(?:0{1,4}:){7}0{0,3}1$/.test(host) || host === '0:0:0:0:0:0:0:1') return true;
-	const octets = host.split('.');
-	return octets.length === 4 && octets[0] === '127' && octets.every(octet => /^\d{1,3}$/.test(octet) && Number(octet) <= 255);
-}
-
-/** The host without its port: '[::1]:5000' -> '::1', '127.0.0.1:5000' -> '127.0.0.1'. */
-function hostname(hostPort: string): string {
-	if (hostPort.startsWith('[')) return hostPort.slice(1, hostPort.indexOf(']') === -1 ? undefined : hostPort.indexOf(']'));
-	if ((hostPort.match(/:/g) ?? []).length > 1) return hostPort; // a bare IPv6 address
-	return hostPort.split(':')[0] ?? hostPort;
-}
 
 // ---------------------------------------------------------------------------
 
@@ -101,7 +75,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 	const apiHost = registryApiHost(options.registry);
 	const scheme = options.scheme ?? (isLoopbackHost(apiHost) ? 'http' : 'https');
 	const base = `${scheme}://${apiHost}`;
-	const title = apiHost === DOCKER_HUB_API_HOST ? 'Docker Hub' : apiHost;
+	const title = registryTitle(apiHost, {server: true});
 	const fetchImpl = options.fetch ?? httpFetch;
 	const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
 	const {credentials, signal} = options;
@@ -279,7 +253,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 			let {reply} = head;
 			let digest = reply.headers.get('docker-content-digest');
 			// A GET of a manifest counts as a pull on Docker Hub (a HEAD does not), so there only the tag list is asked.
-			if (apiHost !== DOCKER_HUB_API_HOST && (reply.status === 404 || (reply.status >= 200 && reply.status < 300 && !digest))) {
+			if (apiHost !== dockerHubApiHost && (reply.status === 404 || (reply.status >= 200 && reply.status < 300 && !digest))) {
 				// HEAD has no body: GET tells which thing is missing (or gives the bytes to digest).
 				const got = await authed(url, 'GET', scope, accept);
 				if (!('reply' in got)) return got;
@@ -358,7 +332,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 
 	const catalog = (): Promise<CatalogResult> =>
 		guard(async () => {
-			if (apiHost === DOCKER_HUB_API_HOST) {
+			if (apiHost === dockerHubApiHost) {
 				return {ok: false, reason: 'http-error', message: 'Docker Hub does not list all its repositories (it has no /v2/_catalog). Look at hub.docker.com/u/NAME to see one account’s repositories.'};
 			}
 			const listed = await paged(new URL('/v2/_catalog', base), 'registry:catalog:*', 'repositories', 'the list of repositories');

@@ -1,7 +1,8 @@
 import {Select, TextInput} from '@inkjs/ui';
 import {Box, Text} from 'ink';
 import React, {useState} from 'react';
-import {hostProblem, type RegistryChoice} from '../../driver/lab-vars.js';
+import type {RegistryChoice} from '../../driver/lab-vars.js';
+import {hostProblem} from '../../registry/address.js';
 import {marks, theme} from '../theme.js';
 
 /** Where the student pushes: Docker Hub, the class registry, or a practice registry on this computer. */
