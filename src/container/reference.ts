@@ -70,6 +70,12 @@ export function validateRepositoryName(name: string): {ok: true} | {ok: false; r
 	return failure ? {ok: false, rule: failure.rule, reason: failure.reason} : {ok: true};
 }
 
+/** The path grammar alone, as the registry API takes a repository name: 'alice/demo' (no domain, no tag, no length limit). */
+export function isRepositoryPath(path: string): boolean {
+	const parts: Parts = {domain: null, path, pathStart: 0, tag: null, digest: null, nameAndTag: path};
+	return checkEmptyComponent(path, parts) === null && checkPathCharacters(path, 0, path) === null;
+}
+
 /** For lesson inputs: a tag alone, e.g. '1.0'. */
 export function validateTag(tag: string): {ok: true} | {ok: false; rule: ReferenceRule; reason: string} {
 	const failure = checkTagAlone(tag);

@@ -1,4 +1,5 @@
 import {createHash} from 'node:crypto';
+import {isRepositoryPath, validateTag} from '../container/reference.js';
 import {dockerHubApiHost, isLoopbackHost, registryApiHost, registryTitle} from './address.js';
 import {httpFetch, type FetchedResponse, type FetchLike} from './http-request.js';
 import {errorText, isRecord, parseJson, within} from './http-util.js';
@@ -347,18 +348,17 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 // ---------------------------------------------------------------------------
 // Names and URLs
 
-const pathComponent = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-
 function checkName(repository: string): string | undefined {
 	if (repository.length === 0) return 'The repository name is empty.';
-	if (!repository.split('/').every(part => pathComponent.test(part))) {
+	if (!isRepositoryPath(repository)) {
 		return `${JSON.stringify(repository)} is not a valid repository name: use lowercase letters, digits and . _ - between them, with / between parts (like alice/demo).`;
 	}
 	return undefined;
 }
 
+/** A tag (the image reference grammar) or a digest of any algorithm the registry may know. */
 function checkReference(reference: string): string | undefined {
-	if (/^[\w][\w.-]{0,127}$/.test(reference)) return undefined;
+	if (validateTag(reference).ok) return undefined;
 	if (/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(reference)) return undefined;
 	return `${JSON.stringify(reference)} is neither a valid tag nor a digest.`;
 }
