@@ -2,12 +2,10 @@ import {readFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {dockerHubDomain, hostOf, registryName, registryTitle, type HubSpellings} from '../registry/address.js';
+import type {RegistryCredentials} from '../registry/registry-auth.js';
 import {runCommand, type CommandResult} from '../run/run-command.js';
 import {engineCommand} from './commands.js';
 import type {Engine} from './engine.js';
-
-/** A username and password for the registry HTTP API. Never shown, logged or saved by the lab. */
-export type RegistryCredentials = {readonly username: string; readonly password: string};
 
 /** Where the engine keeps a login: in its config file, or in a credential helper program. */
 export type CredentialStore = {readonly kind: 'file'} | {readonly kind: 'helper'; readonly helper: string; readonly program: string};

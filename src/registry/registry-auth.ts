@@ -6,6 +6,7 @@
 import {isRecord, parseJson} from './http-util.js';
 import {statusFailure, type RegistryFailure, type Reply} from './registry-failure.js';
 
+/** A username and password for the registry HTTP API. Never shown, logged or saved by the lab. */
 export type RegistryCredentials = {readonly username: string; readonly password: string};
 
 export type Challenge = {readonly scheme: 'basic'} | {readonly scheme: 'bearer'; readonly realm: string; readonly service?: string; readonly error?: string};
