@@ -2,6 +2,7 @@ import {Select} from '@inkjs/ui';
 import {Box, Text} from 'ink';
 import React, {useState} from 'react';
 import type {HubClient, HubRepository} from '../../registry/hub-client.js';
+import {isHubUsername} from '../../registry/hub-username.js';
 import {theme} from '../theme.js';
 import {InputField, type InputFieldProps} from './input-field.js';
 import {Working} from './working.js';
@@ -11,8 +12,6 @@ type State =
 	| {readonly name: 'looking'; readonly user: string}
 	| {readonly name: 'choosing'; readonly user: string; readonly repositories: readonly HubRepository[]};
 
-const hubUser = /^[a-z0-9]{4,30}$/;
-
 /**
  * An image to pull from Docker Hub: a full name, or just a classmate's username,
  * in which case their public repositories are listed to pick from.
@@ -21,7 +20,7 @@ export function HubReferenceInput({hub, ...field}: InputFieldProps & {readonly h
 	const [state, setState] = useState<State>({name: 'typing'});
 	const submit = (value: string): void => {
 		const user = value.trim();
-		if (!hubUser.test(user)) {
+		if (!isHubUsername(user)) {
 			field.onSubmit(value);
 			return;
 		}
