@@ -17,7 +17,8 @@ export function isHubUsername(name: string): boolean {
 export function hubUsernameInputProblem(name: string): string | null {
 	if (name.includes('@')) return 'That looks like an e-mail address. Type your Docker Hub username instead (it is shown at the top right of hub.docker.com).';
 	if (isHubUsername(name)) return null;
-	return /[A-Z]/.test(name) ? `Docker Hub usernames are lowercase: try '${name.toLowerCase()}'.` : `Docker Hub usernames are ${lengths} lowercase letters and digits.`;
+	if (/[A-Z]/.test(name)) return `Docker Hub usernames are lowercase: try '${name.toLowerCase()}'.`;
+	return `Docker Hub usernames are ${lengths} lowercase letters and digits.`;
 }
 
 /** Why `name` cannot be a Docker ID, or undefined when it can be one; each reason names the one thing to fix. */

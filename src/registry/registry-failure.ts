@@ -133,7 +133,8 @@ export function canceledFailure(url: URL): RegistryFailure {
 }
 
 export function timeoutFailure(url: URL, timeoutMs: number): RegistryFailure {
-	return {ok: false, reason: 'network', code: 'TIMEOUT', message: `${url.host} did not answer within ${seconds(timeoutMs)}. Is the address right, and is the registry running?`};
+	const message = `${url.host} did not answer within ${seconds(timeoutMs)}. Is the address right, and is the registry running?`;
+	return {ok: false, reason: 'network', code: 'TIMEOUT', message};
 }
 
 function seconds(ms: number): string {
