@@ -3,9 +3,10 @@ import {diagnose} from '../container/diagnose.js';
 import type {Diagnosis} from '../lesson/results.js';
 import {imageId} from '../container/images.js';
 import {readLoginState, readStoredCredentials} from '../container/login-state.js';
-import {checkNamespace, isDockerHub, parseReference, type ImageReference} from '../container/reference.js';
+import {checkNamespace, parseReference, type ImageReference} from '../container/reference.js';
 import type {CheckResult} from '../lesson/results.js';
 import type {Check} from '../lesson/schema.js';
+import {isDockerHub, registryTitle} from '../registry/address.js';
 import type {FetchLike} from '../registry/http-request.js';
 import {hubRepositoryUrl, type HubClient} from '../registry/hub-client.js';
 import {createRegistryClient, type RegistryCredentials, type RegistryFailure} from '../registry/registry-client.js';
@@ -197,10 +198,6 @@ function registryFailure(answer: RegistryFailure, notFound: string, ref: ImageRe
 
 function notLoggedIn(context: CheckContext, registry: string): Diagnosis {
 	return diagnose('unauthorized: authentication required', {command: `${context.engine.name} push`, registry, engine: context.engine.name});
-}
-
-export function registryTitle(registry: string): string {
-	return isDockerHub(registry) ? 'Docker Hub' : registry;
 }
 
 function hostPrefix(ref: ImageReference, registry: string): string {

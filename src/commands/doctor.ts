@@ -5,10 +5,9 @@ import {engineCommand} from '../container/commands.js';
 import {defaultEngine, type Engine, type EngineName} from '../container/engine.js';
 import {listLogins} from '../container/login-state.js';
 import {preflight} from '../container/preflight.js';
-import {isDockerHub} from '../container/reference.js';
-import {createRegistryClient, isLoopbackHost} from '../registry/registry-client.js';
+import {dockerHubDomain, hostProblem, isDockerHub, isLoopbackHost, registryTitle} from '../registry/address.js';
+import {createRegistryClient} from '../registry/registry-client.js';
 import {runCommand} from '../run/run-command.js';
-import {hostProblem} from '../driver/lab-vars.js';
 
 export const doctorHelp = `
   Usage
@@ -75,7 +74,7 @@ async function loginChecks(engine: Engine): Promise<DoctorCheck[]> {
 		});
 	} else {
 		const where = logins.credsStore ? `the password program docker-credential-${logins.credsStore} (set by "credsStore" in ${file})` : logins.configExists ? file : `${file} (not made yet: your first login makes it)`;
-		const names = logins.registries.map(entry => `${isDockerHub(entry.registry) ? 'Docker Hub' : entry.registry}${entry.username ? ` as ${entry.username}` : ''}`);
+		const names = logins.registries.map(entry => `${registryTitle(entry.registry)}${entry.username ? ` as ${entry.username}` : ''}`);
 		checks.push({id: 'logins', status: 'pass', summary: `Logins are kept in ${where}. Logged in to: ${names.length > 0 ? names.join(', ') : 'no registry yet'}.`});
 	}
 	for (const [host, helper] of Object.entries(logins.credHelpers)) {
@@ -92,7 +91,7 @@ async function loginChecks(engine: Engine): Promise<DoctorCheck[]> {
 }
 
 async function registryCheck(registry: string): Promise<DoctorCheck> {
-	const title = isDockerHub(registry) ? 'Docker Hub' : registry;
+	const title = registryTitle(registry);
 	const ping = await createRegistryClient({registry, timeoutMs: 8000}).ping();
 	if (ping.ok) {
 		const insecure = ping.scheme === 'http' && !isLoopbackHost(registry);
@@ -155,7 +154,7 @@ export async function doctorCommand(argv: readonly string[], out: (text: string)
 		importMeta: import.meta,
 		argv: [...argv],
 		allowUnknownFlags: false,
-		flags: {json: {type: 'boolean', default: false}, registry: {type: 'string', default: 'docker.io'}, engine: {type: 'string', default: 'docker'}},
+		flags: {json: {type: 'boolean', default: false}, registry: {type: 'string', default: dockerHubDomain}, engine: {type: 'string', default: 'docker'}},
 	});
 	if (cli.input.length > 0) {
 		out(`registry-lab doctor: unexpected argument '${cli.input[0]}'.\n${doctorHelp}`);
@@ -167,7 +166,7 @@ export async function doctorCommand(argv: readonly string[], out: (text: string)
 	}
 	// meow fills in the default for a bare `--registry` at the end: that is a forgotten value, not Docker Hub.
 	const registryGiven = argv.some(arg => arg === '--registry' || arg.startsWith('--registry='));
-	const problem = registryGiven && (cli.flags.registry === '' || argv.at(-1) === '--registry') ? 'Type the registry address after --registry, like 127.0.0.1:5000.' : cli.flags.registry === 'docker.io' ? null : hostProblem(cli.flags.registry);
+	const problem = registryGiven && (cli.flags.registry === '' || argv.at(-1) === '--registry') ? 'Type the registry address after --registry, like 127.0.0.1:5000.' : cli.flags.registry === dockerHubDomain ? null : hostProblem(cli.flags.registry);
 	if (problem) {
 		out(`registry-lab doctor: --registry: ${problem}`);
 		return 2;

@@ -10,7 +10,8 @@ import {openProgressStore, type LessonProgress} from '../progress/store.js';
 import {enableLeanHeap} from '../run/lean-heap.js';
 import {resumable} from '../driver/saved-run.js';
 import type {LessonEntry} from '../ui/components/lesson-menu.js';
-import {hostProblem, type RegistryChoice} from '../driver/lab-vars.js';
+import type {RegistryChoice} from '../driver/lab-vars.js';
+import {hostProblem} from '../registry/address.js';
 
 export const labHelp = `
   Usage

@@ -1,6 +1,7 @@
 import {createInterface} from 'node:readline/promises';
 import meow from 'meow';
 import {openProgressStore, type LessonProgress} from '../progress/store.js';
+import {registryOfKind} from '../registry/address.js';
 
 export const resetHelp = `
   Usage
@@ -63,7 +64,7 @@ export async function resetCommand(argv: readonly string[], io: ResetIo): Promis
 }
 
 function describe(progress: LessonProgress): string {
-	const where = progress.registryKind === 'hub' ? 'Docker Hub' : `${progress.registryKind === 'class' ? 'the class registry' : 'the practice registry'} ${progress.registry}`;
+	const where = registryOfKind(progress.registryKind, progress.registry);
 	const done = `${progress.completed.length} step${progress.completed.length === 1 ? '' : 's'} done`;
 	return `${where}${progress.username ? ` as ${progress.username}` : ''}, ${done}, ${progress.finished ? 'finished' : `stopped at '${progress.stepId}'`}`;
 }

@@ -6,6 +6,7 @@ import {findLesson, lessonProblem} from '../lesson/find.js';
 import type {Lesson} from '../lesson/schema.js';
 import {openProgressStore, type LessonProgress} from '../progress/store.js';
 import {choiceOf, savedVars} from '../driver/saved-run.js';
+import {registryOfKind} from '../registry/address.js';
 import {createRegistryClient} from '../registry/registry-client.js';
 import {labVars} from '../driver/lab-vars.js';
 
@@ -92,7 +93,7 @@ async function practiceGone(host: string): Promise<{summary: string; hint: strin
 }
 
 function humanReport(report: VerifyReport, lesson: Lesson, progress: LessonProgress): string {
-	const where = progress.registryKind === 'hub' ? 'Docker Hub' : progress.registryKind === 'class' ? `the class registry ${progress.registry}` : `the practice registry ${progress.registry}`;
+	const where = registryOfKind(progress.registryKind, progress.registry);
 	const failed = report.steps.filter(step => !step.ok).length;
 	const verdict =
 		report.steps.length === 0 ? 'This lesson has no steps to check.'

@@ -1,3 +1,4 @@
+import {isLoopbackHost} from '../registry/address.js';
 import type {CommandSpec} from '../run/run-command.js';
 import type {Engine} from './engine.js';
 
@@ -19,15 +20,13 @@ export const inspectIdArgs = (reference: string): string[] => ['image', 'inspect
 export const listImagesArgs = (): string[] => ['images', '--format', '{{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.Size}}'];
 export const importArgs = (file: string, reference: string): string[] => ['import', '--message', 'registry-lab starter image', file, reference];
 
-const loopback = /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(?::\d+)?$/;
-
 /**
  * The arguments as this engine needs them. Docker talks plain HTTP to a loopback
  * registry by itself; podman needs --tls-verify=false for it (login, push, pull).
  */
 export function argsForEngine(engine: Engine, args: readonly string[], registry: string): string[] {
 	const [subcommand, ...rest] = args;
-	if (engine.name !== 'podman' || !subcommand || !['login', 'push', 'pull'].includes(subcommand) || !loopback.test(registry)) return [...args];
+	if (engine.name !== 'podman' || !subcommand || !['login', 'push', 'pull'].includes(subcommand) || !isLoopbackHost(registry)) return [...args];
 	const touchesRegistry = subcommand === 'login' ? rest.includes(registry) : rest.some(arg => arg.startsWith(`${registry}/`));
 	return touchesRegistry ? [subcommand, '--tls-verify=false', ...rest] : [...args];
 }

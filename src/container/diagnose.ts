@@ -14,7 +14,8 @@
  * test/fixtures/docker-errors.json and test/fixtures/engine-errors-real.json.
  */
 import type {Cause, Diagnosis} from '../lesson/results.js';
-import {checkNamespace, isDockerHub, parseReference, type ImageReference} from './reference.js';
+import {dockerHubDomain, isDockerHub, registryName, registryTitle} from '../registry/address.js';
+import {checkNamespace, parseReference, type ImageReference} from './reference.js';
 
 export type DiagnoseContext = {
 	/** What ran, e.g. 'docker push 127.0.0.1:5000/alice/demo:1.0' or just 'docker login'. */
@@ -103,13 +104,14 @@ function factsOf(text: string, context: DiagnoseContext): Facts {
 	const {subcommand, operands} = command;
 	const imageOperand = subcommand === 'tag' ? operands[1] : subcommand === 'push' || subcommand === 'pull' || subcommand === 'run' || subcommand === 'inspect' || subcommand === 'rmi' ? operands[0] : undefined;
 	const reference = context.reference ?? imageOperand ?? null;
-	const loginHost = subcommand === 'login' || subcommand === 'logout' ? (operands[0] ?? 'docker.io') : null;
+	const loginHost = subcommand === 'login' || subcommand === 'logout' ? (operands[0] ?? dockerHubDomain) : null;
 	const registry = context.registry ?? loginHost ?? domainOf(reference) ?? hostInText(text);
 	return {
 		text,
 		engine,
 		subcommand,
-		registry: registry === null ? null : cleanHost(registry),
+		// Messages name Docker Hub's server, registry-1.docker.io: that is Docker Hub too.
+		registry: registry === null ? null : registryName(registry, {server: true}),
 		username: context.username ?? command.username,
 		reference,
 		tagSource: subcommand === 'tag' ? (operands[0] ?? null) : null,
@@ -131,11 +133,6 @@ function hostInText(text: string): string | null {
 	if (ping?.[1]) return ping[1];
 	const repository = /The push refers to repository \[([^/\]]+)\//.exec(text);
 	return repository?.[1] ?? null;
-}
-
-function cleanHost(host: string): string {
-	const bare = host.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
-	return isDockerHub(bare) || bare === 'registry-1.docker.io' ? 'docker.io' : bare;
 }
 
 // ---------------------------------------------------------------------------
@@ -236,7 +233,7 @@ type Explanation = {readonly title: string; readonly hint: string};
 const code = (command: string): string => `\`${command}\``;
 
 /** 'Docker Hub' or the host, for sentences. */
-const registryName = (registry: string | null): string => (registry === null ? 'the registry' : isDockerHub(registry) ? 'Docker Hub' : registry);
+const registryWords = (registry: string | null): string => (registry === null ? 'the registry' : registryTitle(registry));
 
 /** The login command for a registry: Docker Hub needs no host. */
 function loginCommand(facts: Facts): string {
@@ -309,7 +306,7 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 	},
 
 	'login-failed'(facts) {
-		const where = registryName(facts.registry);
+		const where = registryWords(facts.registry);
 		if (/Personal Access Token/i.test(facts.text)) {
 			return {
 				title: 'Docker Hub wants a personal access token instead of your password.',
@@ -328,7 +325,7 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 
 	'not-logged-in'(facts) {
 		return {
-			title: `${facts.registry === null ? 'The registry' : registryName(facts.registry)} wants you to log in first.`,
+			title: `${facts.registry === null ? 'The registry' : registryWords(facts.registry)} wants you to log in first.`,
 			hint: `Run ${code(loginCommand(facts))} first, then try again.`,
 		};
 	},
@@ -361,7 +358,7 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 			};
 		}
 		return {
-			title: `${registryName(facts.registry)} refused the push: your account may not write to that repository.`,
+			title: `${registryWords(facts.registry)} refused the push: your account may not write to that repository.`,
 			hint: `Check that you are logged in (${code(loginCommand(facts))}) and push under your own name, e.g. ${facts.registry ?? 'HOST'}/${facts.username?.toLowerCase() ?? 'yourname'}/demo:1.0. Ask your instructor if you should have access.`,
 		};
 	},
@@ -404,7 +401,7 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 		}
 		const hub = facts.registry === null || isDockerHub(facts.registry);
 		return {
-			title: `${registryName(facts.registry)} says you made too many requests for now (a rate limit).`,
+			title: `${registryWords(facts.registry)} says you made too many requests for now (a rate limit).`,
 			hint: hub
 				? `Wait a while (Docker Hub counts pulls over several hours) and try again, or log in with ${code(`${facts.engine} login`)}: logged-in users get a higher limit. In a classroom, everyone shares one address, so ask your instructor about the class registry.`
 				: 'Wait a minute and try again.',
@@ -460,7 +457,7 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 	},
 
 	network(facts) {
-		const where = registryName(facts.registry);
+		const where = registryWords(facts.registry);
 		const text = facts.text;
 		const detail = /connection refused/i.test(text)
 			? `Nothing answers at ${where}: check that the registry is running and that the address and port are right.`

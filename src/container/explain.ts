@@ -2,7 +2,8 @@
  * `registry-lab explain REF [--json]`: the parts of an image name the way docker
  * reads it, as JSON or as a plain-text explanation for a student.
  */
-import {isDockerHub, parseReference, readAsDomainOnlyForUppercase, type ImageReference} from './reference.js';
+import {dockerHubApiHost, isDockerHub, registryDescription} from '../registry/address.js';
+import {parseReference, readAsDomainOnlyForUppercase, type ImageReference} from './reference.js';
 
 export type ExplainJson = {
 	input: string;
@@ -59,7 +60,8 @@ function nameAndTag(input: string): string {
 
 /** Did the input name Docker Hub itself ('docker.io/...' or 'index.docker.io/...')? */
 function typedHubDomain(input: string): boolean {
-	return input.startsWith('docker.io/') || input.startsWith('index.docker.io/');
+	const slash = input.indexOf('/');
+	return slash !== -1 && isDockerHub(input.slice(0, slash));
 }
 
 function addedLibrary(input: string, reference: ImageReference): boolean {
@@ -72,22 +74,10 @@ function addedLatest(input: string, reference: ImageReference): boolean {
 	return reference.digest === null && reference.tag === 'latest' && !input.endsWith(':latest');
 }
 
-function isThisComputer(domain: string): boolean {
-	const host = domain.startsWith('[') ? domain.slice(0, domain.indexOf(']') + 1) : domain.split(':')[0] ?? '';
-	return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
 function registryLines(input: string, reference: ImageReference): string[] {
-	if (isDockerHub(reference.domain)) {
-		const lines = [row('Registry', `${reference.domain} (Docker Hub)`)];
-		if (!typedHubDomain(input)) lines.push(more('The name does not start with a registry address, so docker uses Docker Hub.'));
-		return lines;
-	}
-	const portAt = reference.domain.lastIndexOf(':');
-	const hasPort = portAt > reference.domain.lastIndexOf(']');
-	const host = hasPort ? reference.domain.slice(0, portAt) : reference.domain;
-	const where = `the registry at ${host}${hasPort ? `, port ${reference.domain.slice(portAt + 1)}` : ''}`;
-	return [row('Registry', `${reference.domain} (${where}${isThisComputer(reference.domain) ? ', on this computer' : ''})`)];
+	const lines = [row('Registry', `${reference.domain} (${registryDescription(reference.domain)})`)];
+	if (isDockerHub(reference.domain) && !typedHubDomain(input)) lines.push(more('The name does not start with a registry address, so docker uses Docker Hub.'));
+	return lines;
 }
 
 function repositoryLines(input: string, reference: ImageReference): string[] {
@@ -135,7 +125,7 @@ function notesFor(input: string, reference: ImageReference): string[] {
 		);
 	}
 	if (input.startsWith('index.docker.io/')) notes.push("'index.docker.io' is an old name of Docker Hub; docker writes it as docker.io.");
-	if (reference.domain === 'registry-1.docker.io') {
+	if (reference.domain === dockerHubApiHost) {
 		notes.push(
 			"registry-1.docker.io is the server behind Docker Hub, but docker does not rename it to docker.io: it adds no 'library/', and a docker login to Docker Hub does not cover it.",
 		);

@@ -1,12 +1,11 @@
 import {readFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import {dockerHubDomain, hostOf, registryName, registryTitle, type HubSpellings} from '../registry/address.js';
+import type {RegistryCredentials} from '../registry/registry-auth.js';
 import {runCommand, type CommandResult} from '../run/run-command.js';
 import {engineCommand} from './commands.js';
 import type {Engine} from './engine.js';
-
-/** A username and password for the registry HTTP API. Never shown, logged or saved by the lab. */
-export type RegistryCredentials = {readonly username: string; readonly password: string};
 
 /** Where the engine keeps a login: in its config file, or in a credential helper program. */
 export type CredentialStore = {readonly kind: 'file'} | {readonly kind: 'helper'; readonly helper: string; readonly program: string};
@@ -29,30 +28,19 @@ export type LoginSummary = {
 
 /** The key Docker Hub's logins are kept under in docker's config.json. */
 const hubKey = 'https://index.docker.io/v1/';
-const hubAliases = new Set(['docker.io', 'index.docker.io']);
-/** Podman (containers/image) also treats this one as Docker Hub. */
-const podmanHubAliases = new Set([...hubAliases, 'registry-1.docker.io']);
+/** Keys of a login file name hosts, so case does not count. */
+const dockerKeys: HubSpellings = {ignoreCase: true};
+/** Podman (containers/image) also treats registry-1.docker.io as Docker Hub. */
+const podmanKeys: HubSpellings = {ignoreCase: true, server: true};
 const helperTimeoutMs = 10_000;
 
 // ---------------------------------------------------------------- paths and keys
 
-/** `host[:port]` out of a key or address: drops `http(s)://` and any path, like docker's ConvertToHostname. */
-function hostOf(address: string): string {
-	const withoutScheme = address.trim().replace(/^[a-z][a-z\d+.-]*:\/\//i, '');
-	return withoutScheme.split('/')[0] ?? '';
-}
-
-/** The registry as the lab names it: `host[:port]`, or 'docker.io' for Docker Hub. */
-function registryName(address: string, aliases: ReadonlySet<string> = hubAliases): string {
-	const host = hostOf(address);
-	return aliases.has(host.toLowerCase()) ? 'docker.io' : host;
-}
-
 export function configKeyFor(registry: string): string {
 	const trimmed = registry.trim();
 	if (trimmed === hubKey) return hubKey;
-	const name = registryName(trimmed);
-	return name === 'docker.io' ? hubKey : name;
+	const name = registryName(trimmed, dockerKeys);
+	return name === dockerHubDomain ? hubKey : name;
 }
 
 function homeDir(env: Engine['env'], platform: NodeJS.Platform): string {
@@ -177,8 +165,8 @@ function findDockerEntry(auths: ConfigData['auths'], key: string): [string, Auth
 function findPodmanEntry(auths: ConfigData['auths'], name: string): [string, AuthEntry] | null {
 	const exact = auths[name];
 	if (exact) return [name, exact];
-	const wanted = registryName(name, podmanHubAliases);
-	for (const [other, entry] of Object.entries(auths)) if (registryName(other, podmanHubAliases) === wanted) return [other, entry];
+	const wanted = registryName(name, podmanKeys);
+	for (const [other, entry] of Object.entries(auths)) if (registryName(other, podmanKeys) === wanted) return [other, entry];
 	return null;
 }
 
@@ -207,7 +195,7 @@ async function lookUp(flavour: Flavour, env: Engine['env'], registry: string): P
 		const found = findDockerEntry(data.auths, key);
 		return found ? fileLogin(found, read.path) : {kind: 'none', path: read.path, fileExists: true, emptyEntry: false};
 	}
-	const name = registryName(registry, podmanHubAliases);
+	const name = registryName(registry, podmanKeys);
 	const files = podmanAuthPaths(env);
 	let anyExists = false;
 	let emptyEntry = false;
@@ -217,7 +205,7 @@ async function lookUp(flavour: Flavour, env: Engine['env'], registry: string): P
 		anyExists = true;
 		if (read.kind === 'broken') return read;
 		// podman ignores docker's "credsStore", but honours "credHelpers" in any of its files.
-		const helper = read.data.credHelpers[name] ?? (name === 'docker.io' ? read.data.credHelpers[hubKey] : undefined);
+		const helper = read.data.credHelpers[name] ?? (name === dockerHubDomain ? read.data.credHelpers[hubKey] : undefined);
 		if (helper) return {kind: 'helper', path: file, helper, setting: 'credHelpers'};
 		const found = findPodmanEntry(read.data.auths, name);
 		if (!found) continue;
@@ -272,8 +260,8 @@ async function listHelper(flavour: Flavour, env: Engine['env'], helper: string, 
 function helperEntry(logins: Readonly<Record<string, string>>, registry: string): string | undefined {
 	const key = configKeyFor(registry);
 	if (logins[key] !== undefined) return logins[key];
-	const wanted = registryName(key === hubKey ? 'docker.io' : key);
-	for (const [address, username] of Object.entries(logins)) if (registryName(address) === wanted) return username;
+	const wanted = registryName(key === hubKey ? dockerHubDomain : key, dockerKeys);
+	for (const [address, username] of Object.entries(logins)) if (registryName(address, dockerKeys) === wanted) return username;
 	return undefined;
 }
 
@@ -285,7 +273,7 @@ const helperStore = (helper: string): CredentialStore => ({kind: 'helper', helpe
 // ---------------------------------------------------------------- public API
 
 function title(registry: string): string {
-	return registryName(registry) === 'docker.io' ? 'Docker Hub' : registryName(registry);
+	return registryTitle(registryName(registry, dockerKeys));
 }
 
 /** The login state as the engine's files (and, for a helper, its `list`) tell it; `fileProblem` when the files or the helper are the trouble. */
@@ -296,7 +284,7 @@ async function loginFromFiles(engine: Engine, flavour: Flavour, registry: string
 }
 
 async function describeLookup(engine: Engine, flavour: Flavour, registry: string, found: Lookup, signal?: AbortSignal): Promise<LoginState> {
-	const name = registryName(registry);
+	const name = registryName(registry, dockerKeys);
 	const where = title(registry);
 	const engineName = engineTitle(flavour);
 	switch (found.kind) {
@@ -342,7 +330,7 @@ export async function readLoginState(engine: Engine, registry: string, options: 
 
 	// podman answers for itself (`login --get-login`); the files tell us where the login is kept.
 	const {state: fromFiles, fileProblem} = await loginFromFiles(engine, 'podman', registry, signal);
-	const name = registryName(registry, podmanHubAliases);
+	const name = registryName(registry, podmanKeys);
 	const asked = await runCommand(engineCommand(engine, ['login', '--get-login', name], {timeoutMs: 15_000}), signal ? {signal} : {});
 	if (asked.canceled) return {loggedIn: false, registry: name, configPath: fromFiles.configPath, reason: 'The check was stopped before it finished.'};
 	// podman could not be run: the files are the best answer there is.
@@ -399,17 +387,17 @@ export async function listLogins(engine: Engine): Promise<LoginSummary> {
 	const helperProblems = [...lists.values()].flatMap(list => (list.ok ? [] : [list.problem]));
 
 	const registries = new Map<string, {registry: string; username: string | null; store: CredentialStore}>();
-	const helperHosts = new Set(Object.keys(credHelpers).map(key => registryName(key, flavour === 'podman' ? podmanHubAliases : hubAliases)));
+	const helperHosts = new Set(Object.keys(credHelpers).map(key => registryName(key, flavour === 'podman' ? podmanKeys : dockerKeys)));
 	for (const [key, helper] of Object.entries(credHelpers)) {
 		const list = lists.get(helper);
 		const username = list?.ok ? helperEntry(list.logins, key) : undefined;
-		const registry = registryName(key);
+		const registry = registryName(key, dockerKeys);
 		if (username !== undefined && !registries.has(registry)) registries.set(registry, {registry, username: shownUsername(username), store: helperStore(helper)});
 	}
 	const storeList = credsStore ? lists.get(credsStore) : undefined;
 	if (credsStore && storeList?.ok) {
 		for (const [address, username] of Object.entries(storeList.logins)) {
-			const registry = registryName(address);
+			const registry = registryName(address, dockerKeys);
 			if (helperHosts.has(registry) || registries.has(registry)) continue;
 			registries.set(registry, {registry, username: shownUsername(username), store: helperStore(credsStore)});
 		}
@@ -417,7 +405,7 @@ export async function listLogins(engine: Engine): Promise<LoginSummary> {
 	if (!credsStore) {
 		for (const data of usable) {
 			for (const [key, entry] of Object.entries(data.auths)) {
-				const registry = registryName(key, flavour === 'podman' ? podmanHubAliases : hubAliases);
+				const registry = registryName(key, flavour === 'podman' ? podmanKeys : dockerKeys);
 				if (helperHosts.has(registry) || registries.has(registry)) continue;
 				let username: string | null;
 				if (entry.auth) {

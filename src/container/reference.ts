@@ -7,6 +7,8 @@
  *   name      := [domain "/"] path
  */
 
+import {dockerHubDomain, isDockerHub} from '../registry/address.js';
+
 export type ImageReference = {
 	readonly domain: string; // after normalisation, e.g. 'docker.io', '127.0.0.1:5000'
 	readonly path: string; // e.g. 'library/alpine', 'alice/demo'
@@ -46,8 +48,6 @@ type Parts = {
 	readonly nameAndTag: string; // everything before '@'
 };
 
-const hubDomain = 'docker.io';
-const legacyHubDomain = 'index.docker.io';
 const officialPrefix = 'library/';
 const defaultTag = 'latest';
 const maxPathLength = 255;
@@ -68,6 +68,12 @@ export function parseReference(input: string): ReferenceResult {
 export function validateRepositoryName(name: string): {ok: true} | {ok: false; rule: ReferenceRule; reason: string} {
 	const failure = checkRepositoryName(name);
 	return failure ? {ok: false, rule: failure.rule, reason: failure.reason} : {ok: true};
+}
+
+/** The path grammar alone, as the registry API takes a repository name: 'alice/demo' (no domain, no tag, no length limit). */
+export function isRepositoryPath(path: string): boolean {
+	const parts: Parts = {domain: null, path, pathStart: 0, tag: null, digest: null, nameAndTag: path};
+	return checkEmptyComponent(path, parts) === null && checkPathCharacters(path, 0, path) === null;
 }
 
 /** For lesson inputs: a tag alone, e.g. '1.0'. */
@@ -106,13 +112,6 @@ export function checkNamespace(reference: ImageReference, username: string): {ok
 	};
 }
 
-/** Docker Hub's registry is docker.io; compare hosts the way docker does ('index.docker.io' == 'docker.io'). */
-export function isDockerHub(domain: string): boolean {
-	// Also accept the key docker login stores for Docker Hub, 'https://index.docker.io/v1/'.
-	const host = domain.trim().replace(/^https?:\/\//, '').replace(/\/.*$/, '');
-	return host === hubDomain || host === legacyHubDomain;
-}
-
 // ---------------------------------------------------------------------------
 // Splitting
 
@@ -144,9 +143,10 @@ export function readAsDomainOnlyForUppercase(domain: string): boolean {
 }
 
 function buildReference(parts: Parts): ImageReference {
-	const typed = parts.domain ?? hubDomain;
-	const domain = typed === legacyHubDomain ? hubDomain : typed;
-	const path = domain === hubDomain && !parts.path.includes('/') ? officialPrefix + parts.path : parts.path;
+	const typed = parts.domain ?? dockerHubDomain;
+	// docker renames only 'index.docker.io'; 'registry-1.docker.io' stays a registry of its own.
+	const domain = isDockerHub(typed) ? dockerHubDomain : typed;
+	const path = domain === dockerHubDomain && !parts.path.includes('/') ? officialPrefix + parts.path : parts.path;
 	const tag = parts.tag ?? (parts.digest === null ? defaultTag : null);
 	const suffix = (tag === null ? '' : `:${tag}`) + (parts.digest === null ? '' : `@${parts.digest}`);
 	return {domain, path, tag, digest: parts.digest, normalized: `${domain}/${path}${suffix}`, familiar: familiarName(domain, path) + suffix};
@@ -154,7 +154,7 @@ function buildReference(parts: Parts): ImageReference {
 
 /** How docker prints a name: Docker Hub's domain and the 'library/' of official images are left out. */
 function familiarName(domain: string, path: string): string {
-	if (domain !== hubDomain) return `${domain}/${path}`;
+	if (domain !== dockerHubDomain) return `${domain}/${path}`;
 	const official = path.startsWith(officialPrefix) ? path.slice(officialPrefix.length) : null;
 	return official !== null && !official.includes('/') ? official : path;
 }

@@ -1,4 +1,5 @@
-import {isDockerHub, parseReference} from './reference.js';
+import {isDockerHub, registryTitle} from '../registry/address.js';
+import {parseReference} from './reference.js';
 
 export type SplitResult = {readonly ok: true; readonly words: string[]} | {readonly ok: false; readonly reason: string};
 
@@ -138,7 +139,7 @@ function explainDifference(got: string, want: string, isSource: boolean, context
 			mistake: 'registry-host',
 			message: isDockerHub(b.domain)
 				? `For Docker Hub the name starts with your username, with no registry in front: '${a.domain}' is read as a registry.`
-				: `The name must start with the registry, ${b.domain}/, or docker sends it to ${isDockerHub(a.domain) ? 'Docker Hub' : a.domain} instead.`,
+				: `The name must start with the registry, ${b.domain}/, or docker sends it to ${registryTitle(a.domain)} instead.`,
 		};
 	}
 	if (a.path !== b.path) {

@@ -1,4 +1,5 @@
 import type {Validator} from '../lesson/schema.js';
+import {hubUsernameInputProblem} from '../registry/hub-username.js';
 import {parseReference, validateRepositoryName, validateTag} from './reference.js';
 
 /** Check what a student typed into a lesson input; null when it is fine, else the reason in plain words. */
@@ -10,13 +11,7 @@ export function validateInput(validator: Validator | undefined, value: string): 
 		case 'nonempty':
 			return null;
 		case 'hub-username':
-			if (trimmed.includes('@')) return 'That looks like an e-mail address. Type your Docker Hub username instead (it is shown at the top right of hub.docker.com).';
-			if (!/^[a-z0-9]{4,30}$/.test(trimmed)) {
-				return /[A-Z]/.test(trimmed)
-					? `Docker Hub usernames are lowercase: try '${trimmed.toLowerCase()}'.`
-					: 'Docker Hub usernames are 4 to 30 lowercase letters and digits.';
-			}
-			return null;
+			return hubUsernameInputProblem(trimmed);
 		case 'username':
 			if (/\s/.test(trimmed)) return 'A username cannot contain spaces.';
 			if (/[/:@]/.test(trimmed)) return 'A username cannot contain /, : or @ — type only the name.';

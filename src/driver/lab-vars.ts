@@ -1,5 +1,6 @@
 import type {RegistryKind} from '../lesson/schema.js';
 import type {Vars} from '../lesson/template.js';
+import {dockerHubDomain} from '../registry/address.js';
 import {HUB_SIGNUP_URL, hubTokenSettingsUrl} from '../registry/hub-client.js';
 
 export type RegistryChoice =
@@ -14,15 +15,15 @@ export const registryOptions: readonly {readonly value: RegistryChoice['kind']; 
 	{value: 'practice', title: 'A practice registry on this computer', detail: 'no account needed'},
 ];
 
-/** The registry's address: host[:port], or 'docker.io' for Docker Hub; a practice registry's is known once it runs. */
-export function hostOf(choice: RegistryChoice, practiceHost = ''): string {
-	return choice.kind === 'class' ? choice.host : choice.kind === 'hub' ? 'docker.io' : practiceHost;
+/** The registry's address: host[:port], or docker.io for Docker Hub; a practice registry's is known once it runs. */
+export function registryOfChoice(choice: RegistryChoice, practiceHost = ''): string {
+	return choice.kind === 'class' ? choice.host : choice.kind === 'hub' ? dockerHubDomain : practiceHost;
 }
 
 /** The variables every lesson can use, for the chosen registry. */
 export function labVars(choice: RegistryChoice, host: string, engineName: string): Vars {
 	const hub = choice.kind === 'hub';
-	const registry = hub ? 'docker.io' : host;
+	const registry = hub ? dockerHubDomain : host;
 	const titles: Record<RegistryKind, string> = {
 		hub: 'Docker Hub',
 		class: `the class registry ${host}`,
@@ -46,14 +47,4 @@ export function labVars(choice: RegistryChoice, host: string, engineName: string
 		classmateExample: `${hub ? '' : `${host}/`}THEIR-USERNAME/first-image:1.0`,
 		pullTip: hub ? 'Working alone? Pull any public image, such as alpine or hello-world.' : '',
 	};
-}
-
-/** A registry address is host[:port] with nothing else: no scheme, no path. */
-export function hostProblem(value: string): string | null {
-	if (!value) return 'Type the registry address.';
-	if (/^[a-z]+:\/\//i.test(value)) return `Leave out the ${value.split('://')[0]}:// part: type only the host, like ${value.split('://')[1]?.split('/')[0] ?? 'host:5000'}.`;
-	if (value.includes('/')) return 'Type only the host (and port), without a path.';
-	if (/\s/.test(value)) return 'A registry address cannot contain spaces.';
-	if (!/^(?:\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d{1,5})?$/.test(value)) return `'${value}' is not a host name or address.`;
-	return null;
 }

@@ -3,7 +3,7 @@ import type {Engine} from '../container/engine.js';
 import type {Lesson} from '../lesson/schema.js';
 import {stepsFor} from '../lesson/steps.js';
 import type {HubClient} from '../registry/hub-client.js';
-import {hostOf, labVars} from './lab-vars.js';
+import {registryOfChoice, labVars} from './lab-vars.js';
 import type {Resume, SavedRun} from './saved-run.js';
 import {createLabServices} from './services.js';
 
@@ -13,7 +13,7 @@ import {createLabServices} from './services.js';
  */
 export async function recheck(lesson: Lesson, engine: Engine, saved: SavedRun, hub?: HubClient): Promise<Resume> {
 	const {choice} = saved;
-	const host = hostOf(choice);
+	const host = registryOfChoice(choice);
 	const vars = {...labVars(choice, host, engine.name), ...saved.vars};
 	const services = createLabServices({engine, registry: host, registryKind: choice.kind, ...(hub ? {hub} : {})});
 	const report = await verifyProgress({lesson, registryKind: choice.kind, registry: host, vars, runCheck: check => services.runCheck(check)});

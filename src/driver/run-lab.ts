@@ -1,13 +1,13 @@
 import {argsForEngine} from '../container/commands.js';
-import {validateInput} from '../container/validate-input.js';
 import {starterImageName} from '../container/images.js';
 import type {StepInput} from '../lesson/schema.js';
 import {fill} from '../lesson/template.js';
 import {availableActions, canDo} from '../lesson-run/actions.js';
 import {currentInput, currentStep, displayCommand, pendingEffect, reduce, startRun, type Effect, type Event, type RunState} from '../lesson-run/lesson-run.js';
+import {isHubUsername} from '../registry/hub-username.js';
 import {openInBrowser} from '../run/open-in-browser.js';
 import {answerEvent, answersShown, typedEvent} from './answers.js';
-import {labVars} from './lab-vars.js';
+import {labVars, registryOfChoice} from './lab-vars.js';
 import {isQuit, type InputRequest, type LessonView, type Move, type MoveRequest, type PickOption, type Port} from './port.js';
 import {runEffect} from './run-effect.js';
 import {createLabServices, type LabServices} from './services.js';
@@ -97,7 +97,7 @@ type Control = {
 
 async function driveLesson(port: Port, options: LabOptions, setup: Setup, control: Control): Promise<{finished: boolean}> {
 	const {lesson, engine} = options;
-	const registry = setup.choice.kind === 'hub' ? 'docker.io' : setup.host;
+	const registry = registryOfChoice(setup.choice, setup.host);
 	const services = createLabServices({engine, registry, registryKind: setup.choice.kind, ...(options.hub ? {hub: options.hub} : {})});
 	const {resume} = setup;
 	const vars = {...labVars(setup.choice, setup.host, engine.name), ...setup.extra, ...resume?.vars};
@@ -275,7 +275,7 @@ async function answer(value: string, state: RunState, request: InputRequest | un
 		return made.ok ? {type: 'submit-input', value: made.value} : {type: 'reject-input', message: `Could not make the starter image: ${made.output}`};
 	}
 	// On Docker Hub, a classmate's username alone lists their public repositories to pick from.
-	if (input?.kind === 'reference' && services.registryKind === 'hub' && !request?.pick && validateInput('hub-username', value) === null) {
+	if (input?.kind === 'reference' && services.registryKind === 'hub' && !request?.pick && isHubUsername(value.trim())) {
 		const picked = await pickRepository(value.trim(), state, request!, context);
 		return picked === undefined ? 'quit' : answerEvent(input, picked);
 	}

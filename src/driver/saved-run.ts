@@ -2,7 +2,7 @@ import type {Lesson} from '../lesson/schema.js';
 import {stepsFor} from '../lesson/steps.js';
 import {fill} from '../lesson/template.js';
 import {savedVariables, type LessonProgress} from '../progress/store.js';
-import {hostOf, type RegistryChoice} from './lab-vars.js';
+import {registryOfChoice, type RegistryChoice} from './lab-vars.js';
 import type {ResumeOfferView} from './port.js';
 
 /** Saved progress of an unfinished run, as offered for resuming. */
@@ -39,7 +39,7 @@ export function savedVars(progress: LessonProgress): Record<string, string> {
 export function resumable(progress: LessonProgress | undefined, choice: RegistryChoice | undefined): SavedRun | undefined {
 	if (!progress || progress.finished || progress.registryKind === 'practice' || progress.completed.length === 0) return undefined;
 	const saved = choiceOf(progress);
-	if (choice && (choice.kind !== saved.kind || hostOf(choice) !== hostOf(saved))) return undefined;
+	if (choice && (choice.kind !== saved.kind || registryOfChoice(choice) !== registryOfChoice(saved))) return undefined;
 	return {choice: saved, stepId: progress.stepId, completed: progress.completed, vars: savedVars(progress)};
 }
 

@@ -5,7 +5,8 @@ import type {Lesson} from '../lesson/schema.js';
 import type {Vars} from '../lesson/template.js';
 import type {HubClient} from '../registry/hub-client.js';
 import type {PracticeRegistry, StartOptions, StartResult} from '../registry/practice-registry.js';
-import {hostOf, hostProblem, registryOptions, type RegistryChoice} from './lab-vars.js';
+import {hostProblem} from '../registry/address.js';
+import {registryOfChoice, registryOptions, type RegistryChoice} from './lab-vars.js';
 import {isQuit, quit, type AnswerOf, type Port, type Question, type Quit} from './port.js';
 import {recheck} from './resume.js';
 import {resumeOffer, type Resume, type SavedRun} from './saved-run.js';
@@ -66,10 +67,10 @@ export async function startUp(port: Port, options: StartUpOptions, signal: Abort
 		port.working('Checking that what you did last time still holds…');
 		const resume = await recheck(lesson, engine, saved, options.hub);
 		port.working(undefined);
-		return signal.aborted ? undefined : {choice, host: hostOf(choice), extra: {}, resume};
+		return signal.aborted ? undefined : {choice, host: registryOfChoice(choice), extra: {}, resume};
 	}
 	if (choice.kind === 'practice') return startPractice(port, options, signal, onPractice);
-	return {choice, host: hostOf(choice), extra: {}, ...(options.start ? {resume: options.start} : {})};
+	return {choice, host: registryOfChoice(choice), extra: {}, ...(options.start ? {resume: options.start} : {})};
 }
 
 /** Where to push; a class registry's address is checked by the face as it is typed (hostProblem), and again here. */

@@ -4,7 +4,7 @@
  * reader, in a log, or fed by a script. Loads neither ink nor react.
  */
 import type {Engine} from '../container/engine.js';
-import {hostProblem, type RegistryChoice} from '../driver/lab-vars.js';
+import type {RegistryChoice} from '../driver/lab-vars.js';
 import {isQuit, quit, type AnswerOf, type RegistryOption, type LessonView, type Move, type MoveRequest, type Port, type Question, type Quit} from '../driver/port.js';
 import type {Resume, SavedRun} from '../driver/saved-run.js';
 import {startLab, starterChoice, type LabOptions, type LabSession} from '../driver/run-lab.js';
@@ -12,6 +12,7 @@ import type {Lesson} from '../lesson/schema.js';
 import {fill} from '../lesson/template.js';
 import type {Failure} from '../lesson-run/lesson-run.js';
 import {currentStep} from '../lesson-run/lesson-run.js';
+import {hostProblem} from '../registry/address.js';
 import {openLines, type Lines} from './lines.js';
 import {ascii, indent, paragraphs, plainText} from './text.js';
 import {actionFor, againPrompt, plainWord, stepPrompt, typingHelp} from './words.js';

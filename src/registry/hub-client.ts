@@ -8,6 +8,7 @@
 
 import {httpFetch, type FetchedResponse, type FetchLike} from './http-request.js';
 import {errorText, isRecord, parseJson, within} from './http-util.js';
+import {dockerIdProblem} from './hub-username.js';
 
 export type HubClientOptions = {
 	/** Default https://hub.docker.com */
@@ -63,22 +64,6 @@ export function hubRepositoryUrl(namespace: string, repository: string): string 
  */
 export function hubTokenSettingsUrl(): string {
 	return 'https://app.docker.com/settings/personal-access-tokens';
-}
-
-/**
- * Why `name` cannot be a Docker ID, or undefined when it can be one.
- * Docker's rule: 4 to 30 characters, only lowercase letters and digits.
- */
-export function dockerIdProblem(name: string): string | undefined {
-	const shown = JSON.stringify(name);
-	if (name.trim().length === 0) return 'The Docker ID is empty: type your Docker Hub username.';
-	if (name.includes('@')) return `${shown} looks like an e-mail address. Type your Docker ID (the username shown at the top right of hub.docker.com), not your e-mail.`;
-	if (name !== name.trim()) return `${shown} has spaces around it: type the Docker ID without spaces.`;
-	if (/[A-Z]/.test(name) && /^[A-Za-z0-9]+$/.test(name)) return `Docker IDs are all lowercase: try ${JSON.stringify(name.toLowerCase())}.`;
-	if (!/^[a-z0-9]+$/.test(name)) return `${shown} cannot be a Docker ID: a Docker ID has only lowercase letters and digits (no spaces, dots, dashes or underscores).`;
-	if (name.length < 4) return `${shown} is too short to be a Docker ID: a Docker ID has 4 to 30 characters.`;
-	if (name.length > 30) return `${shown} is too long to be a Docker ID: a Docker ID has 4 to 30 characters.`;
-	return undefined;
 }
 
 type Reply = {readonly ok: true; readonly status: number; readonly headers: FetchedResponse['headers']; readonly json: unknown};

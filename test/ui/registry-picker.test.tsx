@@ -2,7 +2,8 @@ import {render} from 'ink-testing-library';
 import React from 'react';
 import {describe, expect, it} from 'vitest';
 import {RegistryPicker} from '../../src/ui/components/registry-picker.js';
-import {hostProblem, type RegistryChoice} from '../../src/driver/lab-vars.js';
+import type {RegistryChoice} from '../../src/driver/lab-vars.js';
+import {hostProblem} from '../../src/registry/address.js';
 import {keys, press, type, waitForText} from '../helpers/ink.js';
 
 describe('the start screen asks where to push', () => {

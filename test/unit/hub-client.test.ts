@@ -3,7 +3,8 @@ import net from 'node:net';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterEach, describe, expect, it} from 'vitest';
-import {createHubClient, dockerIdProblem, HUB_SIGNUP_URL, hubRepositoryUrl, hubTokenSettingsUrl, retryAfter} from '../../src/registry/hub-client.js';
+import {createHubClient, HUB_SIGNUP_URL, hubRepositoryUrl, hubTokenSettingsUrl, retryAfter} from '../../src/registry/hub-client.js';
+import {dockerIdProblem} from '../../src/registry/hub-username.js';
 import {closeServers, serveHttp, type Served} from '../helpers/http-server.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/hub');

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {checkNamespace, isDockerHub, parseReference, validateRepositoryName, validateTag, type ImageReference, type ReferenceRule} from '../../src/container/reference.js';
+import {checkNamespace, parseReference, validateRepositoryName, validateTag, type ImageReference, type ReferenceRule} from '../../src/container/reference.js';
+import {isDockerHub} from '../../src/registry/address.js';
 import vectors from '../fixtures/reference.json' with {type: 'json'};
 
 type Vector = {

@@ -3,7 +3,10 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import {afterEach, describe, expect, it} from 'vitest';
-import {createRegistryClient, isLoopbackHost, MANIFEST_MEDIA_TYPES, nextLink, parseChallenge, registryApiHost, retryAfterSeconds, type RegistryFailure} from '../../src/registry/registry-client.js';
+import {isLoopbackHost, registryApiHost} from '../../src/registry/address.js';
+import {parseChallenge} from '../../src/registry/registry-auth.js';
+import {createRegistryClient, MANIFEST_MEDIA_TYPES, nextLink, type RegistryFailure} from '../../src/registry/registry-client.js';
+import {retryAfterSeconds} from '../../src/registry/registry-failure.js';
 import {closeServers, serveHttp as serve, type Served} from '../helpers/http-server.js';
 
 const password = 'S3cret-Pass-Word!';

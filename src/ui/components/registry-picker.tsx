@@ -1,7 +1,8 @@
 import {Select, TextInput} from '@inkjs/ui';
 import {Box, Text} from 'ink';
 import React, {useState} from 'react';
-import {hostProblem, registryOptions, type RegistryChoice} from '../../driver/lab-vars.js';
+import {registryOptions, type RegistryChoice} from '../../driver/lab-vars.js';
+import {hostProblem} from '../../registry/address.js';
 import {marks, theme} from '../theme.js';
 
 export type RegistryPickerProps = {
