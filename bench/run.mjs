@@ -46,7 +46,7 @@ if (!args.includes('--no-build')) {
 	const time = argv => {
 		const start = performance.now();
 		const result = spawnSync(node, argv, {stdio: ['ignore', 'pipe', 'pipe']});
-		if (result.status !== 0) throw new Error(`node ${argv.join(' ')} failed: ${result.stderr}`);
+		if (result.status !== 0) throw new Error(`node ${argv.join(' ')} failed: ${String(result.stderr)}`);
 		return performance.now() - start;
 	};
 	time(['-e', '']);
@@ -70,7 +70,9 @@ const sessions = new Set([keeper]);
 const stopSession = name => {
 	try {
 		tmux('kill-session', '-t', name);
-	} catch {}
+	} catch {
+		// Already gone: the app ended it, or tmux did.
+	}
 	sessions.delete(name);
 };
 process.on('exit', () => {

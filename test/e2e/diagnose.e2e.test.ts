@@ -152,7 +152,7 @@ describe('diagnose() when the registry is gone or speaks the wrong protocol', ()
 });
 
 /** The distribution registry without accounts, in plain HTTP on [::1]:PORT. */
-async function startPlainRegistryOnIpv6(binary: string): Promise<{child: ChildProcess; host: string; cleanup(): Promise<void>}> {
+async function startPlainRegistryOnIpv6(binary: string): Promise<{child: ChildProcess; host: string; cleanup: () => Promise<void>}> {
 	const dir = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-v6-registry-'));
 	const port = await freeIpv6Port();
 	const host = `[::1]:${port}`;

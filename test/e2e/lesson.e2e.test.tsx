@@ -2,7 +2,6 @@ import {mkdtemp, readFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {render} from 'ink-testing-library';
-import React from 'react';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {RunState} from '../../src/lesson-run/lesson-run.js';
 import type {Lesson} from '../../src/lesson/schema.js';

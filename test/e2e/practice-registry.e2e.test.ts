@@ -72,21 +72,21 @@ describe('a practice registry from the registry program on this computer', () =>
 	it('starts as "student" with a generated password when no account is given', async () => {
 		const started = await startPracticeRegistry();
 		if (!started.ok) throw new Error(`${started.message}\n${started.log ?? ''}`);
-		cleanups.push(started.stop);
+		cleanups.push(() => started.stop());
 		expect(started.accounts).toHaveLength(1);
 		const [student] = started.accounts;
 		expect(student!.username).toBe('student');
 		expect(student!.password).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
 		// 80 random bits need no slow hash: a cheap one, which the registry checks on every request.
 		expect(await readFile(path.join(started.dataDir, 'auth', 'htpasswd'), 'utf8')).toMatch(/^student:\$2[aby]\$05\$/);
-		expect(await status(started.host, student!)).toBe(200);
+		expect(await status(started.host, student)).toBe(200);
 		expect(await status(started.host, {username: 'student', password: 'student'})).toBe(401);
 		await started.stop();
 	});
 
 	it('runs a second registry alongside on another port, each with its own accounts', async () => {
 		const second = await startTestRegistry([bob]);
-		cleanups.push(second.stop);
+		cleanups.push(() => second.stop());
 		expect(second.host).not.toBe(registry.host);
 		expect(second.dataDir).not.toBe(registry.dataDir);
 		expect(await status(second.host, bob)).toBe(200);
@@ -216,7 +216,7 @@ describe('without a registry program: the registry image through the engine', ()
 		const engine = testEngine();
 		const started = await startPracticeRegistry({how: 'container', image, engine, accounts: [alice, bob]});
 		if (!started.ok) throw new Error([started.message, started.hint, started.log].join('\n'));
-		cleanups.push(started.stop);
+		cleanups.push(() => started.stop());
 		expect(started.how).toBe('container');
 		expect(started.program).toMatch(/^[0-9a-f]{64}$/);
 		expect(await status(started.host, undefined)).toBe(401);

@@ -50,7 +50,7 @@ function alive(pid: number): boolean {
 }
 
 /** A fresh, empty docker (and podman) login store, and the environment that points at it. */
-export async function tempDockerConfig(): Promise<{dir: string; env: Record<string, string>; cleanup(): Promise<void>}> {
+export async function tempDockerConfig(): Promise<{dir: string; env: Record<string, string>; cleanup: () => Promise<void>}> {
 	const dir = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-docker-config-'));
 	// No credsStore: logins land in config.json, where the tests and the lab can see them.
 	await writeFile(path.join(dir, 'config.json'), '{"auths": {}}\n');

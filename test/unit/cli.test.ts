@@ -15,7 +15,7 @@ describe('registry-lab explain', () => {
 	it('exits 1 with the reason for an invalid name', async () => {
 		const result = await cli(['explain', 'My App', '--json']);
 		expect(result.exitCode).toBe(1);
-		const json = JSON.parse(result.stdout);
+		const json = JSON.parse(result.stdout) as {reason?: unknown};
 		expect(json).toMatchObject({input: 'My App', valid: false});
 		expect(json.reason).toMatch(/space/);
 	});
@@ -44,7 +44,7 @@ describe('registry-lab diagnose', () => {
 	it('takes --text, and exits 1 for a message it does not know', async () => {
 		const result = await cli(['diagnose', '--json', '--text', 'the moon is made of cheese']);
 		expect(result.exitCode).toBe(1);
-		expect(Object.keys(JSON.parse(result.stdout)).sort()).toEqual(['cause', 'hint', 'title']);
+		expect(Object.keys(JSON.parse(result.stdout) as object).sort()).toEqual(['cause', 'hint', 'title']);
 	});
 });
 

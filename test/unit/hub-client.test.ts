@@ -211,7 +211,7 @@ describe('Docker Hub addresses', () => {
 	it('asks through the fetch it is given, and the real Hub by default', async () => {
 		const urls: string[] = [];
 		const fake: typeof fetch = async input => {
-			urls.push(String(input));
+			urls.push(input instanceof Request ? input.url : String(input));
 			return new Response(fixture('user'), {status: 200});
 		};
 		expect(await createHubClient({fetch: fake}).userExists('alicestudent')).toEqual({status: 'exists'});

@@ -63,7 +63,7 @@ describe('registryApiHost and isLoopbackHost', () => {
 	it('picks http for loopback and https elsewhere', async () => {
 		const urls: string[] = [];
 		const fake: typeof fetch = async input => {
-			urls.push(String(input));
+			urls.push(input instanceof Request ? input.url : String(input));
 			return new Response('{}', {status: 200});
 		};
 		await createRegistryClient({registry: 'docker.io', fetch: fake}).ping();
@@ -262,7 +262,7 @@ describe('Bearer (token) auth', () => {
 	it('Docker Hub: anonymous token from auth.docker.io, and a missing tag is learned from the tag list, never a manifest GET', async () => {
 		const calls: string[] = [];
 		const hubFetch: typeof fetch = async (input, init) => {
-			const url = new URL(String(input));
+			const url = new URL(input instanceof Request ? input.url : input);
 			const auth = new Headers(init?.headers).get('authorization');
 			calls.push(`${init?.method ?? 'GET'} ${url.origin}${url.pathname}${url.search}${auth ? ` [${auth.split(' ')[0]}]` : ''}`);
 			if (url.origin === 'https://auth.docker.io') return Response.json({token: 'anon', access_token: 'anon', expires_in: 300});
