@@ -63,7 +63,8 @@ export async function resetCommand(argv: readonly string[], io: ResetIo): Promis
 }
 
 function describe(progress: LessonProgress): string {
-	const where = progress.registryKind === 'hub' ? 'Docker Hub' : `${progress.registryKind === 'class' ? 'the class registry' : 'the practice registry'} ${progress.registry}`;
+	const kind = progress.registryKind === 'class' ? 'the class registry' : 'the practice registry';
+	const where = progress.registryKind === 'hub' ? 'Docker Hub' : `${kind} ${progress.registry}`;
 	const done = `${progress.completed.length} step${progress.completed.length === 1 ? '' : 's'} done`;
 	return `${where}${progress.username ? ` as ${progress.username}` : ''}, ${done}, ${progress.finished ? 'finished' : `stopped at '${progress.stepId}'`}`;
 }
