@@ -183,7 +183,9 @@ describe('the registry is not left running when the lab is ended by a signal', (
 			const child = spawn(process.execPath, ['--import', 'tsx', script], {cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe']});
 			let stderr = '';
 			child.stderr.on('data', chunk => (stderr += String(chunk)));
-			const ended = new Promise<{code: number | null; signal: NodeJS.Signals | null}>(resolve => child.once('exit', (code, signal) => resolve({code, signal})));
+			const ended = new Promise<{code: number | null; signal: NodeJS.Signals | null}>(resolve =>
+				child.once('exit', (code, signal) => resolve({code, signal})),
+			);
 			const line = await new Promise<string>((resolve, reject) => {
 				let stdout = '';
 				child.stdout.on('data', chunk => {
@@ -298,7 +300,10 @@ async function makeRegistryImage(reference: string): Promise<void> {
 	try {
 		const tar = path.join(dir, 'registry.tar');
 		await writeFile(tar, tarOf(files));
-		const changes = ['ENTRYPOINT ["/bin/registry", "serve"]', 'CMD ["/etc/docker/registry/config.yml"]', 'EXPOSE 5000'].flatMap(change => ['--change', change]);
+		const changes = ['ENTRYPOINT ["/bin/registry", "serve"]', 'CMD ["/etc/docker/registry/config.yml"]', 'EXPOSE 5000'].flatMap(change => [
+			'--change',
+			change,
+		]);
 		const imported = await runCommand(engineCommand(testEngine(), ['import', ...changes, tar, reference], {timeoutMs: 120_000}));
 		if (imported.exitCode !== 0) throw new Error(`Could not make the registry test image: ${imported.spawnError ?? imported.stderr}`);
 	} finally {

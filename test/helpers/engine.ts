@@ -96,7 +96,9 @@ export async function makeTestImage(reference: string, options: {sizeBytes?: num
 /** Remove a local image (tag); fine if it is not there. */
 export async function removeImage(reference: string, engine: Engine = testEngine()): Promise<void> {
 	const removed = await runCommand(engineCommand(engine, ['image', 'rm', '--force', reference], {timeoutMs: 60_000}));
-	if (removed.exitCode !== 0 && !/no such image|image not known/i.test(removed.stderr)) throw new Error(`Could not remove the image ${reference}: ${said(removed)}`);
+	if (removed.exitCode !== 0 && !/no such image|image not known/i.test(removed.stderr)) {
+		throw new Error(`Could not remove the image ${reference}: ${said(removed)}`);
+	}
 }
 
 export async function imageExists(reference: string, engine: Engine = testEngine()): Promise<boolean> {

@@ -39,7 +39,13 @@ async function startPull(key: string) {
 	const fake = await hangingPull();
 	let exited: {finished: boolean} | undefined;
 	const app = render(
-		<App lesson={lesson} engine={{...testEngine(config.env), bin: fake.bin}} choice={{kind: 'class', host: '127.0.0.1:5999'}} resume={{stepId: 'pull', vars: {username: 'student'}}} onExit={outcome => (exited = outcome)} />,
+		<App
+			lesson={lesson}
+			engine={{...testEngine(config.env), bin: fake.bin}}
+			choice={{kind: 'class', host: '127.0.0.1:5999'}}
+			resume={{stepId: 'pull', vars: {username: 'student'}}}
+			onExit={outcome => (exited = outcome)}
+		/>,
 	);
 	await waitForText(app, 'Image to pull');
 	await type(app, '127.0.0.1:5999/classmate/slow:1.0');

@@ -9,7 +9,15 @@ describe('registry-lab explain', () => {
 	it('--json prints exactly one object and exits 0 for a valid name', async () => {
 		const result = await cli(['explain', 'alpine', '--json']);
 		expect(result.exitCode).toBe(0);
-		expect(JSON.parse(result.stdout)).toEqual({input: 'alpine', valid: true, domain: 'docker.io', path: 'library/alpine', tag: 'latest', digest: null, normalized: 'docker.io/library/alpine:latest'});
+		expect(JSON.parse(result.stdout)).toEqual({
+			input: 'alpine',
+			valid: true,
+			domain: 'docker.io',
+			path: 'library/alpine',
+			tag: 'latest',
+			digest: null,
+			normalized: 'docker.io/library/alpine:latest',
+		});
 	});
 
 	it('exits 1 with the reason for an invalid name', async () => {
@@ -36,7 +44,9 @@ describe('registry-lab explain', () => {
 
 describe('registry-lab diagnose', () => {
 	it('reads the message on stdin', async () => {
-		const result = await cli(['diagnose', '--json'], {stdin: 'Error response from daemon: login attempt to http://127.0.0.1:5000/v2/ failed with status: 401 Unauthorized'});
+		const result = await cli(['diagnose', '--json'], {
+			stdin: 'Error response from daemon: login attempt to http://127.0.0.1:5000/v2/ failed with status: 401 Unauthorized',
+		});
 		expect(result.exitCode).toBe(0);
 		expect(JSON.parse(result.stdout)).toMatchObject({cause: 'login-failed'});
 	});
@@ -52,7 +62,9 @@ describe('registry-lab itself', () => {
 	it('--help lists every command and option', async () => {
 		const result = await cli(['--help']);
 		expect(result.exitCode).toBe(0);
-		for (const word of ['explain', 'diagnose', 'doctor', 'verify', 'reset', '--hub', '--registry', '--practice', '--lesson', '--engine', '--version']) expect(result.stdout).toContain(word);
+		for (const word of ['explain', 'diagnose', 'doctor', 'verify', 'reset', '--hub', '--registry', '--practice', '--lesson', '--engine', '--version']) {
+			expect(result.stdout).toContain(word);
+		}
 	});
 
 	it('--version prints the package version', async () => {
