@@ -18,7 +18,8 @@ if (!image) throw new Error('usage: tsx bench/checks.ts IMAGE [RUNS]');
 const config = mkdtempSync(path.join(os.tmpdir(), 'registry-lab-bench-docker-'));
 writeFileSync(path.join(config, 'config.json'), '{"auths": {}}\n');
 const env = {...process.env, DOCKER_CONFIG: config};
-const docker = (args: string[], input?: string): string => execFileSync('docker', args, {env, input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 64 << 20});
+const docker = (args: string[], input?: string): string =>
+	execFileSync('docker', args, {env, input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 64 << 20});
 
 const started = await startPracticeRegistry({accounts: [{username: 'student'}]});
 if (!started.ok) throw new Error(`${started.message}\n${started.hint}\n${started.log ?? ''}`);

@@ -46,7 +46,7 @@ if (!args.includes('--no-build')) {
 	const time = argv => {
 		const start = performance.now();
 		const result = spawnSync(node, argv, {stdio: ['ignore', 'pipe', 'pipe']});
-		if (result.status !== 0) throw new Error(`node ${argv.join(' ')} failed: ${result.stderr}`);
+		if (result.status !== 0) throw new Error(`node ${argv.join(' ')} failed: ${String(result.stderr)}`);
 		return performance.now() - start;
 	};
 	time(['-e', '']);
@@ -58,7 +58,13 @@ if (!args.includes('--no-build')) {
 		explain.push(time([cli, 'explain', 'alpine', '--json']));
 	}
 	const ratio = median(explain) / median(bare);
-	row('explain alpine --json', `${ms(median(explain))} = ${ratio.toFixed(2)}x node`, '≤ 2x node', ratio <= 2, `node -e "": ${ms(median(bare))}; median of ${runs}`);
+	row(
+		'explain alpine --json',
+		`${ms(median(explain))} = ${ratio.toFixed(2)}x node`,
+		'≤ 2x node',
+		ratio <= 2,
+		`node -e "": ${ms(median(bare))}; median of ${runs}`,
+	);
 }
 
 // tmux: a real pseudo-terminal, 100x30.
@@ -70,7 +76,9 @@ const sessions = new Set([keeper]);
 const stopSession = name => {
 	try {
 		tmux('kill-session', '-t', name);
-	} catch {}
+	} catch {
+		// Already gone: the app ended it, or tmux did.
+	}
 	sessions.delete(name);
 };
 process.on('exit', () => {
@@ -138,7 +146,13 @@ const startText = 'Where will you push';
 		lab.push(await frame(labCommand));
 	}
 	const ratio = median(lab) / median(bare);
-	row('first frame (start screen, tmux)', `${ms(median(lab))} = ${ratio.toFixed(2)}x node`, '≤ 4x node', ratio <= 4, `node printing the same text: ${ms(median(bare))}; median of ${frameRuns}`);
+	row(
+		'first frame (start screen, tmux)',
+		`${ms(median(lab))} = ${ratio.toFixed(2)}x node`,
+		'≤ 4x node',
+		ratio <= 4,
+		`node printing the same text: ${ms(median(bare))}; median of ${frameRuns}`,
+	);
 }
 
 // 4 and 5. The interactive app through the practice lesson in tmux: peak RSS, and the CPU of the push step.
@@ -150,12 +164,18 @@ if (!args.includes('--no-push')) {
 	if (!images) {
 		log(`making ${benchImage} (200 MB of random bytes in one layer; kept for later runs)`);
 		const dir = mkdtempSync(path.join(os.tmpdir(), 'registry-lab-bench-'));
-		execFileSync('sh', ['-c', `head -c 209715200 /dev/urandom > big.bin && tar cf big.tar big.bin && docker import big.tar ${benchImage} >/dev/null`], {cwd: dir});
+		execFileSync('sh', ['-c', `head -c 209715200 /dev/urandom > big.bin && tar cf big.tar big.bin && docker import big.tar ${benchImage} >/dev/null`], {
+			cwd: dir,
+		});
 		rmSync(dir, {recursive: true, force: true});
 	}
 	// Plain docker push to a practice registry (and the check latencies, on the same registry).
 	log('checks and plain docker push (bench/checks.ts through tsx)');
-	const checksOut = execFileSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'bench', 'checks.ts'), benchImage, String(Math.max(5, Math.ceil(runs / 2)))], {cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit']});
+	const checksOut = execFileSync(
+		path.join(root, 'node_modules', '.bin', 'tsx'),
+		[path.join(root, 'bench', 'checks.ts'), benchImage, String(Math.max(5, Math.ceil(runs / 2)))],
+		{cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit']},
+	);
 	const checks = JSON.parse(checksOut.trim().split('\n').at(-1));
 	pushBaseline = {...checks.dockerPush};
 	latency = checks.latency;
@@ -165,7 +185,10 @@ if (!args.includes('--no-push')) {
 	const config = mkdtempSync(path.join(os.tmpdir(), 'registry-lab-bench-docker-'));
 	writeFileSync(path.join(config, 'config.json'), '{"auths": {}}\n');
 	log('the interactive app in tmux (--practice)');
-	const {name, pid} = startInTmux(`${[node, ...appNodeArgs, cli].map(shellQuote).join(' ')} --practice`, {DOCKER_CONFIG: config, ...(appNodeOptions ? {NODE_OPTIONS: appNodeOptions} : {})});
+	const {name, pid} = startInTmux(`${[node, ...appNodeArgs, cli].map(shellQuote).join(' ')} --practice`, {
+		DOCKER_CONFIG: config,
+		...(appNodeOptions ? {NODE_OPTIONS: appNodeOptions} : {}),
+	});
 	let peakNote = 'start screen only';
 	try {
 		await waitFor(name, 'What a registry is', 30_000);
@@ -243,25 +266,48 @@ if (!args.includes('--no-push')) {
 			const ownCpu = ownCpuSeconds(pid) - ownBefore;
 			const finalScreen = capture(name);
 			const pushedTarget = /docker push (\S+)/.exec(finalScreen)?.[1];
-			const pushedId = pushedTarget ? spawnSync('docker', ['image', 'inspect', '--format', '{{.Id}}', pushedTarget], {encoding: 'utf8'}).stdout.trim() : '';
+			const pushedId = pushedTarget
+				? spawnSync('docker', ['image', 'inspect', '--format', '{{.Id}}', pushedTarget], {encoding: 'utf8'}).stdout.trim()
+				: '';
 			const benchId = spawnSync('docker', ['image', 'inspect', '--format', '{{.Id}}', benchImage], {encoding: 'utf8'}).stdout.trim();
 			// The lab's tag of the benchmark image goes; the image itself is kept for the next run.
 			if (pushedTarget && pushedTarget !== benchImage) spawnSync('docker', ['rmi', pushedTarget], {stdio: 'ignore'});
-			if (!pushedId || pushedId !== benchId) throw new Error(`the lab pushed ${pushedTarget ?? 'nothing'}, not ${benchImage}; the screen:\n${finalScreen}`);
+			if (!pushedId || pushedId !== benchId) {
+				throw new Error(`the lab pushed ${pushedTarget ?? 'nothing'}, not ${benchImage}; the screen:\n${finalScreen}`);
+			}
 			if (args.includes('--verbose')) log(`after the push:\n${capture(name)}`);
 			pushDockerd = dockerdPid ? cpuSeconds(dockerdPid) - dockerdBefore : Number.NaN;
 			const wall = (performance.now() - wallStart) / 1000;
 			peakNote = 'through the practice lesson to the end of a 200 MB push';
 			const ratio = pushCpu / pushBaseline.cpuSeconds;
-			row('push CPU (registry-lab + docker child)', `${pushCpu.toFixed(2)} s vs ${pushBaseline.cpuSeconds.toFixed(2)} s = ${ratio.toFixed(1)}x`, '≤ 1.2x docker', ratio <= 1.2,
-				`the lab ${ownCpu.toFixed(2)} s, its docker child ${(pushCpu - ownCpu).toFixed(2)} s; 200 MB layer; wall ${wall.toFixed(1)} s vs ${pushBaseline.wallSeconds.toFixed(1)} s; ${ticks} Hz ticks`);
+			row(
+				'push CPU (registry-lab + docker child)',
+				`${pushCpu.toFixed(2)} s vs ${pushBaseline.cpuSeconds.toFixed(2)} s = ${ratio.toFixed(1)}x`,
+				'≤ 1.2x docker',
+				ratio <= 1.2,
+				`the lab ${ownCpu.toFixed(2)} s, its docker child ${(pushCpu - ownCpu).toFixed(2)} s; 200 MB layer; ` +
+					`wall ${wall.toFixed(1)} s vs ${pushBaseline.wallSeconds.toFixed(1)} s; ${ticks} Hz ticks`,
+			);
 			if (dockerdPid) {
-				const withDaemon = (pushCpu + pushDockerd) / (pushBaseline.cpuSeconds + pushBaseline.dockerdSeconds);
-				row('push CPU, dockerd included', `${(pushCpu + pushDockerd).toFixed(2)} s vs ${(pushBaseline.cpuSeconds + pushBaseline.dockerdSeconds).toFixed(2)} s = ${withDaemon.toFixed(2)}x`, '(≤ 1.2x)', withDaemon <= 1.2, 'the daemon does the compressing and uploading');
+				const baselineWithDaemon = pushBaseline.cpuSeconds + pushBaseline.dockerdSeconds;
+				const withDaemon = (pushCpu + pushDockerd) / baselineWithDaemon;
+				row(
+					'push CPU, dockerd included',
+					`${(pushCpu + pushDockerd).toFixed(2)} s vs ${baselineWithDaemon.toFixed(2)} s = ${withDaemon.toFixed(2)}x`,
+					'(≤ 1.2x)',
+					withDaemon <= 1.2,
+					'the daemon does the compressing and uploading',
+				);
 			}
 		}
 		const peak = vmHwmKb(pid);
-		row('peak RSS (interactive app)', `${(peak / 1024).toFixed(1)} MB`, '≤ 80 MB', peak <= 80 * 1024, `${peakNote}; at the first lesson screen ${(atStart / 1024).toFixed(1)} MB`);
+		row(
+			'peak RSS (interactive app)',
+			`${(peak / 1024).toFixed(1)} MB`,
+			'≤ 80 MB',
+			peak <= 80 * 1024,
+			`${peakNote}; at the first lesson screen ${(atStart / 1024).toFixed(1)} MB`,
+		);
 		// Leave the lesson (the app stops its practice registry); the session ends with it.
 		for (let i = 0; i < 20 && sessionAlive(name); i++) {
 			if (i % 5 === 0) keys(name, 'C-c');
@@ -275,11 +321,24 @@ if (!args.includes('--no-push')) {
 
 if (latency) {
 	for (const [check, figure] of Object.entries(latency)) {
-		row(`check: ${check}`, `${ms(figure.medianMs)} (max ${ms(figure.maxMs)})`, '< 300 ms', figure.ok && figure.maxMs < 300, figure.ok ? 'loopback practice registry' : `FAILED: ${figure.summary}`);
+		row(
+			`check: ${check}`,
+			`${ms(figure.medianMs)} (max ${ms(figure.maxMs)})`,
+			'< 300 ms',
+			figure.ok && figure.maxMs < 300,
+			figure.ok ? 'loopback practice registry' : `FAILED: ${figure.summary}`,
+		);
 	}
 }
 
 const header = {what: 'measure', figure: 'figure', target: 'target', verdict: '', note: 'note'};
 const widths = Object.fromEntries(Object.keys(header).map(key => [key, Math.max(...[header, ...rows].map(entry => String(entry[key]).length))]));
-const line = entry => Object.keys(header).map(key => String(entry[key]).padEnd(widths[key])).join('  ').trimEnd();
-process.stdout.write(`\nregistry-lab bench · node ${process.version}${appNodeOptions ? ` · app NODE_OPTIONS=${appNodeOptions}` : ''} · ${os.cpus().length} CPU · ${new Date().toISOString()}\n\n${line(header)}\n${Object.values(widths).map(width => '-'.repeat(width)).join('  ')}\n${rows.map(line).join('\n')}\n`);
+const line = entry =>
+	Object.keys(header)
+		.map(key => String(entry[key]).padEnd(widths[key]))
+		.join('  ')
+		.trimEnd();
+const nodeOptionsNote = appNodeOptions ? ` · app NODE_OPTIONS=${appNodeOptions}` : '';
+const title = `registry-lab bench · node ${process.version}${nodeOptionsNote} · ${os.cpus().length} CPU · ${new Date().toISOString()}`;
+const rule = Object.values(widths).map(width => '-'.repeat(width)).join('  ');
+process.stdout.write(`\n${title}\n\n${line(header)}\n${rule}\n${rows.map(line).join('\n')}\n`);

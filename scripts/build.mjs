@@ -35,11 +35,19 @@ const stubs = {
 	// src/progress/store.ts passes neither (it validates with zod).
 	'ajv/dist/2020.js': "export class Ajv2020 { constructor() { throw new Error('registry-lab: conf schemas are not bundled'); } }",
 	'ajv-formats': 'export default {default() {}};',
-	semver: "const no = () => { throw new Error('registry-lab: conf migrations are not bundled'); };\nexport default {eq: no, clean: no, satisfies: no, lte: no, gt: no, valid: no};",
+	semver:
+		"const no = () => { throw new Error('registry-lab: conf migrations are not bundled'); };\n" +
+		'export default {eq: no, clean: no, satisfies: no, lte: no, gt: no, valid: no};',
 	// zod's error messages in forty languages; the app speaks English. Nor does it turn JSON schemas into zod.
 	'zod-from-json-schema': "export function fromJSONSchema() { throw new Error('registry-lab: fromJSONSchema is not bundled'); }",
 	// z.compile (ahead-of-time compiled parsers) is opt-in and unused; ordinary parsing does not touch it.
-	'zod-compile': "const no = () => { throw new Error('registry-lab: z.compile is not bundled'); };\nexport const INVALID = Symbol.for('zod.compile.invalid');\nexport class ZodCompileAsyncError extends Error {}\nexport class ZodCompileUnsupportedError extends Error {}\nexport const compile = no, withParser = no, compileFn = no;",
+	'zod-compile': [
+		"const no = () => { throw new Error('registry-lab: z.compile is not bundled'); };",
+		"export const INVALID = Symbol.for('zod.compile.invalid');",
+		'export class ZodCompileAsyncError extends Error {}',
+		'export class ZodCompileUnsupportedError extends Error {}',
+		'export const compile = no, withParser = no, compileFn = no;',
+	].join('\n'),
 	// @inkjs/ui's Spinner is only used with its default type, 'dots': the other 90 spinners stay out.
 	'cli-spinners': `export default {dots: ${JSON.stringify(dotsSpinner)}};`,
 	// meow reads package.json (for --version) with read-package-up; it normalizes it (spdx licence lists,
@@ -55,19 +63,34 @@ const trim = {
 		build.onResolve({filter: /^\.\/devtools\.js$/}, args => (/[/\\]ink[/\\]build[/\\]/.test(args.importer) ? stub('ink-devtools') : undefined));
 		build.onResolve({filter: /^(ajv\/dist\/2020\.js|ajv-formats|semver)$/}, args => (/[/\\]conf[/\\]/.test(args.importer) ? stub(args.path) : undefined));
 		build.onResolve({filter: /^\.\.\/locales\/index\.js$/}, args => (/[/\\]zod[/\\]v4[/\\]/.test(args.importer) ? stub('zod-locales') : undefined));
-		build.onResolve({filter: /^\.\/from-json-schema\.js$/}, args => (/[/\\]zod[/\\]v4[/\\]classic[/\\]/.test(args.importer) ? stub('zod-from-json-schema') : undefined));
-		build.onResolve({filter: /^\.\/compile\.js$/}, args => (/[/\\]zod[/\\]v4[/\\]core[/\\]index\.js$/.test(args.importer) ? stub('zod-compile') : undefined));
+		build.onResolve({filter: /^\.\/from-json-schema\.js$/}, args =>
+			/[/\\]zod[/\\]v4[/\\]classic[/\\]/.test(args.importer) ? stub('zod-from-json-schema') : undefined,
+		);
+		build.onResolve({filter: /^\.\/compile\.js$/}, args =>
+			/[/\\]zod[/\\]v4[/\\]core[/\\]index\.js$/.test(args.importer) ? stub('zod-compile') : undefined,
+		);
 		// zod's JSON Schema export (z.toJSONSchema, schema.toJSONSchema(), ~standard.jsonSchema) is never used:
 		// every export of those modules becomes a function that throws when called (factories return one).
 		build.onLoad({filter: /[/\\]zod[/\\]v4[/\\]core[/\\](to-json-schema|json-schema-processors|json-schema-generator)\.js$/}, async args => {
 			const text = await readFile(args.path, 'utf8');
 			const names = new Set([...text.matchAll(/^export (?:async )?(?:function\*? |const |let |class )([\w$]+)/gm)].map(match => match[1]));
-			for (const match of text.matchAll(/^export \{([^}]*)\}(?! from)/gm)) for (const part of match[1].split(',')) if (part.trim()) names.add(part.trim().split(/\s+as\s+/).at(-1));
+			for (const match of text.matchAll(/^export \{([^}]*)\}(?! from)/gm)) {
+				for (const part of match[1].split(',')) if (part.trim()) names.add(part.trim().split(/\s+as\s+/).at(-1));
+			}
 			const lines = [...names].map(exported => `export const ${exported} = lazy;`);
-			return {contents: `const no = () => { throw new Error('registry-lab: zod JSON Schema support is not bundled'); };\nfunction lazy() { return no; }\n${lines.join('\n')}`, loader: 'js'};
+			return {
+				contents: [
+					"const no = () => { throw new Error('registry-lab: zod JSON Schema support is not bundled'); };",
+					'function lazy() { return no; }',
+					...lines,
+				].join('\n'),
+				loader: 'js',
+			};
 		});
 		build.onResolve({filter: /^cli-spinners$/}, () => stub('cli-spinners'));
-		build.onResolve({filter: /^\.\/dependencies\.js$/}, args => (/[/\\]meow[/\\]build[/\\]options\.js$/.test(args.importer) ? stub('meow-options-deps') : undefined));
+		build.onResolve({filter: /^\.\/dependencies\.js$/}, args =>
+			/[/\\]meow[/\\]build[/\\]options\.js$/.test(args.importer) ? stub('meow-options-deps') : undefined,
+		);
 		// meow's vendored dependencies are one rollup file; mark its top-level calls pure so esbuild can drop
 		// read-package-up, parse-json, babel's code frame and normalize-package-data now that nothing imports them.
 		build.onLoad({filter: /[/\\]meow[/\\]build[/\\]dependencies\.js$/}, async args => ({
@@ -88,9 +111,10 @@ const trim = {
 		build.onLoad({filter: /[/\\]yoga-layout[/\\]dist[/\\]src[/\\]index\.js$/}, async args => {
 			const text = await readFile(args.path, 'utf8');
 			const call = 'await loadYoga()';
+			const loadYogaFromFile = "await loadYoga({wasmBinary: __yogaRead(new URL('./yoga.wasm', import.meta.url))})";
 			if (!text.includes(call)) throw new Error('yoga-layout: loadYoga() call not found; update scripts/build.mjs');
 			return {
-				contents: `import {readFileSync as __yogaRead} from 'node:fs';\n${text.replace(call, "await loadYoga({wasmBinary: __yogaRead(new URL('./yoga.wasm', import.meta.url))})")}`,
+				contents: `import {readFileSync as __yogaRead} from 'node:fs';\n${text.replace(call, loadYogaFromFile)}`,
 				loader: 'js',
 				resolveDir: path.dirname(args.path),
 			};
@@ -137,7 +161,13 @@ const result = await build({
 
 // The licences of what is bundled travel with it.
 const packages = new Map();
-const shipped = new Set(Object.values(result.metafile.outputs).flatMap(output => Object.entries(output.inputs).filter(([, use]) => use.bytesInOutput > 0).map(([input]) => input)));
+const shipped = new Set(
+	Object.values(result.metafile.outputs).flatMap(output =>
+		Object.entries(output.inputs)
+			.filter(([, use]) => use.bytesInOutput > 0)
+			.map(([input]) => input),
+	),
+);
 for (const input of shipped) {
 	const match = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(input);
 	if (match) packages.set(match[2], path.join(root, match[1]));

@@ -28,7 +28,12 @@ export async function runCheck(check: Check, context: CheckContext): Promise<Che
 	try {
 		return await checkers[check.type](check as never, context);
 	} catch (error) {
-		return {ok: false, summary: 'The check itself failed unexpectedly.', detail: error instanceof Error ? error.message : String(error), diagnosis: diagnose('', {})};
+		return {
+			ok: false,
+			summary: 'The check itself failed unexpectedly.',
+			detail: error instanceof Error ? error.message : String(error),
+			diagnosis: diagnose('', {}),
+		};
 	}
 }
 
@@ -58,7 +63,10 @@ const checkers: {[T in Check['type']]: Checker<T>} = {
 			return {
 				ok: false,
 				summary: `Docker Hub has no user called '${check.username}'.`,
-				detail: answer.message ?? 'Check the spelling: it is the name at the top right of hub.docker.com, not your e-mail address. If you just signed up, confirm your e-mail first.',
+				detail:
+					answer.message ??
+					'Check the spelling: it is the name at the top right of hub.docker.com, not your e-mail address. ' +
+						'If you just signed up, confirm your e-mail first.',
 			};
 		}
 		return {ok: true, summary: `Could not reach Docker Hub to check '${check.username}' (${answer.message ?? 'no answer'}); going on with it.`};
@@ -73,7 +81,9 @@ const checkers: {[T in Check['type']]: Checker<T>} = {
 				ok: false,
 				summary: `${context.engine.name} has no stored login for ${where}.`,
 				detail: problem ?? state.reason,
-				diagnosis: problem ? diagnose(problem, {command: `${context.engine.name} login`, registry: check.registry}) : notLoggedIn(context, check.registry),
+				diagnosis: problem
+					? diagnose(problem, {command: `${context.engine.name} login`, registry: check.registry})
+					: notLoggedIn(context, check.registry),
 			};
 		}
 		if (check.username && state.username && state.username !== check.username) {
@@ -95,7 +105,11 @@ const checkers: {[T in Check['type']]: Checker<T>} = {
 			ok: false,
 			summary: `${check.reference} is not on this computer.`,
 			detail: answer.output,
-			diagnosis: diagnose(answer.spawnError ? `exec: "${context.engine.bin}": executable file not found in $PATH` : answer.output, {command: `${context.engine.name} image inspect ${check.reference}`, engine: context.engine.name, reference: check.reference}),
+			diagnosis: diagnose(answer.spawnError ? `exec: "${context.engine.bin}": executable file not found in $PATH` : answer.output, {
+				command: `${context.engine.name} image inspect ${check.reference}`,
+				engine: context.engine.name,
+				reference: check.reference,
+			}),
 		};
 	},
 
@@ -105,11 +119,27 @@ const checkers: {[T in Check['type']]: Checker<T>} = {
 			imageId(context.engine, check.target, {signal: context.signal}),
 		]);
 		if (!target.ok) {
-			return {ok: false, summary: `There is no image called ${check.target} yet.`, detail: target.output, diagnosis: diagnose(target.output, {command: `${context.engine.name} tag`, reference: check.target})};
+			return {
+				ok: false,
+				summary: `There is no image called ${check.target} yet.`,
+				detail: target.output,
+				diagnosis: diagnose(target.output, {command: `${context.engine.name} tag`, reference: check.target}),
+			};
 		}
-		if (!source.ok) return {ok: false, summary: `The source image ${check.source} is gone.`, detail: source.output, diagnosis: diagnose(source.output, {command: `${context.engine.name} tag`, reference: check.source})};
+		if (!source.ok) {
+			return {
+				ok: false,
+				summary: `The source image ${check.source} is gone.`,
+				detail: source.output,
+				diagnosis: diagnose(source.output, {command: `${context.engine.name} tag`, reference: check.source}),
+			};
+		}
 		if (source.value !== target.value) {
-			return {ok: false, summary: `${check.target} exists but is a different image from ${check.source}.`, detail: `${check.target} is ${shortId(target.value)}, ${check.source} is ${shortId(source.value)}. Tag again to move the name.`};
+			return {
+				ok: false,
+				summary: `${check.target} exists but is a different image from ${check.source}.`,
+				detail: `${check.target} is ${shortId(target.value)}, ${check.source} is ${shortId(source.value)}. Tag again to move the name.`,
+			};
 		}
 		return {ok: true, summary: `${check.target} and ${check.source} are the same image (${shortId(target.value)}): one image, two names.`};
 	},
@@ -117,7 +147,12 @@ const checkers: {[T in Check['type']]: Checker<T>} = {
 	async 'valid-reference'(check) {
 		const parsed = parseReference(check.reference);
 		if (parsed.valid) return {ok: true, summary: `${check.reference} is a valid image name.`};
-		return {ok: false, summary: `'${check.reference}' is not a valid image name.`, detail: parsed.reason, diagnosis: diagnose('invalid reference format', {reference: check.reference})};
+		return {
+			ok: false,
+			summary: `'${check.reference}' is not a valid image name.`,
+			detail: parsed.reason,
+			diagnosis: diagnose('invalid reference format', {reference: check.reference}),
+		};
 	},
 
 	async namespace(check, context) {
@@ -176,7 +211,8 @@ async function clientFor(ref: ImageReference, context: CheckContext) {
 
 function registryFailure(answer: RegistryFailure, notFound: string, ref: ImageReference, context: CheckContext): CheckResult {
 	const detail = answer.message;
-	const diagnoseAs = (text: string): Diagnosis => diagnose(text, {command: `${context.engine.name} push ${ref.familiar}`, registry: ref.domain, reference: ref.familiar});
+	const diagnoseAs = (text: string): Diagnosis =>
+		diagnose(text, {command: `${context.engine.name} push ${ref.familiar}`, registry: ref.domain, reference: ref.familiar});
 	switch (answer.reason) {
 		case 'not-found':
 			return {ok: false, summary: notFound, detail: `${detail}\nHas the push finished without an error? Push again, then check.`};
@@ -188,9 +224,19 @@ function registryFailure(answer: RegistryFailure, notFound: string, ref: ImageRe
 		case 'http-vs-https':
 			return {ok: false, summary: 'The registry answers plain HTTP.', detail, diagnosis: diagnoseAs('http: server gave HTTP response to HTTPS client')};
 		case 'tls':
-			return {ok: false, summary: 'The registry’s certificate is not trusted.', detail, diagnosis: diagnoseAs('x509: certificate signed by unknown authority')};
+			return {
+				ok: false,
+				summary: 'The registry’s certificate is not trusted.',
+				detail,
+				diagnosis: diagnoseAs('x509: certificate signed by unknown authority'),
+			};
 		case 'network':
-			return {ok: false, summary: `Could not reach the registry ${ref.domain}.`, detail, diagnosis: diagnoseAs(`dial tcp ${ref.domain}: connect: connection refused`)};
+			return {
+				ok: false,
+				summary: `Could not reach the registry ${ref.domain}.`,
+				detail,
+				diagnosis: diagnoseAs(`dial tcp ${ref.domain}: connect: connection refused`),
+			};
 		default:
 			return {ok: false, summary: `The registry answered with an error${answer.status ? ` (HTTP ${answer.status})` : ''}.`, detail};
 	}

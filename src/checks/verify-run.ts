@@ -31,7 +31,10 @@ export type VerifyOptions = {
 	/** The lab's built-in variables and the saved ones. */
 	readonly vars: Vars;
 	readonly runCheck: (check: Check) => Promise<CheckResult>;
-	/** Set when the registry is known to be gone (a practice registry after its lesson): the registry's own checks fail with this instead of a network error. */
+	/**
+	 * Set when the registry is known to be gone (a practice registry after its lesson): the registry's
+	 * own checks fail with this instead of a network error.
+	 */
 	readonly registryGone?: {readonly summary: string; readonly hint: string};
 };
 
@@ -80,7 +83,9 @@ function verifiedStep(step: Step, title: string, result: CheckResult, vars: Vars
 	// The registry's digest is the proof: say so when it no longer matches the one saved at the push.
 	const saved = vars.digest;
 	const now = result.facts?.digest;
-	if (result.ok && saved && now && saved !== now) summary = `${summary}\nThis is not the digest saved when you pushed (${saved}): the tag was pushed again since.`;
+	if (result.ok && saved && now && saved !== now) {
+		summary = `${summary}\nThis is not the digest saved when you pushed (${saved}): the tag was pushed again since.`;
+	}
 	const hint = result.ok ? undefined : (result.diagnosis?.hint ?? firstLine(result.detail) ?? 'Go back to this step in registry-lab and check it again.');
 	return {
 		id: step.id,

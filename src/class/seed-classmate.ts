@@ -12,7 +12,12 @@ export type SeedResult = {readonly ok: true; readonly reference: string} | {read
  * Put a pretend classmate's image into a practice registry, so a student working alone
  * has something real to pull. Uses a login of its own (a temporary config), never the student's.
  */
-export async function seedClassmateImage(engine: Engine, host: string, account: {username: string; password: string}, signal?: AbortSignal): Promise<SeedResult> {
+export async function seedClassmateImage(
+	engine: Engine,
+	host: string,
+	account: {username: string; password: string},
+	signal?: AbortSignal,
+): Promise<SeedResult> {
 	const dir = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-classmate-'));
 	const own: Engine = {...engine, env: {...engine.env, DOCKER_CONFIG: dir, REGISTRY_AUTH_FILE: path.join(dir, 'auth.json')}};
 	const reference = `${host}/${account.username}/hello:1.0`;
@@ -37,7 +42,11 @@ export async function seedClassmateImage(engine: Engine, host: string, account: 
  * The lesson's variables for a practice registry that just started: the student's generated
  * account, and (once a pretend classmate has pushed) the image to pull.
  */
-export async function practiceVars(engine: Engine, started: {host: string; accounts: readonly {username: string; password: string}[]}, signal?: AbortSignal): Promise<Record<string, string>> {
+export async function practiceVars(
+	engine: Engine,
+	started: {host: string; accounts: readonly {username: string; password: string}[]},
+	signal?: AbortSignal,
+): Promise<Record<string, string>> {
 	const [account, classmate] = started.accounts;
 	if (!account) return {};
 	// A pretend classmate pushes first, so there is something real to pull.
@@ -46,6 +55,11 @@ export async function practiceVars(engine: Engine, started: {host: string; accou
 		username: account.username,
 		practicePassword: account.password,
 		loginTip: `Your practice password is ${account.password}`,
-		...(seeded?.ok ? {classmateExample: seeded.reference, pullTip: `On the practice registry a pretend classmate has pushed ${seeded.reference}: pull that one.`} : {}),
+		...(seeded?.ok
+			? {
+					classmateExample: seeded.reference,
+					pullTip: `On the practice registry a pretend classmate has pushed ${seeded.reference}: pull that one.`,
+				}
+			: {}),
 	};
 }

@@ -20,7 +20,10 @@ export const diagnoseHelp = `
     0  the message was recognised     1  the cause is unknown     2  bad usage
 `;
 
-export async function diagnoseCommand(argv: readonly string[], io: {out: (text: string) => void; stdin: NodeJS.ReadableStream & {isTTY?: boolean}}): Promise<number> {
+export async function diagnoseCommand(
+	argv: readonly string[],
+	io: {out: (text: string) => void; stdin: NodeJS.ReadableStream & {isTTY?: boolean}},
+): Promise<number> {
 	const cli = meow(diagnoseHelp, {
 		importMeta: import.meta,
 		argv: [...argv],
@@ -39,7 +42,10 @@ export async function diagnoseCommand(argv: readonly string[], io: {out: (text: 
 		}
 		text = await readAll(io.stdin);
 	}
-	const diagnosis = diagnose(text, {...(cli.flags.command ? {command: cli.flags.command} : {}), ...(cli.flags.registry ? {registry: cli.flags.registry} : {})});
+	const diagnosis = diagnose(text, {
+		...(cli.flags.command ? {command: cli.flags.command} : {}),
+		...(cli.flags.registry ? {registry: cli.flags.registry} : {}),
+	});
 	io.out(cli.flags.json ? JSON.stringify(diagnosis) : `${diagnosis.title}\n\nWhat to do: ${diagnosis.hint}\n(cause: ${diagnosis.cause})`);
 	return diagnosis.cause === 'unknown' ? 1 : 0;
 }

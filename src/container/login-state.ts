@@ -93,7 +93,12 @@ async function readConfig(file: string, emptyIsFine: boolean): Promise<ConfigRea
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'ENOENT' || code === 'ENOTDIR') return {kind: 'missing', path: file};
-		const why = code === 'EACCES' || code === 'EPERM' ? 'you do not have permission to read it' : code === 'EISDIR' ? 'it is a folder, not a file' : (error as Error).message;
+		const why =
+			code === 'EACCES' || code === 'EPERM'
+				? 'you do not have permission to read it'
+				: code === 'EISDIR'
+					? 'it is a folder, not a file'
+					: (error as Error).message;
 		return {kind: 'broken', path: file, reason: `${file} could not be read: ${why}.`};
 	}
 	const fixIt = 'Fix the file (or move it away), then log in again.';
@@ -105,9 +110,14 @@ async function readConfig(file: string, emptyIsFine: boolean): Promise<ConfigRea
 	try {
 		parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
 	} catch (error) {
-		return {kind: 'broken', path: file, reason: `${file} is not valid JSON (${(error as Error).message}), so the saved logins in it cannot be read. ${fixIt}`};
+		const reason = `${file} is not valid JSON (${(error as Error).message}), so the saved logins in it cannot be read. ${fixIt}`;
+		return {kind: 'broken', path: file, reason};
 	}
-	const wrong = (what: string): ConfigRead => ({kind: 'broken', path: file, reason: `${file} is valid JSON but ${what}, so the saved logins in it cannot be read. ${fixIt}`});
+	const wrong = (what: string): ConfigRead => ({
+		kind: 'broken',
+		path: file,
+		reason: `${file} is valid JSON but ${what}, so the saved logins in it cannot be read. ${fixIt}`,
+	});
 	if (!isRecord(parsed)) return wrong('it is not a JSON object ({...})');
 	const {auths = {}, credsStore = null, credHelpers = {}} = parsed;
 	if (auths !== null && !isRecord(auths)) return wrong('its "auths" is not an object');
@@ -221,7 +231,9 @@ async function lookUp(flavour: Flavour, env: Engine['env'], registry: string): P
 
 // ---------------------------------------------------------------- credential helpers (only ever `list`)
 
-type HelperList = {readonly ok: true; readonly logins: Readonly<Record<string, string>>} | {readonly ok: false; readonly problem: string; readonly canceled: boolean};
+type HelperList =
+	| {readonly ok: true; readonly logins: Readonly<Record<string, string>>}
+	| {readonly ok: false; readonly problem: string; readonly canceled: boolean};
 
 const engineTitle = (flavour: Flavour): string => (flavour === 'docker' ? 'Docker' : 'Podman');
 
@@ -231,7 +243,9 @@ function describeHelperFailure(flavour: Flavour, helper: string, result: Command
 	if (result.spawnError === 'ENOENT') return `${intro} that program is not installed: ${program} was not found on the PATH.`;
 	if (result.spawnError === 'EACCES') return `${intro} that program cannot be run: permission denied for ${program}.`;
 	if (result.spawnError) return `${intro} that program could not be started: ${result.spawnError}.`;
-	if (result.timedOut) return `${intro} that program did not answer within ${helperTimeoutMs / 1000} seconds (it may be waiting for a keychain or password prompt).`;
+	if (result.timedOut) {
+		return `${intro} that program did not answer within ${helperTimeoutMs / 1000} seconds (it may be waiting for a keychain or password prompt).`;
+	}
 	const said = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(0, 3).join(' ').slice(0, 300);
 	return `${intro} that program failed when asked which logins it keeps${said ? `: ${said}` : ` (exit code ${result.exitCode ?? 'none'})`}.`;
 }
@@ -249,7 +263,13 @@ async function listHelper(flavour: Flavour, env: Engine['env'], helper: string, 
 		parsed = undefined;
 	}
 	if (!isRecord(parsed)) {
-		return {ok: false, problem: `${engineTitle(flavour)} is set to keep passwords in '${helper}' (${program}), but that program gave an answer that is not a list of logins.`, canceled: false};
+		return {
+			ok: false,
+			problem:
+				`${engineTitle(flavour)} is set to keep passwords in '${helper}' (${program}), ` +
+				'but that program gave an answer that is not a list of logins.',
+			canceled: false,
+		};
 	}
 	const logins: Record<string, string> = {};
 	for (const [address, username] of Object.entries(parsed)) if (typeof username === 'string') logins[address] = username;
@@ -291,14 +311,22 @@ async function describeLookup(engine: Engine, flavour: Flavour, registry: string
 		case 'broken':
 			return {loggedIn: false, registry: name, configPath: found.path, reason: found.reason};
 		case 'damaged':
-			return {loggedIn: false, registry: name, configPath: found.path, reason: `The saved login for ${where} in ${found.path} is damaged (its "auth" value is not a base64 "user:password"). Log in again to replace it.`};
+			return {
+				loggedIn: false,
+				registry: name,
+				configPath: found.path,
+				reason:
+					`The saved login for ${where} in ${found.path} is damaged (its "auth" value is not a base64 "user:password"). ` +
+					'Log in again to replace it.',
+			};
 		case 'file':
 			return {loggedIn: true, registry: name, username: found.username, store: {kind: 'file'}, configPath: found.path};
 		case 'none': {
 			const reason = !found.fileExists
 				? `${engineName} has no saved logins yet: ${found.path} does not exist (logging in creates it).`
 				: found.emptyEntry
-					? `${found.path} mentions ${where} but holds no password for it, so ${engineName} is not logged in there (you logged out, or the login was kept by a password program that is no longer set up).`
+					? `${found.path} mentions ${where} but holds no password for it, so ${engineName} is not logged in there ` +
+						'(you logged out, or the login was kept by a password program that is no longer set up).'
 					: `${engineName} has no saved login for ${where} (logins are kept in ${found.path}).`;
 			return {loggedIn: false, registry: name, configPath: found.path, reason};
 		}
@@ -311,13 +339,22 @@ async function describeLookup(engine: Engine, flavour: Flavour, registry: string
 					loggedIn: false,
 					registry: name,
 					configPath: found.path,
-					reason: `${engineName} could not find out whether you are logged in to ${where}: the password program set by ${setting} in ${found.path} did not work.`,
+					reason:
+						`${engineName} could not find out whether you are logged in to ${where}: ` +
+						`the password program set by ${setting} in ${found.path} did not work.`,
 					helperProblem: listed.problem,
 				};
 			}
 			const username = helperEntry(listed.logins, registry);
 			if (username === undefined) {
-				return {loggedIn: false, registry: name, configPath: found.path, reason: `${engineName} has no saved login for ${where}: docker-credential-${found.helper}, the program that keeps its passwords, holds none for it.`};
+				return {
+					loggedIn: false,
+					registry: name,
+					configPath: found.path,
+					reason:
+						`${engineName} has no saved login for ${where}: ` +
+						`docker-credential-${found.helper}, the program that keeps its passwords, holds none for it.`,
+				};
 			}
 			return {loggedIn: true, registry: name, username: shownUsername(username), store: helperStore(found.helper), configPath: found.path};
 		}
@@ -392,7 +429,9 @@ export async function listLogins(engine: Engine): Promise<LoginSummary> {
 		const list = lists.get(helper);
 		const username = list?.ok ? helperEntry(list.logins, key) : undefined;
 		const registry = registryName(key, dockerKeys);
-		if (username !== undefined && !registries.has(registry)) registries.set(registry, {registry, username: shownUsername(username), store: helperStore(helper)});
+		if (username !== undefined && !registries.has(registry)) {
+			registries.set(registry, {registry, username: shownUsername(username), store: helperStore(helper)});
+		}
 	}
 	const storeList = credsStore ? lists.get(credsStore) : undefined;
 	if (credsStore && storeList?.ok) {

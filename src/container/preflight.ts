@@ -91,7 +91,10 @@ function cliItem(engine: Engine, result: CommandResult, command: string): Prefli
 			id: 'engine-cli',
 			ok: false,
 			summary: `The ${engine.name} program could not be started.`,
-			detail: result.spawnError === 'ENOENT' ? `There is no program '${engine.bin}' on this computer's PATH.` : `'${engine.bin}' could not be run (${result.spawnError}).`,
+			detail:
+				result.spawnError === 'ENOENT'
+					? `There is no program '${engine.bin}' on this computer's PATH.`
+					: `'${engine.bin}' could not be run (${result.spawnError}).`,
 			diagnosis: diagnose(notFound, context),
 		};
 	}

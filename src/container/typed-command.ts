@@ -47,7 +47,9 @@ export function splitCommandLine(line: string): SplitResult {
 	if (quote) return {ok: false, reason: `A ${quote === '"' ? 'double' : 'single'} quote (${quote}) is opened but never closed.`};
 	if (inWord) words.push(word);
 	const operator = words.find(candidate => shellOperators.has(candidate) || substitution.test(candidate));
-	if (operator) return {ok: false, reason: `registry-lab runs one command and no shell, so '${operator}' has no meaning here. Type just the ${'docker'} command.`};
+	if (operator) {
+		return {ok: false, reason: `registry-lab runs one command and no shell, so '${operator}' has no meaning here. Type just the ${'docker'} command.`};
+	}
 	return {ok: true, words};
 }
 
@@ -77,7 +79,13 @@ export type TypedContext = {
 	readonly registry?: string;
 };
 
-const aliases: Readonly<Record<string, string>> = {'image tag': 'tag', 'image push': 'push', 'image pull': 'pull', 'image ls': 'images', 'image list': 'images'};
+const aliases: Readonly<Record<string, string>> = {
+	'image tag': 'tag',
+	'image push': 'push',
+	'image pull': 'pull',
+	'image ls': 'images',
+	'image list': 'images',
+};
 
 /**
  * Compare what the student typed with what the step needs, and say what differs in words a
@@ -98,20 +106,37 @@ export function compareTyped(words: readonly string[], context: TypedContext): T
 	const [wanted = '', ...wantedRest] = expected;
 	if (!subcommand) return {ok: false, mistake: 'missing-argument', message: `${engine} needs to know what to do: this step is \`${engine} ${wanted}\`.`};
 	if (subcommand !== wanted) {
-		if (distance(subcommand, wanted) <= 2) return {ok: false, mistake: 'subcommand', message: `'${engine} ${subcommand}' is not a command: did you mean '${engine} ${wanted}'?`};
+		if (distance(subcommand, wanted) <= 2) {
+			return {ok: false, mistake: 'subcommand', message: `'${engine} ${subcommand}' is not a command: did you mean '${engine} ${wanted}'?`};
+		}
 		return {ok: false, mistake: 'not-allowed', message: `This step is about \`${engine} ${wanted}\`; '${engine} ${subcommand}' is not run here.`};
 	}
 	if (rest.some(word => word === '-p' || word.startsWith('--password=') || word === '--password')) {
-		return {ok: false, mistake: 'secret-in-argv', message: 'Never put a password on the command line: others can see it in the process list and your shell history. Use --password-stdin; registry-lab hands the password to docker.'};
+		return {
+			ok: false,
+			mistake: 'secret-in-argv',
+			message:
+				'Never put a password on the command line: others can see it in the process list and your shell history. ' +
+				'Use --password-stdin; registry-lab hands the password to docker.',
+		};
 	}
 	const positional = (list: readonly string[]) => list.filter(word => !word.startsWith('-'));
 	const typedArgs = positional(rest);
 	const wantedArgs = positional(wantedRest);
 	if (typedArgs.length < wantedArgs.length) {
-		return {ok: false, mistake: 'missing-argument', message: `\`${engine} ${wanted}\` needs ${count(wantedArgs.length)} here (${describeArgs(wanted)}); you gave ${count(typedArgs.length)}.`};
+		return {
+			ok: false,
+			mistake: 'missing-argument',
+			message: `\`${engine} ${wanted}\` needs ${count(wantedArgs.length)} here (${describeArgs(wanted)}); you gave ${count(typedArgs.length)}.`,
+		};
 	}
 	if (typedArgs.length > wantedArgs.length) {
-		return {ok: false, mistake: 'extra-argument', message: `\`${engine} ${wanted}\` takes ${count(wantedArgs.length)} here (${describeArgs(wanted)}); '${typedArgs.slice(wantedArgs.length).join(' ')}' is one too many.`};
+		const extra = typedArgs.slice(wantedArgs.length).join(' ');
+		return {
+			ok: false,
+			mistake: 'extra-argument',
+			message: `\`${engine} ${wanted}\` takes ${count(wantedArgs.length)} here (${describeArgs(wanted)}); '${extra}' is one too many.`,
+		};
 	}
 	for (const [index, want] of wantedArgs.entries()) {
 		const got = typedArgs[index]!;

@@ -108,13 +108,22 @@ describe('registry-lab diagnose --json on a real docker message', () => {
 		const login = await docker(['login', registry!.host, '--username', alice.username, '--password-stdin'], {stdin: 'not-the-password'});
 		expect(login.exitCode).not.toBe(0);
 		const text = textOf(login);
-		const piped = await runCommand({file: process.execPath, args: ['--import', 'tsx', 'src/main.ts', 'diagnose', '--json', '--command', 'docker login', '--registry', registry!.host], stdin: text, timeoutMs: 30_000});
+		const piped = await runCommand({
+			file: process.execPath,
+			args: ['--import', 'tsx', 'src/main.ts', 'diagnose', '--json', '--command', 'docker login', '--registry', registry!.host],
+			stdin: text,
+			timeoutMs: 30_000,
+		});
 		expect(piped.exitCode, piped.stderr).toBe(0);
 		const json = JSON.parse(piped.stdout) as {cause: string; title: string; hint: string};
 		expect(json.cause).toBe('login-failed');
 		expect(json.title.length).toBeGreaterThan(0);
 		expect(json.hint.length).toBeGreaterThan(0);
-		const given = await runCommand({file: process.execPath, args: ['--import', 'tsx', 'src/main.ts', 'diagnose', '--json', '--text', text], timeoutMs: 30_000});
+		const given = await runCommand({
+			file: process.execPath,
+			args: ['--import', 'tsx', 'src/main.ts', 'diagnose', '--json', '--text', text],
+			timeoutMs: 30_000,
+		});
 		expect(JSON.parse(given.stdout)).toMatchObject({cause: 'login-failed'});
 	});
 });
@@ -152,11 +161,14 @@ describe('diagnose() when the registry is gone or speaks the wrong protocol', ()
 });
 
 /** The distribution registry without accounts, in plain HTTP on [::1]:PORT. */
-async function startPlainRegistryOnIpv6(binary: string): Promise<{child: ChildProcess; host: string; cleanup(): Promise<void>}> {
+async function startPlainRegistryOnIpv6(binary: string): Promise<{child: ChildProcess; host: string; cleanup: () => Promise<void>}> {
 	const dir = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-v6-registry-'));
 	const port = await freeIpv6Port();
 	const host = `[::1]:${port}`;
-	await writeFile(path.join(dir, 'config.yml'), `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${path.join(dir, 'storage')}\nhttp:\n  addr: "${host}"\n`);
+	await writeFile(
+		path.join(dir, 'config.yml'),
+		`version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${path.join(dir, 'storage')}\nhttp:\n  addr: "${host}"\n`,
+	);
 	const child = spawn(binary, ['serve', path.join(dir, 'config.yml')], {stdio: 'ignore'});
 	const cleanup = async () => rm(dir, {recursive: true, force: true});
 	for (let tries = 0; tries < 100; tries++) {

@@ -83,7 +83,13 @@ describe('registry-lab doctor, on a computer that is ready', () => {
 
 	it('says which registries you are logged in to, and as whom', async () => {
 		const made = await box();
-		const login = await runCommand({file: 'docker', args: ['login', registry!.host, '--username', 'alice', '--password-stdin'], stdin: registry!.accounts[0]!.password, env: made.env, timeoutMs: 60_000});
+		const login = await runCommand({
+			file: 'docker',
+			args: ['login', registry!.host, '--username', 'alice', '--password-stdin'],
+			stdin: registry!.accounts[0]!.password,
+			env: made.env,
+			timeoutMs: 60_000,
+		});
 		expect(login.exitCode, login.stderr).toBe(0);
 		const {report} = await doctorJson(['--registry', registry!.host], made.env);
 		expect(only(report, 'logins')[0]!.summary).toContain(`${registry!.host} as alice`);

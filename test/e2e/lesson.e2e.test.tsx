@@ -2,7 +2,6 @@ import {mkdtemp, readFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {render} from 'ink-testing-library';
-import React from 'react';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {RunState} from '../../src/lesson-run/lesson-run.js';
 import type {Lesson} from '../../src/lesson/schema.js';
@@ -47,7 +46,16 @@ async function studentApp(resume?: {stepId: string; vars: Record<string, string>
 	// Progress is saved the way the CLI saves it, into a folder of the test's own.
 	const store = openProgressStore({cwd: await mkdtemp(path.join(os.tmpdir(), 'registry-lab-progress-'))});
 	const save = (state: RunState) => store.save(lesson.id, progressOfRun(state));
-	const app = render(<App lesson={lesson} engine={engine} choice={{kind: 'class', host: registry.host}} resume={resume} onProgress={save} onExit={outcome => (exited = outcome)} />);
+	const app = render(
+		<App
+			lesson={lesson}
+			engine={engine}
+			choice={{kind: 'class', host: registry.host}}
+			resume={resume}
+			onProgress={save}
+			onExit={outcome => (exited = outcome)}
+		/>,
+	);
 	cleanups.push(async () => app.unmount());
 	return {app, engine, config, store, argvLog: recorder.argvLog, exited: () => exited};
 }

@@ -34,7 +34,9 @@ async function startRegistry(): Promise<void> {
 	if (htpasswd.exitCode !== 0) throw new Error(`htpasswd is needed for this test and did not work: ${htpasswd.spawnError ?? htpasswd.stderr}`);
 	await writeFile(path.join(root, 'htpasswd'), htpasswd.stdout + '\n');
 	host = `127.0.0.1:${await freePort()}`;
-	const config = `version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: ${root}/data}}\nhttp: {addr: "${host}"}\nauth: {htpasswd: {realm: lab, path: ${root}/htpasswd}}\n`;
+	const config =
+		`version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: ${root}/data}}\n` +
+		`http: {addr: "${host}"}\nauth: {htpasswd: {realm: lab, path: ${root}/htpasswd}}\n`;
 	await writeFile(path.join(root, 'registry.yml'), config);
 	registry = spawn('/usr/bin/docker-registry', ['serve', path.join(root, 'registry.yml')], {stdio: ['ignore', 'ignore', 'pipe']});
 	let stderr = '';
@@ -70,12 +72,20 @@ afterAll(async () => {
 async function isolated(name: 'docker' | 'podman', label: string): Promise<Engine> {
 	const dir = path.join(root, label);
 	await mkdir(path.join(dir, 'docker'), {recursive: true});
-	const env = {DOCKER_CONFIG: path.join(dir, 'docker'), REGISTRY_AUTH_FILE: path.join(dir, 'auth.json'), XDG_CONFIG_HOME: path.join(dir, 'xdg'), HOME: dir, PATH: process.env.PATH};
+	const env = {
+		DOCKER_CONFIG: path.join(dir, 'docker'),
+		REGISTRY_AUTH_FILE: path.join(dir, 'auth.json'),
+		XDG_CONFIG_HOME: path.join(dir, 'xdg'),
+		HOME: dir,
+		PATH: process.env.PATH,
+	};
 	return name === 'docker' ? {name, bin: 'docker', env} : {name, bin: 'podman', env, globalArgs: ['--storage-driver', 'vfs']};
 }
 
 async function login(engine: Engine, extra: string[] = []) {
-	const result = await runCommand(engineCommand(engine, ['login', ...extra, host, '--username', user.username, '--password-stdin'], {stdin: user.password, timeoutMs: 60_000}));
+	const result = await runCommand(
+		engineCommand(engine, ['login', ...extra, host, '--username', user.username, '--password-stdin'], {stdin: user.password, timeoutMs: 60_000}),
+	);
 	expect(result.exitCode, `${engine.name} login failed: ${result.stderr}`).toBe(0);
 }
 
@@ -90,7 +100,13 @@ describe('docker login against a real registry', () => {
 		expect(await readLoginState(engine, host)).toMatchObject({loggedIn: false});
 		await login(engine);
 		const state = await readLoginState(engine, host);
-		expect(state).toEqual({loggedIn: true, registry: host, username: user.username, store: {kind: 'file'}, configPath: path.join(engine.env.DOCKER_CONFIG!, 'config.json')});
+		expect(state).toEqual({
+			loggedIn: true,
+			registry: host,
+			username: user.username,
+			store: {kind: 'file'},
+			configPath: path.join(engine.env.DOCKER_CONFIG!, 'config.json'),
+		});
 		expect(JSON.stringify(state)).not.toContain(user.password);
 		expect(await readStoredCredentials(engine, host)).toEqual(user);
 		expect((await listLogins(engine)).registries).toEqual([{registry: host, username: user.username, store: {kind: 'file'}}]);
@@ -131,7 +147,11 @@ fs.writeFileSync(${JSON.stringify(kept)}, JSON.stringify(kept));
 		await login(withHelper);
 		const config = JSON.parse(await readFile(path.join(withHelper.env.DOCKER_CONFIG!, 'config.json'), 'utf8')) as {auths: Record<string, unknown>};
 		expect(config.auths[host]).toEqual({});
-		expect(await readLoginState(withHelper, host)).toMatchObject({loggedIn: true, username: user.username, store: {kind: 'helper', helper: 'labtest', program: 'docker-credential-labtest'}});
+		expect(await readLoginState(withHelper, host)).toMatchObject({
+			loggedIn: true,
+			username: user.username,
+			store: {kind: 'helper', helper: 'labtest', program: 'docker-credential-labtest'},
+		});
 		expect(await readStoredCredentials(withHelper, host)).toBeNull();
 		const ourCalls = (await readFile(argvLog, 'utf8')).split('\n').filter(Boolean);
 		expect(ourCalls).toEqual(['store', 'list']);
@@ -157,13 +177,20 @@ describe('podman login against a real registry', () => {
 		expect(await recorder.argvLog()).toContain(`--storage-driver vfs login --get-login ${host}`);
 
 		await logout(engine);
-		expect(await readLoginState(engine, host)).toMatchObject({loggedIn: false, reason: `Podman has no saved login for ${host} (logins are kept in ${engine.env.REGISTRY_AUTH_FILE}).`});
+		expect(await readLoginState(engine, host)).toMatchObject({
+			loggedIn: false,
+			reason: `Podman has no saved login for ${host} (logins are kept in ${engine.env.REGISTRY_AUTH_FILE}).`,
+		});
 		expect(await readStoredCredentials(engine, host)).toBeNull();
 	});
 
 	it('sees, as podman does, a docker login when podman has none of its own', async () => {
 		const engine = await isolated('podman', 'podman-fallback');
 		await login({name: 'docker', bin: 'docker', env: engine.env});
-		expect(await readLoginState(engine, host)).toMatchObject({loggedIn: true, username: user.username, configPath: path.join(engine.env.DOCKER_CONFIG!, 'config.json')});
+		expect(await readLoginState(engine, host)).toMatchObject({
+			loggedIn: true,
+			username: user.username,
+			configPath: path.join(engine.env.DOCKER_CONFIG!, 'config.json'),
+		});
 	});
 });

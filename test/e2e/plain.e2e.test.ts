@@ -52,7 +52,11 @@ type Cli = {
 };
 
 /** The real CLI from source, with pipes for stdin and stdout (so no terminal), its own login store and progress folder. */
-async function startCli(args: string[], extraEnv: Record<string, string> = {}, options: {home?: string; nodeArgs?: string[]} = {}): Promise<Cli & {home: string}> {
+async function startCli(
+	args: string[],
+	extraEnv: Record<string, string> = {},
+	options: {home?: string; nodeArgs?: string[]} = {},
+): Promise<Cli & {home: string}> {
 	const config = await tempDockerConfig();
 	cleanups.push(config.cleanup);
 	const home = options.home ?? (await mkdtemp(path.join(os.tmpdir(), 'registry-lab-plain-')));
@@ -88,7 +92,10 @@ async function startCli(args: string[], extraEnv: Record<string, string> = {}, o
 				return rest.slice(0, found.index + found.length);
 			}
 			if (child.exitCode !== null || Date.now() > deadline) {
-				throw new Error(`Waited for ${String(text)}, but ${child.exitCode === null ? 'it did not come' : `the lab exited (${child.exitCode})`}.\n--- stdout since the last wait:\n${rest}\n--- stderr:\n${err}`);
+				throw new Error(
+					`Waited for ${String(text)}, but ${child.exitCode === null ? 'it did not come' : `the lab exited (${child.exitCode})`}.\n` +
+						`--- stdout since the last wait:\n${rest}\n--- stderr:\n${err}`,
+				);
 			}
 			await new Promise<void>(resolve => {
 				const timer = setTimeout(resolve, Math.min(1000, Math.max(1, deadline - Date.now())));
@@ -195,7 +202,7 @@ describe('registry-lab --plain, line by line', () => {
 
 		const stdout = cli.stdout();
 		if (process.env.SHOW_PLAIN_OUTPUT) console.log(stdout);
-		expect(stdout).not.toMatch(/\u001B/);
+		expect(stdout).not.toContain('\u001B');
 		expect(stdout).not.toContain('\r');
 		expect(stdout).not.toContain(student.password);
 		// Every step's title once, in order.
@@ -232,9 +239,12 @@ describe('registry-lab --plain, line by line', () => {
 		const stdout = cli.stdout();
 		expect(stdout).not.toContain('not-the-password');
 		expect(stdout).not.toContain(student.password);
-		expect(stdout).not.toMatch(/\u001B/);
+		expect(stdout).not.toContain('\u001B');
 		expect(stdout.match(/^Step 3 of 9: /gm)).toHaveLength(1);
-		expect(openProgressStore({cwd: cli.home}).get('registries')).toMatchObject({stepId: 'choose-image', completed: ['what-is-a-registry', 'account', 'login']});
+		expect(openProgressStore({cwd: cli.home}).get('registries')).toMatchObject({
+			stepId: 'choose-image',
+			completed: ['what-is-a-registry', 'account', 'login'],
+		});
 
 		// Started again (with an empty login store of its own), it offers to resume at step 4,
 		// finds the login gone, and goes back to the login step, saying why.
@@ -265,7 +275,7 @@ describe('registry-lab --plain, line by line', () => {
 		await cli.answer(/Type a number [^\n]*: /, 'q');
 		await cli.waitFor('Stopping the practice registry');
 		expect(await cli.exited).toBe(1);
-		expect(cli.stdout()).not.toMatch(/\u001B/);
+		expect(cli.stdout()).not.toContain('\u001B');
 		// The registry is gone with the lesson, and its password was never saved.
 		await expect(fetch(`http://${host}/v2/`)).rejects.toThrow();
 		expect(await readFile(openProgressStore({cwd: cli.home}).path, 'utf8')).not.toContain(password);
@@ -276,7 +286,7 @@ describe('registry-lab --plain, line by line', () => {
 		await cli.waitFor('Step 1 of 9: What a registry is');
 		await cli.answer('Press Enter to continue: ', 'q');
 		expect(await cli.exited).toBe(1);
-		expect(cli.stdout()).not.toMatch(/\u001B/);
+		expect(cli.stdout()).not.toContain('\u001B');
 		expect(cli.stdout()).not.toContain('\r');
 		expect(cli.stderr()).toBe('');
 	});

@@ -72,21 +72,21 @@ describe('a practice registry from the registry program on this computer', () =>
 	it('starts as "student" with a generated password when no account is given', async () => {
 		const started = await startPracticeRegistry();
 		if (!started.ok) throw new Error(`${started.message}\n${started.log ?? ''}`);
-		cleanups.push(started.stop);
+		cleanups.push(() => started.stop());
 		expect(started.accounts).toHaveLength(1);
 		const [student] = started.accounts;
 		expect(student!.username).toBe('student');
 		expect(student!.password).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
 		// 80 random bits need no slow hash: a cheap one, which the registry checks on every request.
 		expect(await readFile(path.join(started.dataDir, 'auth', 'htpasswd'), 'utf8')).toMatch(/^student:\$2[aby]\$05\$/);
-		expect(await status(started.host, student!)).toBe(200);
+		expect(await status(started.host, student)).toBe(200);
 		expect(await status(started.host, {username: 'student', password: 'student'})).toBe(401);
 		await started.stop();
 	});
 
 	it('runs a second registry alongside on another port, each with its own accounts', async () => {
 		const second = await startTestRegistry([bob]);
-		cleanups.push(second.stop);
+		cleanups.push(() => second.stop());
 		expect(second.host).not.toBe(registry.host);
 		expect(second.dataDir).not.toBe(registry.dataDir);
 		expect(await status(second.host, bob)).toBe(200);
@@ -183,7 +183,9 @@ describe('the registry is not left running when the lab is ended by a signal', (
 			const child = spawn(process.execPath, ['--import', 'tsx', script], {cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe']});
 			let stderr = '';
 			child.stderr.on('data', chunk => (stderr += String(chunk)));
-			const ended = new Promise<{code: number | null; signal: NodeJS.Signals | null}>(resolve => child.once('exit', (code, signal) => resolve({code, signal})));
+			const ended = new Promise<{code: number | null; signal: NodeJS.Signals | null}>(resolve =>
+				child.once('exit', (code, signal) => resolve({code, signal})),
+			);
 			const line = await new Promise<string>((resolve, reject) => {
 				let stdout = '';
 				child.stdout.on('data', chunk => {
@@ -216,7 +218,7 @@ describe('without a registry program: the registry image through the engine', ()
 		const engine = testEngine();
 		const started = await startPracticeRegistry({how: 'container', image, engine, accounts: [alice, bob]});
 		if (!started.ok) throw new Error([started.message, started.hint, started.log].join('\n'));
-		cleanups.push(started.stop);
+		cleanups.push(() => started.stop());
 		expect(started.how).toBe('container');
 		expect(started.program).toMatch(/^[0-9a-f]{64}$/);
 		expect(await status(started.host, undefined)).toBe(401);
@@ -298,7 +300,10 @@ async function makeRegistryImage(reference: string): Promise<void> {
 	try {
 		const tar = path.join(dir, 'registry.tar');
 		await writeFile(tar, tarOf(files));
-		const changes = ['ENTRYPOINT ["/bin/registry", "serve"]', 'CMD ["/etc/docker/registry/config.yml"]', 'EXPOSE 5000'].flatMap(change => ['--change', change]);
+		const changes = ['ENTRYPOINT ["/bin/registry", "serve"]', 'CMD ["/etc/docker/registry/config.yml"]', 'EXPOSE 5000'].flatMap(change => [
+			'--change',
+			change,
+		]);
 		const imported = await runCommand(engineCommand(testEngine(), ['import', ...changes, tar, reference], {timeoutMs: 120_000}));
 		if (imported.exitCode !== 0) throw new Error(`Could not make the registry test image: ${imported.spawnError ?? imported.stderr}`);
 	} finally {

@@ -1,5 +1,4 @@
 import {render} from 'ink-testing-library';
-import React from 'react';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Lesson} from '../../src/lesson/schema.js';
 import {createRegistryClient} from '../../src/registry/registry-client.js';
@@ -86,7 +85,10 @@ describe('--practice: a registry on this computer, no account needed', () => {
 		await press(app, keys.enter);
 		const pushed = await waitForText(app, /The registry has [^\n]*\n\s*Digest: (sha256:[0-9a-f]{64})/, 60_000);
 		const digest = /Digest: (sha256:[0-9a-f]{64})/.exec(pushed)![1];
-		expect(await createRegistryClient({registry: host, credentials: {username, password}}).headManifest(`${username}/${repository}`, '1.0')).toMatchObject({ok: true, digest});
+		expect(await createRegistryClient({registry: host, credentials: {username, password}}).headManifest(`${username}/${repository}`, '1.0')).toMatchObject({
+			ok: true,
+			digest,
+		});
 
 		await press(app, keys.enter);
 		await waitForText(app, 'See it in the registry');

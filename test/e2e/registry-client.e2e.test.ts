@@ -96,8 +96,15 @@ beforeAll(async () => {
 	if (version.exitCode !== 0 || !version.stdout.trim()) {
 		throw new Error(`This test needs a running docker (CLI and daemon); run scripts/ensure-engine.sh as root. docker said: ${said(version)}`);
 	}
-	const present = await access(registryBinary, constants.X_OK).then(() => true, () => false);
-	if (!present) throw new Error(`This test needs the distribution registry at ${registryBinary}: run scripts/ensure-engine.sh as root (it installs the docker-registry package).`);
+	const present = await access(registryBinary, constants.X_OK).then(
+		() => true,
+		() => false,
+	);
+	if (!present) {
+		throw new Error(
+			`This test needs the distribution registry at ${registryBinary}: run scripts/ensure-engine.sh as root (it installs the docker-registry package).`,
+		);
+	}
 
 	root = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-client-e2e-'));
 	const config = path.join(root, 'docker-config');
@@ -147,7 +154,12 @@ describe('registry client against the real distribution registry', () => {
 	it('a wrong password is unauthorized, and no message holds either password', async () => {
 		const wrong = {username: 'alice', password: `${alice.password}-wrong`};
 		const client = createRegistryClient({registry: host, credentials: wrong});
-		for (const result of [await client.ping(), await client.headManifest('alice/demo', '1.0'), await client.listTags('alice/demo'), await client.catalog()]) {
+		for (const result of [
+			await client.ping(),
+			await client.headManifest('alice/demo', '1.0'),
+			await client.listTags('alice/demo'),
+			await client.catalog(),
+		]) {
 			expect(result).toMatchObject({ok: false, reason: 'unauthorized', status: 401});
 			expect((result as RegistryFailure).message).toContain('"alice"');
 			expectNoPassword(result, wrong.password);

@@ -1,5 +1,4 @@
 import {render} from 'ink-testing-library';
-import React from 'react';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Lesson} from '../../src/lesson/schema.js';
 import type {PracticeRegistry} from '../../src/registry/practice-registry.js';

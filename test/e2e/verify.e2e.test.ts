@@ -23,11 +23,21 @@ let target: string;
 let classmateImage: string;
 const cleanups: (() => Promise<unknown>)[] = [];
 
-type Report = {lesson: string; registry: string; ok: boolean; steps: {id: string; title: string; ok: boolean; summary: string; detail?: string; cause?: string; hint?: string}[]};
+type Report = {
+	lesson: string;
+	registry: string;
+	ok: boolean;
+	steps: {id: string; title: string; ok: boolean; summary: string; detail?: string; cause?: string; hint?: string}[];
+};
 
 /** The real CLI, run from source, with the student's login store and a progress folder of the test's own. */
 const verify = (args: string[], options: {home?: string} = {}) =>
-	runCommand({file: process.execPath, args: ['--import', 'tsx', 'src/main.ts', 'verify', ...args], env: {...studentEnv, REGISTRY_LAB_HOME: options.home ?? home}, timeoutMs: 60_000});
+	runCommand({
+		file: process.execPath,
+		args: ['--import', 'tsx', 'src/main.ts', 'verify', ...args],
+		env: {...studentEnv, REGISTRY_LAB_HOME: options.home ?? home},
+		timeoutMs: 60_000,
+	});
 
 async function verifyJson(options: {home?: string} = {}): Promise<{exitCode: number | null; report: Report}> {
 	const result = await verify(['--json'], options);
@@ -76,7 +86,16 @@ beforeAll(async () => {
 
 	// ...and the progress file holds what the lesson would have saved.
 	home = await tempHome();
-	saveProgress(home, {registry: registry.host, registryKind: 'class', username: student.username, image, target, digest: manifest.digest, pullRef: classmateImage, password: student.password});
+	saveProgress(home, {
+		registry: registry.host,
+		registryKind: 'class',
+		username: student.username,
+		image,
+		target,
+		digest: manifest.digest,
+		pullRef: classmateImage,
+		password: student.password,
+	});
 });
 
 afterAll(async () => {
@@ -113,7 +132,12 @@ describe('registry-lab verify against a real engine and registry', () => {
 		const empty = await tempHome();
 		const json = await verify(['--json'], {home: empty});
 		expect(json.exitCode).toBe(1);
-		expect(JSON.parse(json.stdout)).toEqual({lesson: 'registries', ok: false, error: 'no-progress', message: 'no saved progress for lesson registries: run registry-lab first.'});
+		expect(JSON.parse(json.stdout)).toEqual({
+			lesson: 'registries',
+			ok: false,
+			error: 'no-progress',
+			message: 'no saved progress for lesson registries: run registry-lab first.',
+		});
 		const words = await verify([], {home: empty});
 		expect(words.exitCode).toBe(1);
 		expect(words.stdout).toMatch(/no saved progress for lesson registries: run registry-lab first/);
@@ -137,7 +161,14 @@ describe('registry-lab verify against a real engine and registry', () => {
 	it('a practice registry that has stopped is said to be gone, not a network error', async () => {
 		const gone = await tempHome();
 		const host = `127.0.0.1:${await closedPort()}`;
-		saveProgress(gone, {registry: host, registryKind: 'practice', username: 'student', image, target: `${host}/student/first-image:1.0`, pullRef: classmateImage});
+		saveProgress(gone, {
+			registry: host,
+			registryKind: 'practice',
+			username: 'student',
+			image,
+			target: `${host}/student/first-image:1.0`,
+			pullRef: classmateImage,
+		});
 		const {exitCode, report} = await verifyJson({home: gone});
 		expect(exitCode).toBe(1);
 		for (const id of ['push', 'see-it']) {
@@ -171,7 +202,9 @@ describe('registry-lab verify against a real engine and registry', () => {
 		expect(exitCode).toBe(1);
 		const words = await verify([]);
 		expect(words.exitCode).toBe(1);
-		expect(words.stdout).toMatch(new RegExp(`^✘ fail {2}Log in to the registry: docker has no stored login for ${registry.host.replaceAll('.', '\\.')}\\. — \\S`, 'm'));
+		expect(words.stdout).toMatch(
+			new RegExp(`^✘ fail {2}Log in to the registry: docker has no stored login for ${registry.host.replaceAll('.', '\\.')}\\. — \\S`, 'm'),
+		);
 		expect(words.stdout.trim().split('\n').at(-1)).toBe(`4 of ${checkedSteps.length} steps fail.`);
 	});
 });

@@ -50,7 +50,7 @@ function alive(pid: number): boolean {
 }
 
 /** A fresh, empty docker (and podman) login store, and the environment that points at it. */
-export async function tempDockerConfig(): Promise<{dir: string; env: Record<string, string>; cleanup(): Promise<void>}> {
+export async function tempDockerConfig(): Promise<{dir: string; env: Record<string, string>; cleanup: () => Promise<void>}> {
 	const dir = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-docker-config-'));
 	// No credsStore: logins land in config.json, where the tests and the lab can see them.
 	await writeFile(path.join(dir, 'config.json'), '{"auths": {}}\n');
@@ -96,7 +96,9 @@ export async function makeTestImage(reference: string, options: {sizeBytes?: num
 /** Remove a local image (tag); fine if it is not there. */
 export async function removeImage(reference: string, engine: Engine = testEngine()): Promise<void> {
 	const removed = await runCommand(engineCommand(engine, ['image', 'rm', '--force', reference], {timeoutMs: 60_000}));
-	if (removed.exitCode !== 0 && !/no such image|image not known/i.test(removed.stderr)) throw new Error(`Could not remove the image ${reference}: ${said(removed)}`);
+	if (removed.exitCode !== 0 && !/no such image|image not known/i.test(removed.stderr)) {
+		throw new Error(`Could not remove the image ${reference}: ${said(removed)}`);
+	}
 }
 
 export async function imageExists(reference: string, engine: Engine = testEngine()): Promise<boolean> {

@@ -11,7 +11,10 @@ const open = new Set<Served>();
  * An HTTP server on 127.0.0.1:random that records every request and hands it to `handler`
  * (`make` builds another kind, such as an https server). Close them all with closeServers.
  */
-export async function serveHttp(handler: Handler, make: (listener: http.RequestListener) => net.Server = listener => http.createServer(listener)): Promise<Served> {
+export async function serveHttp(
+	handler: Handler,
+	make: (listener: http.RequestListener) => net.Server = listener => http.createServer(listener),
+): Promise<Served> {
 	const seen: Seen[] = [];
 	const sockets = new Set<net.Socket>();
 	let origin = '';

@@ -25,7 +25,8 @@ export async function waitForText(app: Frames, expected: string | RegExp, timeou
 			frame = app.lastFrame() ?? '';
 			// Text wraps at the terminal's width: a phrase may be split over lines (or boxed).
 			const unwrapped = frame.replace(/\s*│?\n│?\s*/g, ' ');
-			const found = typeof expected === 'string' ? frame.includes(expected) || unwrapped.includes(expected) : expected.test(frame) || expected.test(unwrapped);
+			const found =
+				typeof expected === 'string' ? frame.includes(expected) || unwrapped.includes(expected) : expected.test(frame) || expected.test(unwrapped);
 			if (!found) throw new Error(`screen does not show ${String(expected)}; it shows:\n${frame}`);
 		},
 		{timeout, interval: 25},

@@ -12,7 +12,13 @@ export async function startTestRegistry(accounts: {username: string; password: s
 
 /** `docker login HOST` with the password on stdin, into the login store that `env` points at. */
 export async function dockerLogin(env: Readonly<Record<string, string | undefined>>, host: string, username: string, password: string): Promise<void> {
-	const login = await runCommand({file: 'docker', args: ['login', host, '--username', username, '--password-stdin'], stdin: password, env, timeoutMs: 60_000});
+	const login = await runCommand({
+		file: 'docker',
+		args: ['login', host, '--username', username, '--password-stdin'],
+		stdin: password,
+		env,
+		timeoutMs: 60_000,
+	});
 	if (login.exitCode !== 0) throw new Error(`docker login ${host} as ${username} failed: ${login.spawnError ?? login.stderr}`);
 }
 

@@ -2,7 +2,6 @@ import {chmod, mkdtemp, readFile, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {render} from 'ink-testing-library';
-import React from 'react';
 import {beforeAll, describe, expect, it} from 'vitest';
 import type {Lesson} from '../../src/lesson/schema.js';
 import {App} from '../../src/ui/app.js';
@@ -40,7 +39,13 @@ async function startPull(key: string) {
 	const fake = await hangingPull();
 	let exited: {finished: boolean} | undefined;
 	const app = render(
-		<App lesson={lesson} engine={{...testEngine(config.env), bin: fake.bin}} choice={{kind: 'class', host: '127.0.0.1:5999'}} resume={{stepId: 'pull', vars: {username: 'student'}}} onExit={outcome => (exited = outcome)} />,
+		<App
+			lesson={lesson}
+			engine={{...testEngine(config.env), bin: fake.bin}}
+			choice={{kind: 'class', host: '127.0.0.1:5999'}}
+			resume={{stepId: 'pull', vars: {username: 'student'}}}
+			onExit={outcome => (exited = outcome)}
+		/>,
 	);
 	await waitForText(app, 'Image to pull');
 	await type(app, '127.0.0.1:5999/classmate/slow:1.0');

@@ -2,7 +2,6 @@ import {readFileSync} from 'node:fs';
 import {createServer, type Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {render} from 'ink-testing-library';
-import React from 'react';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Lesson} from '../../src/lesson/schema.js';
 import {createHubClient, type HubClient} from '../../src/registry/hub-client.js';

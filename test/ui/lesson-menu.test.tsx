@@ -1,5 +1,4 @@
 import {render} from 'ink-testing-library';
-import React from 'react';
 import {describe, expect, it} from 'vitest';
 import {LessonMenu} from '../../src/ui/components/lesson-menu.js';
 import {keys, press, waitForText} from '../helpers/ink.js';

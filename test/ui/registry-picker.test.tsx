@@ -1,5 +1,4 @@
 import {render} from 'ink-testing-library';
-import React from 'react';
 import {describe, expect, it} from 'vitest';
 import {RegistryPicker} from '../../src/ui/components/registry-picker.js';
 import type {RegistryChoice} from '../../src/driver/lab-vars.js';

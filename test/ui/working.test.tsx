@@ -23,7 +23,14 @@ describe('Working: the sign that a wait is under way', () => {
 			await vi.advanceTimersByTimeAsync(100);
 			if (lastFrame() !== shown.at(-1)) shown.push(lastFrame());
 		}
-		expect(shown.slice(0, 6)).toEqual(['◐ Running docker…', '◓ Running docker…', '◑ Running docker…', '◒ Running docker… 3 s', '◐ Running docker… 4 s', '◓ Running docker… 5 s']);
+		expect(shown.slice(0, 6)).toEqual([
+			'◐ Running docker…',
+			'◓ Running docker…',
+			'◑ Running docker…',
+			'◒ Running docker… 3 s',
+			'◐ Running docker… 4 s',
+			'◓ Running docker… 5 s',
+		]);
 		expect(shown.at(-1)).toMatch(/^. Running docker… 6[45] s$/);
 		// One redraw a second: a spinner at 80 ms would have drawn the screen about 810 times.
 		expect(renders - mounted).toBe(shown.length - 1);

@@ -9,13 +9,21 @@ describe('registry-lab explain', () => {
 	it('--json prints exactly one object and exits 0 for a valid name', async () => {
 		const result = await cli(['explain', 'alpine', '--json']);
 		expect(result.exitCode).toBe(0);
-		expect(JSON.parse(result.stdout)).toEqual({input: 'alpine', valid: true, domain: 'docker.io', path: 'library/alpine', tag: 'latest', digest: null, normalized: 'docker.io/library/alpine:latest'});
+		expect(JSON.parse(result.stdout)).toEqual({
+			input: 'alpine',
+			valid: true,
+			domain: 'docker.io',
+			path: 'library/alpine',
+			tag: 'latest',
+			digest: null,
+			normalized: 'docker.io/library/alpine:latest',
+		});
 	});
 
 	it('exits 1 with the reason for an invalid name', async () => {
 		const result = await cli(['explain', 'My App', '--json']);
 		expect(result.exitCode).toBe(1);
-		const json = JSON.parse(result.stdout);
+		const json = JSON.parse(result.stdout) as {reason?: unknown};
 		expect(json).toMatchObject({input: 'My App', valid: false});
 		expect(json.reason).toMatch(/space/);
 	});
@@ -36,7 +44,9 @@ describe('registry-lab explain', () => {
 
 describe('registry-lab diagnose', () => {
 	it('reads the message on stdin', async () => {
-		const result = await cli(['diagnose', '--json'], {stdin: 'Error response from daemon: login attempt to http://127.0.0.1:5000/v2/ failed with status: 401 Unauthorized'});
+		const result = await cli(['diagnose', '--json'], {
+			stdin: 'Error response from daemon: login attempt to http://127.0.0.1:5000/v2/ failed with status: 401 Unauthorized',
+		});
 		expect(result.exitCode).toBe(0);
 		expect(JSON.parse(result.stdout)).toMatchObject({cause: 'login-failed'});
 	});
@@ -44,7 +54,7 @@ describe('registry-lab diagnose', () => {
 	it('takes --text, and exits 1 for a message it does not know', async () => {
 		const result = await cli(['diagnose', '--json', '--text', 'the moon is made of cheese']);
 		expect(result.exitCode).toBe(1);
-		expect(Object.keys(JSON.parse(result.stdout)).sort()).toEqual(['cause', 'hint', 'title']);
+		expect(Object.keys(JSON.parse(result.stdout) as object).sort()).toEqual(['cause', 'hint', 'title']);
 	});
 });
 
@@ -52,7 +62,9 @@ describe('registry-lab itself', () => {
 	it('--help lists every command and option', async () => {
 		const result = await cli(['--help']);
 		expect(result.exitCode).toBe(0);
-		for (const word of ['explain', 'diagnose', 'doctor', 'verify', 'reset', '--hub', '--registry', '--practice', '--lesson', '--engine', '--version']) expect(result.stdout).toContain(word);
+		for (const word of ['explain', 'diagnose', 'doctor', 'verify', 'reset', '--hub', '--registry', '--practice', '--lesson', '--engine', '--version']) {
+			expect(result.stdout).toContain(word);
+		}
 	});
 
 	it('--version prints the package version', async () => {

@@ -17,8 +17,19 @@ describe('engine commands', () => {
 	});
 
 	it('podman gets --tls-verify=false for a loopback registry, docker does not need it', () => {
-		expect(argsForEngine(podman, ['push', '127.0.0.1:5000/alice/demo:1.0'], '127.0.0.1:5000')).toEqual(['push', '--tls-verify=false', '127.0.0.1:5000/alice/demo:1.0']);
-		expect(argsForEngine(podman, ['login', '127.0.0.1:5000', '--username', 'a', '--password-stdin'], '127.0.0.1:5000')).toEqual(['login', '--tls-verify=false', '127.0.0.1:5000', '--username', 'a', '--password-stdin']);
+		expect(argsForEngine(podman, ['push', '127.0.0.1:5000/alice/demo:1.0'], '127.0.0.1:5000')).toEqual([
+			'push',
+			'--tls-verify=false',
+			'127.0.0.1:5000/alice/demo:1.0',
+		]);
+		expect(argsForEngine(podman, ['login', '127.0.0.1:5000', '--username', 'a', '--password-stdin'], '127.0.0.1:5000')).toEqual([
+			'login',
+			'--tls-verify=false',
+			'127.0.0.1:5000',
+			'--username',
+			'a',
+			'--password-stdin',
+		]);
 		expect(argsForEngine(docker, ['push', '127.0.0.1:5000/alice/demo:1.0'], '127.0.0.1:5000')).toEqual(['push', '127.0.0.1:5000/alice/demo:1.0']);
 		expect(argsForEngine(podman, ['push', 'registry.example/alice/demo:1.0'], 'registry.example')).toEqual(['push', 'registry.example/alice/demo:1.0']);
 		expect(argsForEngine(podman, ['tag', 'a', '127.0.0.1:5000/alice/demo:1.0'], '127.0.0.1:5000')).toEqual(['tag', 'a', '127.0.0.1:5000/alice/demo:1.0']);

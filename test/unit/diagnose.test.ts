@@ -32,7 +32,21 @@ describe('messages captured from the engines on this machine (engine-errors-real
 
 	it('covers every cause a local engine can show, in both docker CLI families and podman', () => {
 		const seen = new Set(realCases.map(c => c.cause));
-		for (const cause of ['engine-missing', 'daemon-unreachable', 'daemon-permission', 'login-failed', 'not-logged-in', 'image-not-found', 'local-image-missing', 'invalid-reference', 'http-vs-https', 'tls-untrusted', 'credential-helper', 'network', 'platform-mismatch'] as const) {
+		for (const cause of [
+			'engine-missing',
+			'daemon-unreachable',
+			'daemon-permission',
+			'login-failed',
+			'not-logged-in',
+			'image-not-found',
+			'local-image-missing',
+			'invalid-reference',
+			'http-vs-https',
+			'tls-untrusted',
+			'credential-helper',
+			'network',
+			'platform-mismatch',
+		] as const) {
 			expect(seen, cause).toContain(cause);
 		}
 		expect(new Set(realCases.map(c => c.engine))).toEqual(new Set(['docker', 'podman']));
@@ -61,7 +75,11 @@ describe('every cause has words a beginner can act on', () => {
 	};
 
 	it.each(causes.map(cause => ({cause})))('$cause', ({cause}) => {
-		for (const context of [{}, {command: 'docker push', registry: '127.0.0.1:5000', username: 'alice', reference: '127.0.0.1:5000/alice/demo:1.0'}, {engine: 'podman' as const}]) {
+		for (const context of [
+			{},
+			{command: 'docker push', registry: '127.0.0.1:5000', username: 'alice', reference: '127.0.0.1:5000/alice/demo:1.0'},
+			{engine: 'podman' as const},
+		]) {
 			const diagnosis = diagnose(samples[cause], context);
 			expect(diagnosis.cause).toBe(cause);
 			expect(diagnosis.title.length).toBeGreaterThan(10);
@@ -72,15 +90,29 @@ describe('every cause has words a beginner can act on', () => {
 });
 
 describe('the order of the rules', () => {
-	const push = 'The push refers to repository [docker.io/sam/test92]\n5f70bf18a086: Preparing\n5f70bf18a086: Waiting\ndenied: requested access to the resource is denied';
+	const push =
+		'The push refers to repository [docker.io/sam/test92]\n5f70bf18a086: Preparing\n5f70bf18a086: Waiting\n' +
+		'denied: requested access to the resource is denied';
 
 	it('a push that prints progress and then "denied" is push-denied', () => {
 		expect(diagnose(push, {command: 'docker push sam/test92'}).cause).toBe('push-denied');
 	});
 
 	it('"denied" on a pull means the image is missing or private', () => {
-		expect(diagnose('Error response from daemon: pull access denied for sam/private-app, repository does not exist or may require \'docker login\': denied: requested access to the resource is denied', {command: 'docker pull sam/private-app'}).cause).toBe('image-not-found');
-		expect(diagnose('Error: initializing source docker://sam/private:latest: reading manifest latest in docker.io/sam/private: requested access to the resource is denied', {command: 'podman pull sam/private'}).cause).toBe('image-not-found');
+		expect(
+			diagnose(
+				"Error response from daemon: pull access denied for sam/private-app, repository does not exist or may require 'docker login': denied: " +
+					'requested access to the resource is denied',
+				{command: 'docker pull sam/private-app'},
+			).cause,
+		).toBe('image-not-found');
+		expect(
+			diagnose(
+				'Error: initializing source docker://sam/private:latest: reading manifest latest in docker.io/sam/private: requested access to the ' +
+					'resource is denied',
+				{command: 'podman pull sam/private'},
+			).cause,
+		).toBe('image-not-found');
 	});
 
 	it('"unauthorized: authentication required" means not logged in on push and pull, but a refused login on login', () => {
@@ -104,11 +136,21 @@ describe('the order of the rules', () => {
 
 	it('cannot connect is unreachable, permission denied while connecting is permission', () => {
 		expect(diagnose('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?').cause).toBe('daemon-unreachable');
-		expect(diagnose('Got permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get "http://%2Fvar%2Frun%2Fdocker.sock/v1.24/info": dial unix /var/run/docker.sock: connect: permission denied').cause).toBe('daemon-permission');
+		expect(
+			diagnose(
+				'Got permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get ' +
+					'"http://%2Fvar%2Frun%2Fdocker.sock/v1.24/info": dial unix /var/run/docker.sock: connect: permission denied',
+			).cause,
+		).toBe('daemon-permission');
 	});
 
 	it('a network failure while fetching a login token is a network problem', () => {
-		expect(diagnose('Error response from daemon: failed to authorize: failed to fetch anonymous token: Get "https://auth.docker.io/token?scope=repository%3Alibrary%2Falpine%3Apull": dial tcp: lookup auth.docker.io: no such host').cause).toBe('network');
+		expect(
+			diagnose(
+				'Error response from daemon: failed to authorize: failed to fetch anonymous token: Get ' +
+					'"https://auth.docker.io/token?scope=repository%3Alibrary%2Falpine%3Apull": dial tcp: lookup auth.docker.io: no such host',
+			).cause,
+		).toBe('network');
 		expect(diagnose('Error response from daemon: Get "https://registry-1.docker.io/v2/": net/http: TLS handshake timeout').cause).toBe('network');
 	});
 
@@ -118,15 +160,38 @@ describe('the order of the rules', () => {
 
 	it('podman wording (containers/image)', () => {
 		expect(diagnose('Error: logging into "127.0.0.1:5000": invalid username/password', {command: 'podman login'}).cause).toBe('login-failed');
-		expect(diagnose('Error: writing blob: initiating layer upload to /v2/alice/x/blobs/uploads/ in 127.0.0.1:5000: unauthorized: authentication required', {command: 'podman push'}).cause).toBe('not-logged-in');
-		expect(diagnose('Error: choosing an image from manifest list docker://x/y:1: no image found in manifest list for architecture arm64, variant "v8", OS linux').cause).toBe('platform-mismatch');
-		expect(diagnose('Error: writing blob: storing blob to file "/var/tmp/storage123/1": write /var/tmp/storage123/1: no space left on device').cause).toBe('disk-full');
+		expect(
+			diagnose('Error: writing blob: initiating layer upload to /v2/alice/x/blobs/uploads/ in 127.0.0.1:5000: unauthorized: authentication required', {
+				command: 'podman push',
+			}).cause,
+		).toBe('not-logged-in');
+		expect(
+			diagnose(
+				'Error: choosing an image from manifest list docker://x/y:1: no image found in manifest list for architecture arm64, variant "v8", OS linux',
+			).cause,
+		).toBe('platform-mismatch');
+		expect(diagnose('Error: writing blob: storing blob to file "/var/tmp/storage123/1": write /var/tmp/storage123/1: no space left on device').cause).toBe(
+			'disk-full',
+		);
 	});
 
 	it('docker v29 (containerd image store) wording', () => {
-		expect(diagnose('Error response from daemon: failed to resolve reference "127.0.0.1:5000/alice/demo:9.9": 127.0.0.1:5000/alice/demo:9.9: not found', {command: 'docker pull 127.0.0.1:5000/alice/demo:9.9'}).cause).toBe('image-not-found');
-		expect(diagnose('push access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed', {command: 'docker push demo:1.0'}).cause).toBe('push-denied');
-		expect(diagnose('failed to connect to the docker API at unix:///var/run/docker.sock; check if the path is correct and if the daemon is running: dial unix /var/run/docker.sock: connect: no such file or directory').cause).toBe('daemon-unreachable');
+		expect(
+			diagnose('Error response from daemon: failed to resolve reference "127.0.0.1:5000/alice/demo:9.9": 127.0.0.1:5000/alice/demo:9.9: not found', {
+				command: 'docker pull 127.0.0.1:5000/alice/demo:9.9',
+			}).cause,
+		).toBe('image-not-found');
+		expect(
+			diagnose('push access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed', {
+				command: 'docker push demo:1.0',
+			}).cause,
+		).toBe('push-denied');
+		expect(
+			diagnose(
+				'failed to connect to the docker API at unix:///var/run/docker.sock; check if the path is correct and if the daemon is running: dial ' +
+					'unix /var/run/docker.sock: connect: no such file or directory',
+			).cause,
+		).toBe('daemon-unreachable');
 	});
 
 	it('an empty or strange message is unknown', () => {
@@ -138,7 +203,12 @@ describe('the order of the rules', () => {
 
 describe('hints tailored to what is known', () => {
 	it('push-denied on Docker Hub names the image to tag, with the username in front', () => {
-		const diagnosis = diagnose('denied: requested access to the resource is denied', {command: 'docker push demo:1.0', registry: 'docker.io', username: 'alice', reference: 'demo:1.0'});
+		const diagnosis = diagnose('denied: requested access to the resource is denied', {
+			command: 'docker push demo:1.0',
+			registry: 'docker.io',
+			username: 'alice',
+			reference: 'demo:1.0',
+		});
 		expect(diagnosis.cause).toBe('push-denied');
 		expect(diagnosis.hint).toContain('alice/demo:1.0');
 		expect(diagnosis.hint).toContain('`docker tag demo:1.0 alice/demo:1.0`');
@@ -166,9 +236,13 @@ describe('hints tailored to what is known', () => {
 	});
 
 	it('not-logged-in names the login command for the registry and engine', () => {
-		expect(diagnose('no basic auth credentials', {command: 'docker push 127.0.0.1:5000/alice/demo:1.0'}).hint).toContain('Run `docker login 127.0.0.1:5000` first');
+		expect(diagnose('no basic auth credentials', {command: 'docker push 127.0.0.1:5000/alice/demo:1.0'}).hint).toContain(
+			'Run `docker login 127.0.0.1:5000` first',
+		);
 		expect(diagnose('no basic auth credentials', {registry: '127.0.0.1:5000', username: 'alice'}).hint).toContain('`docker login 127.0.0.1:5000 -u alice`');
-		expect(diagnose('unauthorized: authentication required', {command: 'podman push 127.0.0.1:5000/alice/demo:1.0'}).hint).toContain('`podman login 127.0.0.1:5000`');
+		expect(diagnose('unauthorized: authentication required', {command: 'podman push 127.0.0.1:5000/alice/demo:1.0'}).hint).toContain(
+			'`podman login 127.0.0.1:5000`',
+		);
 		expect(diagnose('unauthorized: authentication required', {command: 'docker push alice/demo:1.0'}).hint).toContain('Run `docker login` first');
 	});
 
@@ -179,7 +253,9 @@ describe('hints tailored to what is known', () => {
 
 	it('login-failed on Docker Hub and on a class registry', () => {
 		expect(diagnose('unauthorized: incorrect username or password', {command: 'docker login -u alice'}).hint).toMatch(/Docker ID/);
-		const classroom = diagnose('Error response from daemon: login attempt to http://127.0.0.1:5000/v2/ failed with status: 401 Unauthorized', {command: 'docker login 127.0.0.1:5000 -u alice --password-stdin'});
+		const classroom = diagnose('Error response from daemon: login attempt to http://127.0.0.1:5000/v2/ failed with status: 401 Unauthorized', {
+			command: 'docker login 127.0.0.1:5000 -u alice --password-stdin',
+		});
 		expect(classroom.title).toBe('127.0.0.1:5000 did not accept your username or password.');
 		expect(classroom.hint).toContain('`docker login 127.0.0.1:5000 -u alice`');
 		expect(classroom.hint).not.toMatch(/password-stdin|secret/);
@@ -191,20 +267,31 @@ describe('hints tailored to what is known', () => {
 		expect(docker.hint).toContain('"insecure-registries": ["192.0.2.2:5001"]');
 		expect(docker.hint).toContain('/etc/docker/daemon.json');
 		expect(docker.hint).toContain('Docker Desktop');
-		const podman = diagnose('Error: initializing source docker://192.0.2.2:5001/a/b:1: pinging container registry 192.0.2.2:5001: Get "https://192.0.2.2:5001/v2/": http: server gave HTTP response to HTTPS client', {engine: 'podman'});
+		const podman = diagnose(
+			'Error: initializing source docker://192.0.2.2:5001/a/b:1: pinging container registry 192.0.2.2:5001: Get "https://192.0.2.2:5001/v2/": ' +
+				'http: server gave HTTP response to HTTPS client',
+			{engine: 'podman'},
+		);
 		expect(podman.hint).toContain('--tls-verify=false');
 		expect(podman.hint).toContain('192.0.2.2:5001');
 	});
 
 	it('tls-untrusted: where to put the CA certificate; an expired certificate is a different fix', () => {
-		expect(diagnose('Get "https://192.0.2.2:5443/v2/": x509: certificate signed by unknown authority').hint).toContain('/etc/docker/certs.d/192.0.2.2:5443/ca.crt');
+		expect(diagnose('Get "https://192.0.2.2:5443/v2/": x509: certificate signed by unknown authority').hint).toContain(
+			'/etc/docker/certs.d/192.0.2.2:5443/ca.crt',
+		);
 		expect(diagnose('x509: certificate has expired or is not yet valid', {registry: 'registry.example.com'}).hint).toMatch(/date and time/);
 	});
 
 	it('daemon-permission: the docker group on Linux, elevated privileges on Windows', () => {
-		expect(diagnose('permission denied while trying to connect to the docker API at unix:///var/run/docker.sock').hint).toContain('sudo usermod -aG docker $USER');
+		expect(diagnose('permission denied while trying to connect to the docker API at unix:///var/run/docker.sock').hint).toContain(
+			'sudo usermod -aG docker $USER',
+		);
 		expect(diagnose('permission denied while trying to connect to the docker API at unix:///var/run/docker.sock').hint).toMatch(/log out and back in/);
-		expect(diagnose('error during connect: in the default daemon configuration on Windows, the docker client must be run with elevated privileges to connect').hint).toMatch(/docker-users|administrator/);
+		expect(
+			diagnose('error during connect: in the default daemon configuration on Windows, the docker client must be run with elevated privileges to connect')
+				.hint,
+		).toMatch(/docker-users|administrator/);
 	});
 
 	it('daemon-unreachable: start the engine; mention DOCKER_HOST only when docker looks somewhere unusual', () => {
@@ -221,7 +308,10 @@ describe('hints tailored to what is known', () => {
 	it('engine-missing: install docker, or podman, or turn on WSL integration', () => {
 		expect(diagnose('bash: docker: command not found').hint).toMatch(/Docker Desktop/);
 		expect(diagnose('bash: podman: command not found', {engine: 'podman'}).hint).toMatch(/podman\.io/);
-		expect(diagnose("The command 'docker' could not be found in this WSL 2 distro.\nWe recommend to activate the WSL integration in Docker Desktop settings.").hint).toMatch(/WSL integration/);
+		expect(
+			diagnose("The command 'docker' could not be found in this WSL 2 distro.\nWe recommend to activate the WSL integration in Docker Desktop settings.")
+				.hint,
+		).toMatch(/WSL integration/);
 	});
 
 	it('credential-helper names the helper and the config file', () => {
@@ -239,7 +329,9 @@ describe('hints tailored to what is known', () => {
 		expect(diagnose('no matching manifest for linux/arm64/v8 in the manifest list entries').title).toContain('linux/arm64/v8');
 		expect(diagnose('toomanyrequests: You have reached your pull rate limit.').hint).toMatch(/log in/);
 		expect(diagnose('manifest unknown', {command: 'docker pull alice/demo:9.9'}).hint).toMatch(/spelling.*tag/);
-		expect(diagnose('dial tcp 127.0.0.1:5999: connect: connection refused', {registry: '127.0.0.1:5999'}).hint).toContain('Nothing answers at 127.0.0.1:5999');
+		expect(diagnose('dial tcp 127.0.0.1:5999: connect: connection refused', {registry: '127.0.0.1:5999'}).hint).toContain(
+			'Nothing answers at 127.0.0.1:5999',
+		);
 		expect(diagnose('dial tcp: lookup registry-1.docker.io: no such host').hint).toMatch(/could not be found/);
 	});
 

@@ -17,7 +17,9 @@ describe('doctorText', () => {
 	});
 
 	it('counts failures and warnings in plain words', () => {
-		expect(doctorText([fail, fail, warn]).split('\n').at(-1)).toBe('2 problems to fix (marked FAIL), and 1 warning. Do each fix, then run registry-lab doctor again.');
+		expect(doctorText([fail, fail, warn]).split('\n').at(-1)).toBe(
+			'2 problems to fix (marked FAIL), and 1 warning. Do each fix, then run registry-lab doctor again.',
+		);
 		expect(doctorText([pass, warn]).split('\n').at(-1)).toBe('Nothing failed, but read the 1 warning above.');
 		expect(doctorText([pass]).split('\n').at(-1)).toBe('Everything is ready for the lesson.');
 	});

@@ -5,7 +5,8 @@ import {closeServers, serveHttp as serve, type Served} from '../helpers/http-ser
 afterEach(closeServers);
 
 /** What the server saw, as the redirect test compares it. */
-const asked = (served: Served) => served.seen.map(({method, url, headers}) => ({method, path: url.pathname, ...(headers.authorization ? {authorization: headers.authorization} : {})}));
+const asked = (served: Served) =>
+	served.seen.map(({method, url, headers}) => ({method, path: url.pathname, ...(headers.authorization ? {authorization: headers.authorization} : {})}));
 
 describe('httpFetch', () => {
 	it('answers like fetch: status, headers by any case (repeated ones joined), the body as text and bytes', async () => {

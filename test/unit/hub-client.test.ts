@@ -112,16 +112,32 @@ describe('listRepositories', () => {
 		expect(answer).toEqual({
 			ok: true,
 			repositories: [
-				{namespace: 'alicestudent', name: 'demo', description: 'The image from the registry-lab lesson', isPrivate: false, lastUpdated: '2025-03-14T10:44:45.459826Z', pullCount: 12},
+				{
+					namespace: 'alicestudent',
+					name: 'demo',
+					description: 'The image from the registry-lab lesson',
+					isPrivate: false,
+					lastUpdated: '2025-03-14T10:44:45.459826Z',
+					pullCount: 12,
+				},
 				{namespace: 'alicestudent', name: 'notes', description: null, isPrivate: true, lastUpdated: null, pullCount: 0},
-				{namespace: 'alicestudent', name: 'whalesay', description: 'An image for use in the Docker demo tutorial', isPrivate: false, lastUpdated: '2015-06-19T19:06:27.388123Z', pullCount: 130737682},
+				{
+					namespace: 'alicestudent',
+					name: 'whalesay',
+					description: 'An image for use in the Docker demo tutorial',
+					isPrivate: false,
+					lastUpdated: '2015-06-19T19:06:27.388123Z',
+					pullCount: 130737682,
+				},
 			],
 		});
 		expect(server.seen.map(seen => seen.url.search)).toEqual(['?page_size=100', '?page=2&page_size=100']);
 	});
 
 	it('an account without repositories is an empty list; a missing one is a 404 that says so', async () => {
-		const server = await hub(url => (url.pathname === '/v2/namespaces/emptyone/repositories' ? {status: 200, body: fixture('repositories-empty')} : undefined));
+		const server = await hub(url =>
+			url.pathname === '/v2/namespaces/emptyone/repositories' ? {status: 200, body: fixture('repositories-empty')} : undefined,
+		);
 		const client = createHubClient({baseUrl: server.origin});
 		expect(await client.listRepositories('emptyone')).toEqual({ok: true, repositories: []});
 		const missing = await client.listRepositories('nobodyhere');
@@ -133,7 +149,9 @@ describe('listRepositories', () => {
 		const resetAt = Math.floor(Date.now() / 1000) + 90;
 		const server = await hub((url): Reply | undefined => {
 			if (url.pathname.startsWith('/v2/namespaces/busy/')) return {status: 429, body: fixture('rate-limited'), headers: {'Retry-After': '12'}};
-			if (url.pathname.startsWith('/v2/namespaces/busyold/')) return {status: 429, body: fixture('rate-limited'), headers: {'X-Retry-After': String(resetAt)}};
+			if (url.pathname.startsWith('/v2/namespaces/busyold/')) {
+				return {status: 429, body: fixture('rate-limited'), headers: {'X-Retry-After': String(resetAt)}};
+			}
 			if (url.pathname.startsWith('/v2/namespaces/broken/')) return {status: 500, body: fixture('server-error')};
 			if (url.pathname.startsWith('/v2/namespaces/slow/')) return 'hang';
 			return undefined;
@@ -152,12 +170,30 @@ describe('listRepositories', () => {
 		let pages = 0;
 		const server = await hub((url, origin) => {
 			if (url.pathname === '/v2/namespaces/pastend/repositories') {
-				return url.searchParams.has('page') ? {status: 404, body: fixture('not-found')} : {status: 200, body: JSON.stringify({count: 1, next: `${origin}/v2/namespaces/pastend/repositories?page=2`, previous: null, results: [{name: 'one', namespace: 'pastend'}]})};
+				return url.searchParams.has('page')
+					? {status: 404, body: fixture('not-found')}
+					: {
+							status: 200,
+							body: JSON.stringify({
+								count: 1,
+								next: `${origin}/v2/namespaces/pastend/repositories?page=2`,
+								previous: null,
+								results: [{name: 'one', namespace: 'pastend'}],
+							}),
+						};
 			}
 			if (url.pathname === '/v2/namespaces/elsewhere/repositories') return {status: 200, body: fixture('repositories-page-1', other.origin)};
 			if (url.pathname === '/v2/namespaces/endless/repositories') {
 				pages += 1;
-				return {status: 200, body: JSON.stringify({count: 9999, next: `${origin}/v2/namespaces/endless/repositories?page=${pages + 1}`, previous: null, results: [{name: `r${pages}`, namespace: 'endless'}]})};
+				return {
+					status: 200,
+					body: JSON.stringify({
+						count: 9999,
+						next: `${origin}/v2/namespaces/endless/repositories?page=${pages + 1}`,
+						previous: null,
+						results: [{name: `r${pages}`, namespace: 'endless'}],
+					}),
+				};
 			}
 			return undefined;
 		});
@@ -184,7 +220,10 @@ describe('tagExists', () => {
 		});
 		const client = createHubClient({baseUrl: server.origin});
 		expect(await client.tagExists('alicestudent', 'demo', '1.0')).toEqual({status: 'exists'});
-		expect(await client.tagExists('alicestudent', 'demo', '2.0')).toMatchObject({status: 'missing', message: expect.stringContaining('alicestudent/demo:2.0')});
+		expect(await client.tagExists('alicestudent', 'demo', '2.0')).toMatchObject({
+			status: 'missing',
+			message: expect.stringContaining('alicestudent/demo:2.0'),
+		});
 		expect(await client.tagExists('alicestudent', 'secret', '1.0')).toMatchObject({status: 'unknown', message: expect.stringContaining('private')});
 		expect(await client.tagExists('busy', 'demo', '1.0')).toMatchObject({status: 'unknown', message: expect.stringContaining('5 seconds')});
 		expect(server.seen[0]?.url.pathname).toBe('/v2/namespaces/alicestudent/repositories/demo/tags/1.0');
@@ -212,7 +251,7 @@ describe('Docker Hub addresses', () => {
 	it('asks through the fetch it is given, and the real Hub by default', async () => {
 		const urls: string[] = [];
 		const fake: typeof fetch = async input => {
-			urls.push(String(input));
+			urls.push(input instanceof Request ? input.url : String(input));
 			return new Response(fixture('user'), {status: 200});
 		};
 		expect(await createHubClient({fetch: fake}).userExists('alicestudent')).toEqual({status: 'exists'});

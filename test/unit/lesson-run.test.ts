@@ -65,8 +65,14 @@ describe('a lesson run', () => {
 		expect(displayCommand(state, 'docker')).toBe('docker login 127.0.0.1:5000 --username alice --password-stdin');
 		state = apply(state, {type: 'run'});
 		const effect = pendingEffect(state);
-		expect(effect).toEqual({kind: 'command', args: ['login', '127.0.0.1:5000', '--username', 'alice', '--password-stdin'], stdin: 's3cret', timeoutMs: 600_000, progress: 'lines'});
-		state = apply(state, {type: 'output', lines: [{text: 'Login Succeeded', stream: 'stdout'}], }, done(0));
+		expect(effect).toEqual({
+			kind: 'command',
+			args: ['login', '127.0.0.1:5000', '--username', 'alice', '--password-stdin'],
+			stdin: 's3cret',
+			timeoutMs: 600_000,
+			progress: 'lines',
+		});
+		state = apply(state, {type: 'output', lines: [{text: 'Login Succeeded', stream: 'stdout'}]}, done(0));
 		expect(state.phase).toEqual({name: 'checking', selfRun: false});
 		expect(pendingEffect(state)).toEqual({kind: 'check', check: {type: 'logged-in', registry: '127.0.0.1:5000'}});
 		state = apply(state, {type: 'check-done', result: ok});
@@ -86,7 +92,16 @@ describe('a lesson run', () => {
 
 	it('a failed command stays on the step with the diagnosis, and retry goes back to ready', () => {
 		let state = apply(startRun(lesson(), 'class', vars, {stepId: 'login'}), {type: 'submit-input', value: 'x'}, {type: 'run'});
-		state = apply(state, {type: 'command-done', outcome: {exitCode: 1, canceled: false, timedOut: false, output: 'unauthorized', diagnosis: {cause: 'login-failed', title: 'Wrong password', hint: 'Try again'}}});
+		state = apply(state, {
+			type: 'command-done',
+			outcome: {
+				exitCode: 1,
+				canceled: false,
+				timedOut: false,
+				output: 'unauthorized',
+				diagnosis: {cause: 'login-failed', title: 'Wrong password', hint: 'Try again'},
+			},
+		});
 		expect(state.phase).toMatchObject({name: 'failed', failure: {stage: 'command', detail: 'unauthorized', diagnosis: {cause: 'login-failed'}}});
 		expect(apply(state, {type: 'next'}).index).toBe(state.index);
 		state = apply(state, {type: 'retry'});
@@ -96,7 +111,10 @@ describe('a lesson run', () => {
 	});
 
 	it('a failing check fails the step even when the command succeeded', () => {
-		const state = apply(startRun(lesson(), 'class', vars, {stepId: 'login'}), {type: 'submit-input', value: 'x'}, {type: 'run'}, done(0), {type: 'check-done', result: {ok: false, summary: 'not logged in'}});
+		const state = apply(startRun(lesson(), 'class', vars, {stepId: 'login'}), {type: 'submit-input', value: 'x'}, {type: 'run'}, done(0), {
+			type: 'check-done',
+			result: {ok: false, summary: 'not logged in'},
+		});
 		expect(state.phase).toMatchObject({name: 'failed', failure: {stage: 'check', summary: 'not logged in'}});
 	});
 
@@ -113,7 +131,10 @@ describe('a lesson run', () => {
 		expect(pendingEffect(state)).toEqual({kind: 'before', checks: [{type: 'valid-reference', reference: '127.0.0.1:5000/alice/demo:2.0'}]});
 		const refused = apply(state, {type: 'before-done', result: {ok: false, summary: 'bad name'}});
 		expect(refused.phase).toMatchObject({name: 'failed', failure: {stage: 'before'}});
-		expect(pendingEffect(apply(state, {type: 'before-done', result: ok}))).toMatchObject({kind: 'command', args: ['tag', 'src', '127.0.0.1:5000/alice/demo:2.0']});
+		expect(pendingEffect(apply(state, {type: 'before-done', result: ok}))).toMatchObject({
+			kind: 'command',
+			args: ['tag', 'src', '127.0.0.1:5000/alice/demo:2.0'],
+		});
 	});
 
 	it('a rejected input keeps the question with the reason', () => {
@@ -122,7 +143,12 @@ describe('a lesson run', () => {
 	});
 
 	it('canceling a running command ends in canceled, not failed', () => {
-		const state = apply(startRun(lesson(), 'class', vars, {stepId: 'login'}), {type: 'submit-input', value: 'x'}, {type: 'run'}, {type: 'command-done', outcome: {exitCode: null, canceled: true, timedOut: false, output: ''}});
+		const state = apply(
+			startRun(lesson(), 'class', vars, {stepId: 'login'}),
+			{type: 'submit-input', value: 'x'},
+			{type: 'run'},
+			{type: 'command-done', outcome: {exitCode: null, canceled: true, timedOut: false, output: ''}},
+		);
 		expect(state.phase.name).toBe('canceled');
 	});
 
@@ -136,7 +162,15 @@ describe('a lesson run', () => {
 	});
 
 	it('go-to returns to an earlier step with a notice and forgets later completions', () => {
-		let state = apply(startRun(lesson(), 'class', vars), {type: 'run'}, {type: 'submit-input', value: 'x'}, {type: 'run'}, done(0), {type: 'check-done', result: ok}, {type: 'next'});
+		let state = apply(
+			startRun(lesson(), 'class', vars),
+			{type: 'run'},
+			{type: 'submit-input', value: 'x'},
+			{type: 'run'},
+			done(0),
+			{type: 'check-done', result: ok},
+			{type: 'next'},
+		);
 		expect(state.completed).toEqual(['intro', 'login']);
 		state = apply(state, {type: 'go-to', stepId: 'login', notice: 'Your login expired.'});
 		expect(state.completed).toEqual(['intro']);

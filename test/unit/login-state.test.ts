@@ -23,7 +23,14 @@ async function sandbox(name: 'docker' | 'podman' = 'docker') {
 	const log = path.join(root, 'helper-argv.log');
 	await Promise.all([mkdir(home), mkdir(dockerDir), mkdir(bin)]);
 	await writeFile(log, '');
-	const env = {HOME: home, DOCKER_CONFIG: dockerDir, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, REGISTRY_AUTH_FILE: path.join(root, 'auth.json'), XDG_RUNTIME_DIR: undefined, XDG_CONFIG_HOME: undefined};
+	const env = {
+		HOME: home,
+		DOCKER_CONFIG: dockerDir,
+		PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`,
+		REGISTRY_AUTH_FILE: path.join(root, 'auth.json'),
+		XDG_RUNTIME_DIR: undefined,
+		XDG_CONFIG_HOME: undefined,
+	};
 	// A podman that cannot run, so that these tests read the files only (podman itself is tried in the e2e file).
 	const engine: Engine = name === 'docker' ? {name, bin: 'docker', env} : {name, bin: path.join(root, 'no-podman-here'), env};
 	return {
@@ -39,7 +46,11 @@ async function sandbox(name: 'docker' | 'podman' = 'docker') {
 			await writeFile(answer, 'fail' in list ? list.fail : JSON.stringify(list));
 			const program = path.join(bin, `docker-credential-${helperName}`);
 			const onList = 'fail' in list ? `cat '${answer}' >&1; exit 1` : `cat '${answer}'`;
-			await writeFile(program, `#!/bin/sh\nprintf '%s %s\\n' '${helperName}' "$*" >> '${log}'\ncat > /dev/null\ncase "$1" in\n  list) ${onList} ;;\n  *) echo '{"ServerURL":"x","Username":"leaked","Secret":"SECRET-FROM-GET"}' ;;\nesac\n`);
+			await writeFile(
+				program,
+				`#!/bin/sh\nprintf '%s %s\\n' '${helperName}' "$*" >> '${log}'\ncat > /dev/null\ncase "$1" in\n  list) ${onList} ;;\n  *) echo ` +
+					`'{"ServerURL":"x","Username":"leaked","Secret":"SECRET-FROM-GET"}' ;;\nesac\n`,
+			);
 			await chmod(program, 0o755);
 		},
 		helperCalls: async () => (await readFile(log, 'utf8')).split('\n').filter(Boolean),
@@ -66,7 +77,9 @@ describe('configKeyFor and the config paths', () => {
 	});
 
 	it('finds podman’s auth file the way podman does on each system', () => {
-		expect(podmanAuthPath({REGISTRY_AUTH_FILE: '/tmp/my-auth.json', XDG_RUNTIME_DIR: '/run/user/1000', HOME: '/home/ann'}, 'linux')).toBe('/tmp/my-auth.json');
+		expect(podmanAuthPath({REGISTRY_AUTH_FILE: '/tmp/my-auth.json', XDG_RUNTIME_DIR: '/run/user/1000', HOME: '/home/ann'}, 'linux')).toBe(
+			'/tmp/my-auth.json',
+		);
 		expect(podmanAuthPath({XDG_RUNTIME_DIR: '/run/user/1000', HOME: '/home/ann'}, 'linux')).toBe('/run/user/1000/containers/auth.json');
 		expect(podmanAuthPath({HOME: '/home/ann'}, 'linux')).toBe(`/run/containers/${process.getuid?.() ?? 0}/auth.json`);
 		expect(podmanAuthPath({XDG_RUNTIME_DIR: '/run/user/501', HOME: '/Users/ann'}, 'darwin')).toBe('/Users/ann/.config/containers/auth.json');
@@ -97,7 +110,10 @@ describe('docker logins kept in the config file', () => {
 		for (const name of ['docker.io', 'index.docker.io']) {
 			expect(await readLoginState(box.engine, name)).toMatchObject({loggedIn: true, registry: 'docker.io', username: 'hubuser'});
 		}
-		expect(await readLoginState(box.engine, '127.0.0.1:5000')).toMatchObject({loggedIn: false, reason: expect.stringContaining('no saved login for 127.0.0.1:5000')});
+		expect(await readLoginState(box.engine, '127.0.0.1:5000')).toMatchObject({
+			loggedIn: false,
+			reason: expect.stringContaining('no saved login for 127.0.0.1:5000'),
+		});
 	});
 
 	it('does not count a "docker.io" key, which docker itself never reads', async () => {
@@ -109,7 +125,9 @@ describe('docker logins kept in the config file', () => {
 
 	it('accepts keys written as http://host:port or https://host:port/v2/ (older docker logins)', async () => {
 		const box = await sandbox();
-		await box.writeConfig({auths: {'http://127.0.0.1:5000': {auth: basic('old', 'x')}, 'https://registry.school.example:8443/v2/': {auth: basic('school', 'y')}}});
+		await box.writeConfig({
+			auths: {'http://127.0.0.1:5000': {auth: basic('old', 'x')}, 'https://registry.school.example:8443/v2/': {auth: basic('school', 'y')}},
+		});
 		expect(await readLoginState(box.engine, '127.0.0.1:5000')).toMatchObject({loggedIn: true, username: 'old'});
 		expect(await readLoginState(box.engine, 'registry.school.example:8443')).toMatchObject({loggedIn: true, username: 'school'});
 		expect(await readStoredCredentials(box.engine, 'registry.school.example:8443')).toEqual({username: 'school', password: 'y'});
@@ -144,22 +162,42 @@ describe('docker logins kept in the config file', () => {
 	it('says there is no login yet when the config file does not exist', async () => {
 		const box = await sandbox();
 		const state = await readLoginState(box.engine, '127.0.0.1:5000');
-		expect(state).toEqual({loggedIn: false, registry: '127.0.0.1:5000', configPath: box.configPath, reason: `Docker has no saved logins yet: ${box.configPath} does not exist (logging in creates it).`});
+		expect(state).toEqual({
+			loggedIn: false,
+			registry: '127.0.0.1:5000',
+			configPath: box.configPath,
+			reason: `Docker has no saved logins yet: ${box.configPath} does not exist (logging in creates it).`,
+		});
 		expect(await readStoredCredentials(box.engine, '127.0.0.1:5000')).toBeNull();
-		expect(await listLogins(box.engine)).toEqual({configPath: box.configPath, configExists: false, credsStore: null, credHelpers: {}, registries: [], helperProblems: [], configProblem: null});
+		expect(await listLogins(box.engine)).toEqual({
+			configPath: box.configPath,
+			configExists: false,
+			credsStore: null,
+			credHelpers: {},
+			registries: [],
+			helperProblems: [],
+			configProblem: null,
+		});
 	});
 
 	it('treats an empty config file as no logins, as docker does', async () => {
 		const box = await sandbox();
 		await box.writeConfig('');
-		expect(await readLoginState(box.engine, '127.0.0.1:5000')).toMatchObject({loggedIn: false, reason: expect.stringContaining('no saved login for 127.0.0.1:5000')});
+		expect(await readLoginState(box.engine, '127.0.0.1:5000')).toMatchObject({
+			loggedIn: false,
+			reason: expect.stringContaining('no saved login for 127.0.0.1:5000'),
+		});
 	});
 
 	it('explains a corrupt config file instead of throwing', async () => {
 		const box = await sandbox();
 		await box.writeConfig('{"auths": {"127.0.0.1:5000": {"auth": ');
 		const state = await readLoginState(box.engine, '127.0.0.1:5000');
-		expect(state).toMatchObject({loggedIn: false, configPath: box.configPath, reason: expect.stringMatching(/config\.json is not valid JSON \(.+\), so the saved logins in it cannot be read\. Fix the file/)});
+		expect(state).toMatchObject({
+			loggedIn: false,
+			configPath: box.configPath,
+			reason: expect.stringMatching(/config\.json is not valid JSON \(.+\), so the saved logins in it cannot be read\. Fix the file/),
+		});
 		expect(await readStoredCredentials(box.engine, '127.0.0.1:5000')).toBeNull();
 		const summary = await listLogins(box.engine);
 		expect(summary).toMatchObject({configExists: true, registries: [], configProblem: expect.stringContaining('not valid JSON')});
@@ -168,7 +206,10 @@ describe('docker logins kept in the config file', () => {
 	it('explains a config file of the wrong shape', async () => {
 		const box = await sandbox();
 		await box.writeConfig({auths: ['127.0.0.1:5000']});
-		expect(await readLoginState(box.engine, '127.0.0.1:5000')).toMatchObject({loggedIn: false, reason: expect.stringContaining('its "auths" is not an object')});
+		expect(await readLoginState(box.engine, '127.0.0.1:5000')).toMatchObject({
+			loggedIn: false,
+			reason: expect.stringContaining('its "auths" is not an object'),
+		});
 		await box.writeConfig('[]');
 		expect(await readLoginState(box.engine, '127.0.0.1:5000')).toMatchObject({loggedIn: false, reason: expect.stringContaining('not a JSON object')});
 	});
@@ -180,7 +221,13 @@ describe('docker logins kept by a credential helper', () => {
 		await box.helper('fake', {'127.0.0.1:5000': 'alice', [hub]: 'hubuser'});
 		await box.writeConfig({auths: {'127.0.0.1:5000': {}, [hub]: {}}, credsStore: 'fake'});
 		const state = await readLoginState(box.engine, '127.0.0.1:5000');
-		expect(state).toEqual({loggedIn: true, registry: '127.0.0.1:5000', username: 'alice', store: {kind: 'helper', helper: 'fake', program: 'docker-credential-fake'}, configPath: box.configPath});
+		expect(state).toEqual({
+			loggedIn: true,
+			registry: '127.0.0.1:5000',
+			username: 'alice',
+			store: {kind: 'helper', helper: 'fake', program: 'docker-credential-fake'},
+			configPath: box.configPath,
+		});
 		expect(await readLoginState(box.engine, 'docker.io')).toMatchObject({loggedIn: true, username: 'hubuser'});
 		expect(await readStoredCredentials(box.engine, '127.0.0.1:5000')).toBeNull();
 		const summary = await listLogins(box.engine);
@@ -218,7 +265,11 @@ describe('docker logins kept by a credential helper', () => {
 		await box.helper('store', {'127.0.0.1:5000': 'from-store', 'other.example': 'someone'});
 		await box.helper('special', {'127.0.0.1:5000': 'from-special'});
 		await box.writeConfig({auths: {'127.0.0.1:5000': {}}, credsStore: 'store', credHelpers: {'127.0.0.1:5000': 'special'}});
-		expect(await readLoginState(box.engine, '127.0.0.1:5000')).toMatchObject({loggedIn: true, username: 'from-special', store: {kind: 'helper', helper: 'special', program: 'docker-credential-special'}});
+		expect(await readLoginState(box.engine, '127.0.0.1:5000')).toMatchObject({
+			loggedIn: true,
+			username: 'from-special',
+			store: {kind: 'helper', helper: 'special', program: 'docker-credential-special'},
+		});
 		expect(await box.helperCalls()).toEqual(['special list']);
 		expect(await readLoginState(box.engine, 'other.example')).toMatchObject({loggedIn: true, username: 'someone', store: {helper: 'store'}});
 		const summary = await listLogins(box.engine);
@@ -246,7 +297,10 @@ describe('docker logins kept by a credential helper', () => {
 		const state = await readLoginState(box.engine, 'docker.io');
 		expect(state.loggedIn).toBe(false);
 		if (state.loggedIn) return;
-		expect(state.helperProblem).toBe("Docker is set to keep passwords in 'desktop' (docker-credential-desktop), but that program is not installed: docker-credential-desktop was not found on the PATH.");
+		expect(state.helperProblem).toBe(
+			"Docker is set to keep passwords in 'desktop' (docker-credential-desktop), but that program is not installed: docker-credential-desktop " +
+				"was not found on the PATH.",
+		);
 		expect(state.reason).toContain('"credsStore"');
 		const summary = await listLogins(box.engine);
 		expect(summary).toMatchObject({credsStore: 'desktop', registries: [], helperProblems: [state.helperProblem]});
@@ -257,14 +311,19 @@ describe('docker logins kept by a credential helper', () => {
 		await box.helper('pass', {fail: 'pass not initialized: exit status 1: Error: password store is empty. Try "pass init".'});
 		await box.writeConfig({credsStore: 'pass'});
 		const state = await readLoginState(box.engine, '127.0.0.1:5000');
-		expect(state).toMatchObject({loggedIn: false, helperProblem: expect.stringMatching(/docker-credential-pass\), but that program failed when asked which logins it keeps: pass not initialized/)});
+		expect(state).toMatchObject({
+			loggedIn: false,
+			helperProblem: expect.stringMatching(/docker-credential-pass\), but that program failed when asked which logins it keeps: pass not initialized/),
+		});
 	});
 });
 
 describe('the summary for doctor', () => {
 	it('lists every login in the file with its user, and only the user', async () => {
 		const box = await sandbox();
-		await box.writeConfig({auths: {'127.0.0.1:5000': {auth: basic('alice', 'secret-1')}, [hub]: {auth: basic('hubuser', 'secret-2')}, 'empty.example': {}}});
+		await box.writeConfig({
+			auths: {'127.0.0.1:5000': {auth: basic('alice', 'secret-1')}, [hub]: {auth: basic('hubuser', 'secret-2')}, 'empty.example': {}},
+		});
 		const summary = await listLogins(box.engine);
 		expect(summary).toEqual({
 			configPath: box.configPath,
@@ -323,6 +382,10 @@ describe('podman logins, read from its files', () => {
 	it('explains a corrupt podman auth file', async () => {
 		const box = await sandbox('podman');
 		await writeFile(box.authPath, '{oops');
-		expect(await readLoginState(box.engine, '127.0.0.1:5000')).toMatchObject({loggedIn: false, configPath: box.authPath, reason: expect.stringContaining('is not valid JSON')});
+		expect(await readLoginState(box.engine, '127.0.0.1:5000')).toMatchObject({
+			loggedIn: false,
+			configPath: box.authPath,
+			reason: expect.stringContaining('is not valid JSON'),
+		});
 	});
 });

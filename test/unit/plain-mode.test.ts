@@ -33,7 +33,9 @@ describe('choosing between the screen and the plain mode', () => {
 
 describe('plain text', () => {
 	it('joins each paragraph of lesson text into one line and keeps indented lines', () => {
-		expect(paragraphs('An image lives\non one machine.\n\n  username: a\n  password: b\n')).toBe('An image lives on one machine.\n\n  username: a\n  password: b');
+		expect(paragraphs('An image lives\non one machine.\n\n  username: a\n  password: b\n')).toBe(
+			'An image lives on one machine.\n\n  username: a\n  password: b',
+		);
 	});
 
 	it('drops colour codes and carriage-return redraws from what a program printed', () => {

@@ -19,7 +19,12 @@ const installed = (program: string): boolean => {
 const hasPodman = installed('podman');
 const missingSocket = 'unix:///tmp/registry-lab-nope.sock';
 const docker = (env: Record<string, string | undefined> = {}, bin = 'docker'): Engine => ({name: 'docker', bin, env: {...process.env, ...env}});
-const podman = (globalArgs: readonly string[] = [], bin = 'podman'): Engine => ({name: 'podman', bin, env: process.env, globalArgs: ['--storage-driver', 'vfs', ...globalArgs]});
+const podman = (globalArgs: readonly string[] = [], bin = 'podman'): Engine => ({
+	name: 'podman',
+	bin,
+	env: process.env,
+	globalArgs: ['--storage-driver', 'vfs', ...globalArgs],
+});
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'registry-lab-preflight-'));
 afterAll(() => rmSync(scratch, {recursive: true, force: true}));

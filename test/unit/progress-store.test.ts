@@ -11,7 +11,15 @@ describe('the progress store', () => {
 		const cwd = await tempDir();
 		const store = openProgressStore({cwd});
 		const progress = progressFrom({
-			vars: {registry: '127.0.0.1:5000', registryKind: 'class', username: 'alice', password: 'hunter2-secret', practicePassword: 'abcd-efgh', target: '127.0.0.1:5000/alice/demo:1.0', digest: 'sha256:' + 'a'.repeat(64)},
+			vars: {
+				registry: '127.0.0.1:5000',
+				registryKind: 'class',
+				username: 'alice',
+				password: 'hunter2-secret',
+				practicePassword: 'abcd-efgh',
+				target: '127.0.0.1:5000/alice/demo:1.0',
+				digest: 'sha256:' + 'a'.repeat(64),
+			},
 			completed: ['login'],
 			stats: {login: {attempts: 2, hints: 0}},
 			stepId: 'tag',
@@ -21,7 +29,12 @@ describe('the progress store', () => {
 		const text = await readFile(store.path, 'utf8');
 		expect(text).not.toContain('hunter2-secret');
 		expect(text).not.toContain('abcd-efgh');
-		expect(openProgressStore({cwd}).get('registries')).toMatchObject({username: 'alice', stepId: 'tag', completed: ['login'], stats: {login: {attempts: 2}}});
+		expect(openProgressStore({cwd}).get('registries')).toMatchObject({
+			username: 'alice',
+			stepId: 'tag',
+			completed: ['login'],
+			stats: {login: {attempts: 2}},
+		});
 	});
 
 	it('moves a corrupt file aside with a notice instead of crashing or overwriting it', async () => {

@@ -59,21 +59,30 @@ describe('registryApiHost and isLoopbackHost', () => {
 	});
 
 	it('knows which registries docker talks plain HTTP to without configuration', () => {
-		for (const host of ['localhost', 'localhost:5000', '127.0.0.1', '127.0.0.1:5000', '127.1.2.3:80', '[::1]:5000', '::1']) expect(isLoopbackHost(host), host).toBe(true);
-		for (const host of ['docker.io', '192.168.1.10:5000', '10.0.0.1', '128.0.0.1', '127.0.0.1.example.com', 'localhost.example.com', '[::2]:5000']) expect(isLoopbackHost(host), host).toBe(false);
+		for (const host of ['localhost', 'localhost:5000', '127.0.0.1', '127.0.0.1:5000', '127.1.2.3:80', '[::1]:5000', '::1']) {
+			expect(isLoopbackHost(host), host).toBe(true);
+		}
+		for (const host of ['docker.io', '192.168.1.10:5000', '10.0.0.1', '128.0.0.1', '127.0.0.1.example.com', 'localhost.example.com', '[::2]:5000']) {
+			expect(isLoopbackHost(host), host).toBe(false);
+		}
 	});
 
 	it('picks http for loopback and https elsewhere', async () => {
 		const urls: string[] = [];
 		const fake: typeof fetch = async input => {
-			urls.push(String(input));
+			urls.push(input instanceof Request ? input.url : String(input));
 			return new Response('{}', {status: 200});
 		};
 		await createRegistryClient({registry: 'docker.io', fetch: fake}).ping();
 		await createRegistryClient({registry: 'registry.example.com:5000', fetch: fake}).ping();
 		await createRegistryClient({registry: 'localhost:5000', fetch: fake}).ping();
 		await createRegistryClient({registry: 'localhost:5000', scheme: 'https', fetch: fake}).ping();
-		expect(urls).toEqual(['https://registry-1.docker.io/v2/', 'https://registry.example.com:5000/v2/', 'http://localhost:5000/v2/', 'https://localhost:5000/v2/']);
+		expect(urls).toEqual([
+			'https://registry-1.docker.io/v2/',
+			'https://registry.example.com:5000/v2/',
+			'http://localhost:5000/v2/',
+			'https://localhost:5000/v2/',
+		]);
 	});
 });
 
@@ -117,8 +126,16 @@ describe('a registry without auth', () => {
 	it('refuses names that cannot be repositories without asking', async () => {
 		const server = await serve((request, response) => json(response, 200, {}));
 		const client = createRegistryClient({registry: server.host});
-		expect(await client.headManifest('Alice/Demo', '1.0')).toMatchObject({ok: false, reason: 'not-found', message: expect.stringContaining('not a valid repository name')});
-		expect(await client.headManifest('alice/demo', 'bad tag')).toMatchObject({ok: false, reason: 'not-found', message: expect.stringContaining('neither a valid tag nor a digest')});
+		expect(await client.headManifest('Alice/Demo', '1.0')).toMatchObject({
+			ok: false,
+			reason: 'not-found',
+			message: expect.stringContaining('not a valid repository name'),
+		});
+		expect(await client.headManifest('alice/demo', 'bad tag')).toMatchObject({
+			ok: false,
+			reason: 'not-found',
+			message: expect.stringContaining('neither a valid tag nor a digest'),
+		});
 		expect(server.seen).toHaveLength(0);
 	});
 });
@@ -126,7 +143,9 @@ describe('a registry without auth', () => {
 describe('Basic auth', () => {
 	const basicRegistry = () =>
 		serve((request, response, url) => {
-			if (!basicOk(request)) return registryError(response, 401, 'UNAUTHORIZED', 'authentication required', {'WWW-Authenticate': 'Basic realm="Registry Realm"'});
+			if (!basicOk(request)) {
+				return registryError(response, 401, 'UNAUTHORIZED', 'authentication required', {'WWW-Authenticate': 'Basic realm="Registry Realm"'});
+			}
 			if (url.pathname === '/v2/') return json(response, 200, {});
 			if (url.pathname === '/v2/alice/demo/manifests/1.0') return manifest(response);
 			return registryError(response, 404, 'NAME_UNKNOWN', 'repository name not known to registry');
@@ -179,7 +198,11 @@ describe('Bearer (token) auth', () => {
 				issued += 1;
 				const who = request.headers.authorization ? 'alice' : 'anonymous';
 				const scope = url.searchParams.get('scope') ?? '';
-				return json(response, 200, {[options.field ?? 'token']: `tok-${issued}-${who}-${scope}`, expires_in: options.expiresIn ?? 300, issued_at: new Date().toISOString()});
+				return json(response, 200, {
+					[options.field ?? 'token']: `tok-${issued}-${who}-${scope}`,
+					expires_in: options.expiresIn ?? 300,
+					issued_at: new Date().toISOString(),
+				});
 			}
 			const challenge = (scope?: string, error?: string) =>
 				`Bearer realm="${server.origin}/token",service="lab-registry"${scope ? `,scope="${scope}"` : ''}${error ? `,error="${error}"` : ''}`;
@@ -190,8 +213,12 @@ describe('Bearer (token) auth', () => {
 			}
 			const repository = /^\/v2\/(.+)\/(?:manifests|tags)\//.exec(url.pathname)?.[1] ?? '';
 			const scope = `repository:${repository}:pull`;
-			if (!bearer?.endsWith(`-${scope}`)) return registryError(response, 401, 'UNAUTHORIZED', 'authentication required', {'WWW-Authenticate': challenge(scope)});
-			if (options.deny?.includes(repository)) return registryError(response, 401, 'UNAUTHORIZED', 'authentication required', {'WWW-Authenticate': challenge(scope, 'insufficient_scope')});
+			if (!bearer?.endsWith(`-${scope}`)) {
+				return registryError(response, 401, 'UNAUTHORIZED', 'authentication required', {'WWW-Authenticate': challenge(scope)});
+			}
+			if (options.deny?.includes(repository)) {
+				return registryError(response, 401, 'UNAUTHORIZED', 'authentication required', {'WWW-Authenticate': challenge(scope, 'insufficient_scope')});
+			}
 			if (url.pathname.endsWith('/tags/list')) return json(response, 200, {name: repository, tags: ['1.0']});
 			return manifest(response);
 		});
@@ -246,7 +273,12 @@ describe('Bearer (token) auth', () => {
 
 	it('ping with credentials signs in at the token service', async () => {
 		const {server, tokenRequests} = await tokenRegistry();
-		expect(await createRegistryClient({registry: server.host, credentials}).ping()).toEqual({ok: true, auth: 'bearer', authenticated: true, scheme: 'http'});
+		expect(await createRegistryClient({registry: server.host, credentials}).ping()).toEqual({
+			ok: true,
+			auth: 'bearer',
+			authenticated: true,
+			scheme: 'http',
+		});
 		expect(tokenRequests()[0]?.url.searchParams.get('service')).toBe('lab-registry');
 		expect(tokenRequests()[0]?.url.searchParams.has('scope')).toBe(false);
 	});
@@ -254,7 +286,10 @@ describe('Bearer (token) auth', () => {
 	it('a wrong password at the token service is "unauthorized", without the password', async () => {
 		const {server} = await tokenRegistry();
 		const wrong = {username: 'alice', password: 'not-the-password'};
-		for (const result of [await createRegistryClient({registry: server.host, credentials: wrong}).ping(), await createRegistryClient({registry: server.host, credentials: wrong}).headManifest('alice/demo', '1.0')]) {
+		for (const result of [
+			await createRegistryClient({registry: server.host, credentials: wrong}).ping(),
+			await createRegistryClient({registry: server.host, credentials: wrong}).headManifest('alice/demo', '1.0'),
+		]) {
 			const failure = failed(result);
 			expect(failure.reason).toBe('unauthorized');
 			expect(failure.message).toContain('"alice"');
@@ -265,19 +300,26 @@ describe('Bearer (token) auth', () => {
 	it('Docker Hub: anonymous token from auth.docker.io, and a missing tag is learned from the tag list, never a manifest GET', async () => {
 		const calls: string[] = [];
 		const hubFetch: typeof fetch = async (input, init) => {
-			const url = new URL(String(input));
+			const url = new URL(input instanceof Request ? input.url : input);
 			const auth = new Headers(init?.headers).get('authorization');
 			calls.push(`${init?.method ?? 'GET'} ${url.origin}${url.pathname}${url.search}${auth ? ` [${auth.split(' ')[0]}]` : ''}`);
 			if (url.origin === 'https://auth.docker.io') return Response.json({token: 'anon', access_token: 'anon', expires_in: 300});
 			if (auth !== 'Bearer anon') {
-				return new Response(null, {status: 401, headers: {'WWW-Authenticate': 'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull"'}});
+				return new Response(null, {
+					status: 401,
+					headers: {
+						'WWW-Authenticate': 'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull"',
+					},
+				});
 			}
 			if (url.pathname.endsWith('/tags/list')) return Response.json({name: 'library/alpine', tags: ['3.20', 'latest']});
 			return new Response(null, {status: 404});
 		};
 		const failure = failed(await createRegistryClient({registry: 'docker.io', fetch: hubFetch}).headManifest('library/alpine', 'nope'));
 		expect(failure).toMatchObject({reason: 'not-found', status: 404});
-		expect(failure.message).toBe('Docker Hub has the repository library/alpine, but no tag "nope" in it (its tags: 3.20, latest). Check the tag, or push it first.');
+		expect(failure.message).toBe(
+			'Docker Hub has the repository library/alpine, but no tag "nope" in it (its tags: 3.20, latest). Check the tag, or push it first.',
+		);
 		expect(calls).toEqual([
 			'HEAD https://registry-1.docker.io/v2/library/alpine/manifests/nope',
 			'GET https://auth.docker.io/token?service=registry.docker.io&scope=repository%3Alibrary%2Falpine%3Apull',
@@ -306,7 +348,11 @@ describe('registry errors', () => {
 		const tag = failed(await client.headManifest('alice/demo', 'nope'));
 		expect(tag).toMatchObject({reason: 'not-found', status: 404, code: 'MANIFEST_UNKNOWN'});
 		expect(tag.message).toContain('has the repository alice/demo, but no tag "nope" in it (its tags: 1.0, 2.0)');
-		expect(server.seen.map(seen => `${seen.method} ${seen.url.pathname}`)).toEqual(['HEAD /v2/alice/demo/manifests/nope', 'GET /v2/alice/demo/manifests/nope', 'GET /v2/alice/demo/tags/list']);
+		expect(server.seen.map(seen => `${seen.method} ${seen.url.pathname}`)).toEqual([
+			'HEAD /v2/alice/demo/manifests/nope',
+			'GET /v2/alice/demo/manifests/nope',
+			'GET /v2/alice/demo/tags/list',
+		]);
 		const repository = failed(await client.headManifest('alice/gone', '1.0'));
 		expect(repository).toMatchObject({reason: 'not-found', code: 'NAME_UNKNOWN'});
 		expect(repository.message).toContain('There is no repository alice/gone');
@@ -314,7 +360,9 @@ describe('registry errors', () => {
 	});
 
 	it('429 is rate-limited, with Retry-After in seconds', async () => {
-		const server = await serve((request, response) => registryError(response, 429, 'TOOMANYREQUESTS', 'You have reached your pull rate limit.', {'Retry-After': '42'}));
+		const server = await serve((request, response) =>
+			registryError(response, 429, 'TOOMANYREQUESTS', 'You have reached your pull rate limit.', {'Retry-After': '42'}),
+		);
 		const client = createRegistryClient({registry: server.host});
 		expect(failed(await client.headManifest('alice/demo', '1.0'))).toMatchObject({reason: 'rate-limited', status: 429, retryAfterSeconds: 42});
 		const tags = failed(await client.listTags('alice/demo'));
@@ -371,7 +419,9 @@ describe('pagination', () => {
 		expect(listed.ok && listed.repositories).toHaveLength(50);
 
 		const elsewhere = await serve((request, response) => json(response, 200, {tags: ['x']}));
-		const server = await serve((request, response) => json(response, 200, {name: 'a/b', tags: ['1.0']}, {Link: `<${elsewhere.origin}/v2/a/b/tags/list?last=1.0>; rel="next"`}));
+		const server = await serve((request, response) =>
+			json(response, 200, {name: 'a/b', tags: ['1.0']}, {Link: `<${elsewhere.origin}/v2/a/b/tags/list?last=1.0>; rel="next"`}),
+		);
 		expect(await createRegistryClient({registry: server.host, credentials}).listTags('a/b')).toEqual({ok: true, tags: ['1.0']});
 		expect(elsewhere.seen).toHaveLength(0);
 	});
@@ -446,7 +496,12 @@ describe('the network', () => {
 			throw new TypeError(`fetch failed for alice:${password}@somewhere`);
 		};
 		const client = createRegistryClient({registry: 'registry.example.com', credentials, fetch: leaky});
-		for (const result of [await client.ping(), await client.headManifest('alice/demo', '1.0'), await client.listTags('alice/demo'), await client.catalog()]) {
+		for (const result of [
+			await client.ping(),
+			await client.headManifest('alice/demo', '1.0'),
+			await client.listTags('alice/demo'),
+			await client.catalog(),
+		]) {
 			expect(failed(result).reason).toBe('network');
 		}
 	});
@@ -471,7 +526,10 @@ describe('parsers', () => {
 			realm: 'https://auth.docker.io/token',
 			service: 'registry.docker.io',
 		});
-		expect(parseChallenge('bearer realm="https://r.example/token",error="insufficient_scope"')).toMatchObject({scheme: 'bearer', error: 'insufficient_scope'});
+		expect(parseChallenge('bearer realm="https://r.example/token",error="insufficient_scope"')).toMatchObject({
+			scheme: 'bearer',
+			error: 'insufficient_scope',
+		});
 		expect(parseChallenge('Bearer service="x"')).toBeUndefined();
 		expect(parseChallenge('Negotiate')).toBeUndefined();
 		expect(parseChallenge(null)).toBeUndefined();

@@ -38,7 +38,9 @@ describe('registry-lab reset', () => {
 		saveProgress('other');
 		const result = await cli(['registries', '--yes']);
 		expect(result.exitCode, result.stderr).toBe(0);
-		expect(result.stdout).toMatch(/Cleared saved progress for lesson registries: the class registry 127\.0\.0\.1:5000 as student, 3 steps done, stopped at 'push'\./);
+		expect(result.stdout).toMatch(
+			/Cleared saved progress for lesson registries: the class registry 127\.0\.0\.1:5000 as student, 3 steps done, stopped at 'push'\./,
+		);
 		expect(store().get('registries')).toBeUndefined();
 		expect(store().get('other')).toBeDefined();
 	});
@@ -79,7 +81,13 @@ describe('registry-lab reset', () => {
 	it.skipIf(!existsSync('/usr/bin/script'))('on a terminal it asks first: n keeps the progress (exit 1), y clears it', async () => {
 		saveProgress('registries');
 		const onTerminal = (answer: string) =>
-			runCommand({file: '/usr/bin/script', args: ['-qec', `'${process.execPath}' --import tsx src/main.ts reset registries`, '/dev/null'], stdin: `${answer}\n`, env: {REGISTRY_LAB_HOME: home}, timeoutMs: 30_000});
+			runCommand({
+				file: '/usr/bin/script',
+				args: ['-qec', `'${process.execPath}' --import tsx src/main.ts reset registries`, '/dev/null'],
+				stdin: `${answer}\n`,
+				env: {REGISTRY_LAB_HOME: home},
+				timeoutMs: 30_000,
+			});
 		const no = await onTerminal('n');
 		expect(no.stdout).toMatch(/Clear saved progress for lesson registries\? \[y\/N\]/);
 		expect(no.stdout).toMatch(/Nothing was cleared/);

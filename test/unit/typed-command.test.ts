@@ -52,7 +52,12 @@ describe('compareTyped says what differs', () => {
 		['docker push localhost:5000/alice/demo:1.0', push, 'registry-host', /127\.0\.0\.1:5000/],
 		['docker push demo:1.0', hubPush, 'namespace', /alice\/demo/],
 		['docker push 127.0.0.1:5000/alice/demo:2.0', push, 'different', /tag is 1\.0; you typed 2\.0/],
-		['docker login 127.0.0.1:5000 -u alice -p secret', {engine: 'docker', expected: ['login', host, '--username', 'alice', '--password-stdin']}, 'secret-in-argv', /Never put a password on the command line/],
+		[
+			'docker login 127.0.0.1:5000 -u alice -p secret',
+			{engine: 'docker', expected: ['login', host, '--username', 'alice', '--password-stdin']},
+			'secret-in-argv',
+			/Never put a password on the command line/,
+		],
 	])('%s', (line, context, mistake, message) => {
 		const verdict = compareTyped(split(line), context);
 		expect(verdict).toMatchObject({ok: false, mistake});

@@ -52,10 +52,20 @@ function fakeChecks(answers: Partial<Record<Check['type'], CheckResult>>) {
 describe('verifyProgress', () => {
 	it('checks, in order, only the steps with a check that apply to the registry kind, with templates filled', async () => {
 		const fake = fakeChecks({});
-		const report = await verifyProgress({lesson, registryKind: 'class', registry: 'r:5000', vars: {username: 'ann', target: 'r:5000/ann/x:1', pullRef: 'r:5000/bob/y:1'}, runCheck: fake.runCheck});
+		const report = await verifyProgress({
+			lesson,
+			registryKind: 'class',
+			registry: 'r:5000',
+			vars: {username: 'ann', target: 'r:5000/ann/x:1', pullRef: 'r:5000/bob/y:1'},
+			runCheck: fake.runCheck,
+		});
 		expect(report.steps.map(step => step.id)).toEqual(['account', 'push', 'pull']);
 		expect(report.steps[0]?.title).toBe('Account of ann');
-		expect(fake.asked).toEqual([{type: 'recorded', value: 'ann'}, {type: 'manifest', reference: 'r:5000/ann/x:1'}, {type: 'local-image', reference: 'r:5000/bob/y:1'}]);
+		expect(fake.asked).toEqual([
+			{type: 'recorded', value: 'ann'},
+			{type: 'manifest', reference: 'r:5000/ann/x:1'},
+			{type: 'local-image', reference: 'r:5000/bob/y:1'},
+		]);
 		expect(report).toMatchObject({lesson: 'tiny', registry: 'r:5000', ok: true});
 	});
 
@@ -75,7 +85,13 @@ describe('verifyProgress', () => {
 			manifest: {ok: false, summary: 'Not there.', detail: 'd', diagnosis: {cause: 'not-logged-in', title: 't', hint: 'Log in.'}},
 			'local-image': {ok: false, summary: 'Gone.', detail: '\nPull it again.\nmore'},
 		});
-		const report = await verifyProgress({lesson, registryKind: 'class', registry: 'r', vars: {username: 'ann', target: 't', pullRef: 'p'}, runCheck: fake.runCheck});
+		const report = await verifyProgress({
+			lesson,
+			registryKind: 'class',
+			registry: 'r',
+			vars: {username: 'ann', target: 't', pullRef: 'p'},
+			runCheck: fake.runCheck,
+		});
 		expect(report.steps[1]).toEqual({id: 'push', title: 'Push', ok: false, summary: 'Not there.', detail: 'd', cause: 'not-logged-in', hint: 'Log in.'});
 		expect(report.steps[2]).toMatchObject({ok: false, hint: 'Pull it again.'});
 		expect(report.steps[2]).not.toHaveProperty('cause');
@@ -94,7 +110,13 @@ describe('verifyProgress', () => {
 
 	it('notes a digest that differs from the one saved at the push, and still passes', async () => {
 		const fake = fakeChecks({manifest: {ok: true, summary: 'The registry has t.\nDigest: sha256:new', facts: {digest: 'sha256:new'}}});
-		const report = await verifyProgress({lesson, registryKind: 'class', registry: 'r', vars: {username: 'ann', target: 't', pullRef: 'p', digest: 'sha256:old'}, runCheck: fake.runCheck});
+		const report = await verifyProgress({
+			lesson,
+			registryKind: 'class',
+			registry: 'r',
+			vars: {username: 'ann', target: 't', pullRef: 'p', digest: 'sha256:old'},
+			runCheck: fake.runCheck,
+		});
 		expect(report.steps[1]?.ok).toBe(true);
 		expect(report.steps[1]?.summary).toMatch(/not the digest saved when you pushed \(sha256:old\)/);
 	});
