@@ -2,14 +2,13 @@ import meow from 'meow';
 import {defaultEngine, type EngineName} from '../container/engine.js';
 import {findLesson} from '../lesson/find.js';
 import {loadLessons} from '../lesson/load.js';
-import {stepApplies} from '../lesson/steps.js';
 import type {RunState} from '../lesson-run/lesson-run.js';
 import {chooseMode, stdinReadable} from '../plain/mode.js';
 import {progressOfRun} from '../driver/save-progress.js';
 import {openProgressStore, type LessonProgress} from '../progress/store.js';
 import {enableLeanHeap} from '../run/lean-heap.js';
 import {resumable} from '../driver/saved-run.js';
-import type {LessonEntry} from '../ui/components/lesson-menu.js';
+import {lessonEntries} from '../driver/lesson-entries.js';
 import type {RegistryChoice} from '../driver/lab-vars.js';
 import {hostProblem} from '../registry/address.js';
 
@@ -114,7 +113,16 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 	const saved = resumable(store.get(lesson.lesson.id), choice);
 	if (mode.kind === 'plain') {
 		const {runPlain} = await import('../plain/run-plain.js');
-		const outcome = await runPlain({lesson: lesson.lesson, engine, ...(choice ? {choice} : {}), ...(saved ? {saved} : {}), reason: mode.why, input: process.stdin, output: process.stdout, onProgress: save});
+		const outcome = await runPlain({
+			lesson: lesson.lesson,
+			engine,
+			...(choice ? {choice} : {}),
+			...(saved ? {saved} : {}),
+			reason: mode.why,
+			input: process.stdin,
+			output: process.stdout,
+			onProgress: save,
+		});
 		return outcome.finished ? 0 : 1;
 	}
 	// Ink and React load only here: `explain`, plain mode and friends start as fast as node itself.
@@ -135,14 +143,8 @@ function lessonError(lesson: {file: string; errors: readonly string[]}): number 
 async function chooseLesson(interactive: boolean, progress: Readonly<Record<string, LessonProgress>>): Promise<string | null> {
 	const lessons = (await loadLessons()).flatMap(result => (result.ok ? [result.lesson] : []));
 	if (!interactive || lessons.length < 2) return lessons.find(lesson => lesson.id === 'registries')?.id ?? lessons[0]?.id ?? 'registries';
-	const entries: LessonEntry[] = lessons.map(lesson => {
-		const saved = progress[lesson.id];
-		const steps = lesson.steps.filter(step => !saved || stepApplies(step, saved.registryKind));
-		const status: LessonEntry['status'] = !saved ? {kind: 'new'} : saved.finished ? {kind: 'done'} : {kind: 'started', step: Math.max(1, steps.findIndex(step => step.id === saved.stepId) + 1), steps: steps.length};
-		return {id: lesson.id, title: lesson.title, summary: lesson.summary, status};
-	});
 	const {pickLesson} = await import('../ui/pick-lesson.js');
-	return pickLesson(entries);
+	return pickLesson(lessonEntries(lessons, progress));
 }
 
 function usageError(message: string): number {

@@ -52,5 +52,8 @@ function typedContext(state: RunState, services: LabServices): (TypedContext & {
 export function answersShown(state: RunState): string[] {
 	const step = currentStep(state);
 	if (!step) return [];
-	return step.inputs.map(input => `${fill(input.label, state.vars)}: ${input.kind === 'secret' || state.secretNames.includes(input.id) ? '********' : (state.vars[input.id] ?? '')}`);
+	return step.inputs.map(
+		input =>
+			`${fill(input.label, state.vars)}: ${input.kind === 'secret' || state.secretNames.includes(input.id) ? '********' : (state.vars[input.id] ?? '')}`,
+	);
 }

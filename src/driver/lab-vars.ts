@@ -3,10 +3,7 @@ import type {Vars} from '../lesson/template.js';
 import {dockerHubDomain} from '../registry/address.js';
 import {HUB_SIGNUP_URL, hubTokenSettingsUrl} from '../registry/hub-client.js';
 
-export type RegistryChoice =
-	| {readonly kind: 'hub'}
-	| {readonly kind: 'class'; readonly host: string}
-	| {readonly kind: 'practice'};
+export type RegistryChoice = {readonly kind: 'hub'} | {readonly kind: 'class'; readonly host: string} | {readonly kind: 'practice'};
 
 /** The three places to push, as the start screen offers them. */
 export const registryOptions: readonly {readonly value: RegistryChoice['kind']; readonly title: string; readonly detail: string}[] = [
@@ -30,7 +27,9 @@ export function labVars(choice: RegistryChoice, host: string, engineName: string
 		practice: `the practice registry on this computer (${host})`,
 	};
 	const tips: Record<RegistryKind, string> = {
-		hub: `Use a personal access token instead of your password: make one at ${hubTokenSettingsUrl()} (Read & Write). You can revoke a token any time without changing your password.`,
+		hub:
+			`Use a personal access token instead of your password: make one at ${hubTokenSettingsUrl()} (Read & Write). ` +
+			'You can revoke a token any time without changing your password.',
 		class: 'Use the password your instructor gave you.',
 		practice: 'Type the practice password shown in the step before.',
 	};

@@ -30,11 +30,7 @@ export type Question =
 
 export type RegistryOption = (typeof registryOptions)[number];
 
-export type AnswerOf<Q extends Question> = Q extends {kind: 'resume'}
-	? 'resume' | 'start-over'
-	: Q extends {kind: 'registry'}
-		? RegistryChoice
-		: 'retry';
+export type AnswerOf<Q extends Question> = Q extends {kind: 'resume'} ? 'resume' | 'start-over' : Q extends {kind: 'registry'} ? RegistryChoice : 'retry';
 
 /** Leaving: `q`, ctrl+c, or the end of the answers. */
 export type Quit = {readonly quit: true};

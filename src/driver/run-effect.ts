@@ -31,7 +31,8 @@ export async function runEffect(effect: Effect, services: LabServices, options: 
 		}
 	} catch (error) {
 		const reason = error instanceof Error ? error.message : String(error);
-		if (effect.kind === 'command') return {type: 'command-done', outcome: {exitCode: null, canceled: false, timedOut: false, output: '', spawnError: reason}};
+		if (effect.kind === 'command')
+			return {type: 'command-done', outcome: {exitCode: null, canceled: false, timedOut: false, output: '', spawnError: reason}};
 		const result = {ok: false, summary: `registry-lab could not check this: ${reason}`};
 		return effect.kind === 'before' ? {type: 'before-done', result} : {type: 'check-done', result};
 	}

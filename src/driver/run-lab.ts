@@ -101,7 +101,12 @@ async function driveLesson(port: Port, options: LabOptions, setup: Setup, contro
 	const services = createLabServices({engine, registry, registryKind: setup.choice.kind, ...(options.hub ? {hub: options.hub} : {})});
 	const {resume} = setup;
 	const vars = {...labVars(setup.choice, setup.host, engine.name), ...setup.extra, ...resume?.vars};
-	const started = startRun(lesson, setup.choice.kind, vars, resume ? {stepId: resume.stepId, completed: resume.completed ?? [], ...(resume.notice ? {notice: resume.notice} : {})} : {});
+	const started = startRun(
+		lesson,
+		setup.choice.kind,
+		vars,
+		resume ? {stepId: resume.stepId, completed: resume.completed ?? [], ...(resume.notice ? {notice: resume.notice} : {})} : {},
+	);
 	// The generated practice password is shown once, but never saved.
 	let state: RunState = {...started, secretNames: [...started.secretNames, 'practicePassword']};
 	let working: string | undefined;
@@ -223,7 +228,10 @@ function inputRequest(state: RunState, input: StepInput, services: LabServices):
 	const draft = phase.name === 'input' ? phase.draft : undefined;
 	const fallback = secret ? undefined : (draft ?? vars[input.id] ?? (input.default === undefined ? undefined : fill(input.default, vars)));
 	const error = phase.name === 'input' ? phase.error : undefined;
-	const lookup = input.kind === 'reference' && services.registryKind === 'hub' ? 'A full image name, or just your classmate’s Docker Hub username to see their repositories.' : undefined;
+	const lookup =
+		input.kind === 'reference' && services.registryKind === 'hub'
+			? 'A full image name, or just your classmate’s Docker Hub username to see their repositories.'
+			: undefined;
 	const help = input.help === undefined ? lookup : fill(input.help, vars);
 	return {
 		input,

@@ -46,7 +46,10 @@ export function resumable(progress: LessonProgress | undefined, choice: Registry
 /** How an unfinished run is described when it is offered. */
 export function resumeOffer(lesson: Lesson, saved: SavedRun): ResumeOfferView {
 	const steps = stepsFor(lesson, saved.choice.kind);
-	const index = Math.max(0, steps.findIndex(step => step.id === saved.stepId));
+	const index = Math.max(
+		0,
+		steps.findIndex(step => step.id === saved.stepId),
+	);
 	const {choice} = saved;
 	return {
 		step: index + 1,
@@ -56,4 +59,3 @@ export function resumeOffer(lesson: Lesson, saved: SavedRun): ResumeOfferView {
 		...(saved.vars.username ? {username: saved.vars.username} : {}),
 	};
 }
-

@@ -39,11 +39,18 @@ export function createLabServices(options: ServiceOptions): LabServices {
 	const hub = options.hub ?? createHubClient();
 	let credentials: RegistryCredentials | undefined;
 	const context = (signal?: AbortSignal): CheckContext => ({
-		engine, registry, hub, signal, sessionCredentials: () => credentials,
+		engine,
+		registry,
+		hub,
+		signal,
+		sessionCredentials: () => credentials,
 		...(options.fetch ? {fetch: options.fetch} : {}),
 	});
 	return {
-		engine, registry, registryKind, hub,
+		engine,
+		registry,
+		registryKind,
+		hub,
 		async runEngine(lessonArgs, {stdin, timeoutMs, signal, onLine}) {
 			const args = argsForEngine(engine, lessonArgs, registry);
 			const result = await runCommand(engineCommand(engine, args, {stdin, timeoutMs}), {signal, onLine});

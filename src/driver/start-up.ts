@@ -28,7 +28,8 @@ export type StartUpOptions = {
 };
 
 // bcryptjs and the registry runner load only when a practice registry is started.
-const startPracticeRegistry = async (options: StartOptions): Promise<StartResult> => (await import('../registry/practice-registry.js')).startPracticeRegistry(options);
+const startPracticeRegistry = async (options: StartOptions): Promise<StartResult> =>
+	(await import('../registry/practice-registry.js')).startPracticeRegistry(options);
 
 /** Ask, unless the student is leaving: then the answer is quit at once. */
 export async function ask<Q extends Question>(port: Port, question: Q, signal: AbortSignal): Promise<AnswerOf<Q> | Quit> {
@@ -53,7 +54,12 @@ export function untilLeaving<T>(answer: Promise<T>, signal: AbortSignal): Promis
  * re-checking a resumed run, and the practice registry. undefined: the student left.
  * `onPractice` receives a practice registry as soon as it runs, so it is stopped however the run ends.
  */
-export async function startUp(port: Port, options: StartUpOptions, signal: AbortSignal, onPractice: (registry: PracticeRegistry) => void): Promise<Setup | undefined> {
+export async function startUp(
+	port: Port,
+	options: StartUpOptions,
+	signal: AbortSignal,
+	onPractice: (registry: PracticeRegistry) => void,
+): Promise<Setup | undefined> {
 	const {lesson, engine, saved} = options;
 	let resuming = false;
 	if (saved) {
@@ -98,7 +104,12 @@ async function checkEngine(port: Port, engine: Engine, signal: AbortSignal): Pro
 	}
 }
 
-async function startPractice(port: Port, options: StartUpOptions, signal: AbortSignal, onPractice: (registry: PracticeRegistry) => void): Promise<Setup | undefined> {
+async function startPractice(
+	port: Port,
+	options: StartUpOptions,
+	signal: AbortSignal,
+	onPractice: (registry: PracticeRegistry) => void,
+): Promise<Setup | undefined> {
 	const {engine} = options;
 	for (;;) {
 		port.working('Starting a practice registry on this computer…');
@@ -113,7 +124,11 @@ async function startPractice(port: Port, options: StartUpOptions, signal: AbortS
 			return signal.aborted ? undefined : {choice: {kind: 'practice'}, host: started.host, extra};
 		}
 		if (signal.aborted) return undefined;
-		const answer = await ask(port, {kind: 'practice-problem', message: started.message, hint: started.hint, ...(started.log ? {log: started.log} : {})}, signal);
+		const answer = await ask(
+			port,
+			{kind: 'practice-problem', message: started.message, hint: started.hint, ...(started.log ? {log: started.log} : {})},
+			signal,
+		);
 		if (isQuit(answer)) return undefined;
 	}
 }

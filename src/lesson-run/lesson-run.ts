@@ -75,15 +75,29 @@ export type Effect =
 
 export const maxOutputLines = 500;
 
-export function startRun(lesson: Lesson, registryKind: RegistryKind, vars: Vars, options: {completed?: readonly string[]; stats?: RunState['stats']; stepId?: string; notice?: string} = {}): RunState {
+export function startRun(
+	lesson: Lesson,
+	registryKind: RegistryKind,
+	vars: Vars,
+	options: {completed?: readonly string[]; stats?: RunState['stats']; stepId?: string; notice?: string} = {},
+): RunState {
 	const steps = stepsFor(lesson, registryKind);
 	const secretNames = steps.flatMap(step => step.inputs.filter(input => input.kind === 'secret').map(input => input.id));
 	const found = options.stepId ? steps.findIndex(step => step.id === options.stepId) : 0;
 	const index = Math.max(0, found);
 	const base: RunState = {
-		lesson, registryKind, steps, index, vars, secretNames,
-		phase: {name: 'ready'}, output: [], completed: options.completed ?? [], stats: options.stats ?? {},
-		typing: false, hintLevel: 0,
+		lesson,
+		registryKind,
+		steps,
+		index,
+		vars,
+		secretNames,
+		phase: {name: 'ready'},
+		output: [],
+		completed: options.completed ?? [],
+		stats: options.stats ?? {},
+		typing: false,
+		hintLevel: 0,
 	};
 	const started = enterStep(base, index);
 	return options.notice ? {...started, notice: options.notice} : started;
@@ -150,7 +164,9 @@ export function reduce(state: RunState, event: Event): RunState {
 		}
 		case 'reject-input':
 			// Keep what was typed, so the student fixes it instead of typing it all again.
-			return phase.name === 'input' ? {...state, phase: {...phase, error: event.message, ...(event.value === undefined ? {} : {draft: event.value})}} : state;
+			return phase.name === 'input'
+				? {...state, phase: {...phase, error: event.message, ...(event.value === undefined ? {} : {draft: event.value})}}
+				: state;
 		case 'back':
 			if (phase.name === 'input' && phase.index > 0) return {...state, phase: {name: 'input', index: phase.index - 1}};
 			return state;
@@ -212,7 +228,9 @@ export function reduce(state: RunState, event: Event): RunState {
 		case 'typed-mismatch':
 			return phase.name === 'ready' ? {...bump(state, step.id), feedback: event.message, feedbackKind: 'refused'} : state;
 		case 'hint':
-			return phase.name === 'ready' ? {...bump(state, step.id, 'hints'), hintLevel: state.hintLevel + 1, feedback: event.message, feedbackKind: 'hint'} : state;
+			return phase.name === 'ready'
+				? {...bump(state, step.id, 'hints'), hintLevel: state.hintLevel + 1, feedback: event.message, feedbackKind: 'hint'}
+				: state;
 	}
 }
 
@@ -232,7 +250,10 @@ export function pendingEffect(state: RunState): Effect | null {
 			const command = step.command!;
 			const args = commandArgs(step, vars);
 			return {
-				kind: 'command', args, timeoutMs: command.timeoutSeconds * 1000, progress: command.progress,
+				kind: 'command',
+				args,
+				timeoutMs: command.timeoutSeconds * 1000,
+				progress: command.progress,
 				...(command.stdin === undefined ? {} : {stdin: fill(command.stdin, vars)}),
 			};
 		}

@@ -15,7 +15,13 @@ export async function findLesson(idOrFile: string): Promise<Found> {
 	const known = all.flatMap(result => (result.ok ? [result.lesson.id] : []));
 	const found = all.find(result => result.ok && result.lesson.id === idOrFile);
 	if (found) return {...found, known, byFile: false};
-	return {ok: false, file: idOrFile, known, byFile: false, errors: [`there is no lesson '${idOrFile}' in ${builtInLessonsDir()} (there is: ${known.join(', ') || 'none'})`]};
+	return {
+		ok: false,
+		file: idOrFile,
+		known,
+		byFile: false,
+		errors: [`there is no lesson '${idOrFile}' in ${builtInLessonsDir()} (there is: ${known.join(', ') || 'none'})`],
+	};
 }
 
 /** Why a lesson cannot be used, in one line. */

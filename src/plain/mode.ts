@@ -2,10 +2,7 @@ import {fstatSync} from 'node:fs';
 import {isatty} from 'node:tty';
 
 /** How the lab runs: the Ink screen, the plain linear mode, or not at all (nothing to answer with). */
-export type LabMode =
-	| {readonly kind: 'interactive'}
-	| {readonly kind: 'plain'; readonly why: string}
-	| {readonly kind: 'no-terminal'};
+export type LabMode = {readonly kind: 'interactive'} | {readonly kind: 'plain'; readonly why: string} | {readonly kind: 'no-terminal'};
 
 export type ModeInputs = {
 	readonly plain: boolean;

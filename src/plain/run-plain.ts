@@ -5,7 +5,18 @@
  */
 import type {Engine} from '../container/engine.js';
 import type {RegistryChoice} from '../driver/lab-vars.js';
-import {isQuit, quit, type AnswerOf, type RegistryOption, type LessonView, type Move, type MoveRequest, type Port, type Question, type Quit} from '../driver/port.js';
+import {
+	isQuit,
+	quit,
+	type AnswerOf,
+	type RegistryOption,
+	type LessonView,
+	type Move,
+	type MoveRequest,
+	type Port,
+	type Question,
+	type Quit,
+} from '../driver/port.js';
 import type {Resume, SavedRun} from '../driver/saved-run.js';
 import {startLab, starterChoice, type LabOptions, type LabSession} from '../driver/run-lab.js';
 import type {Lesson} from '../lesson/schema.js';
@@ -47,20 +58,26 @@ export async function runPlain(options: PlainOptions): Promise<{finished: boolea
 	const print: Print = (text = '') => {
 		if (!gone) output.write(`${text}\n`);
 	};
-	let session: LabSession | undefined;
-	const lines = openLines(options.input, output, () => session?.interrupt() === 'stopped');
+	// ctrl+c asks the session: it stops a running command, or the lesson ends.
+	const current: {session?: LabSession} = {};
+	const lines = openLines(options.input, output, () => current.session?.interrupt() === 'stopped');
 	output.on('error', () => {
 		gone = true;
 		lines.close();
 	});
 
 	print(`registry-lab: ${lesson.title}`);
-	const because: Record<string, string> = {'no terminal': 'standard input or output is not a terminal', NO_COLOR: 'NO_COLOR is set', 'TERM=dumb': 'TERM is dumb'};
+	const because: Record<string, string> = {
+		'no terminal': 'standard input or output is not a terminal',
+		NO_COLOR: 'NO_COLOR is set',
+		'TERM=dumb': 'TERM is dumb',
+	};
 	const why = options.reason && because[options.reason] ? ` (chosen because ${because[options.reason]})` : '';
 	print(`Plain mode${why}: one line after another, questions as prompts. Type q at a question to leave.`);
 	print();
 	const face = plainPort(lines, print);
-	session = startLab(face.port, options);
+	const session = startLab(face.port, options);
+	current.session = session;
 	try {
 		const outcome = await session.done;
 		if (!outcome.finished && face.lessonShown()) print('You left the lesson before the end. Your progress up to the last step you passed is saved.');
@@ -179,7 +196,10 @@ function announceStep(view: LessonView, print: Print): void {
 
 function printFailure(failure: Failure, engineName: string, print: Print): void {
 	print(indent(`FAIL ${failure.summary}`));
-	const said = (failure.detail ?? '').split('\n').map(plainText).filter(line => line.trim().length > 0);
+	const said = (failure.detail ?? '')
+		.split('\n')
+		.map(plainText)
+		.filter(line => line.trim().length > 0);
 	if (said.length > 0) {
 		print(`What ${failure.stage === 'command' ? engineName : 'registry-lab'} said:`);
 		for (const line of said.slice(-12)) print(`  ${line}`);
@@ -258,9 +278,18 @@ async function askAny(question: Question, lines: Lines, print: Print): Promise<s
 	switch (question.kind) {
 		case 'resume': {
 			const {offer} = question;
-			print(`Last time you got to step ${offer.step} of ${offer.steps}, "${offer.title}", on ${offer.where}${offer.username ? ` as ${offer.username}` : ''}.`);
+			print(
+				`Last time you got to step ${offer.step} of ${offer.steps}, "${offer.title}", ` +
+					`on ${offer.where}${offer.username ? ` as ${offer.username}` : ''}.`,
+			);
 			print('Before you go on, registry-lab checks that the steps you did still hold.');
-			return choose(lines, print, `Resume at step ${offer.step}? [y]es / [n]o, start over / [q]uit: `, {y: 'resume', n: 'start-over'}, 'Please type y, n or q.');
+			return choose(
+				lines,
+				print,
+				`Resume at step ${offer.step}? [y]es / [n]o, start over / [q]uit: `,
+				{y: 'resume', n: 'start-over'},
+				'Please type y, n or q.',
+			);
 		}
 		case 'registry':
 			return askRegistry(question.options, lines, print);
@@ -280,7 +309,10 @@ async function askAny(question: Question, lines: Lines, print: Print): Promise<s
 		case 'practice-problem': {
 			print(indent(`FAIL ${question.message}`));
 			print(`What to do: ${question.hint}`);
-			const log = (question.log ?? '').split('\n').map(plainText).filter(line => line.trim().length > 0);
+			const log = (question.log ?? '')
+				.split('\n')
+				.map(plainText)
+				.filter(line => line.trim().length > 0);
 			for (const line of log.slice(-8)) print(`  ${line}`);
 			return choose(lines, print, 'Try again? [r]etry / [q]uit: ', {r: 'retry', '': 'retry'}, 'Please type r or q.');
 		}
@@ -292,7 +324,8 @@ async function askRegistry(options: readonly RegistryOption[], lines: Lines, pri
 	options.forEach((option, index) => print(`  ${index + 1}  ${option.title}, ${option.detail}`));
 	const numbers = options.map((_, index) => String(index + 1));
 	const said = `${numbers.slice(0, -1).join(', ')} or ${numbers.at(-1)}`;
-	const kind = await choose(lines, print, `Type ${said}: `, Object.fromEntries(options.map((option, index) => [numbers[index], option.value])), `Please type ${said} (or q to quit).`);
+	const words: Record<string, string> = Object.fromEntries(options.map((option, index) => [String(index + 1), option.value] as const));
+	const kind = await choose(lines, print, `Type ${said}: `, words, `Please type ${said} (or q to quit).`);
 	if (isQuit(kind)) return quit;
 	if (kind !== 'class') return {kind: kind as 'hub' | 'practice'};
 	for (;;) {

@@ -92,7 +92,12 @@ export function App(props: AppProps): React.JSX.Element {
 			</Text>
 			<Box marginTop={1} flexDirection="column">
 				{face.lesson ? (
-					<StepView view={face.lesson} request={face.moving?.request} onMove={move => face.moving?.answer(move)} onStop={() => session.current?.stop()} />
+					<StepView
+						view={face.lesson}
+						request={face.moving?.request}
+						onMove={move => face.moving?.answer(move)}
+						onStop={() => session.current?.stop()}
+					/>
 				) : (
 					<StartUp face={face} />
 				)}
@@ -110,7 +115,13 @@ function StartUp({face}: {readonly face: Face}): React.JSX.Element | null {
 			{marks.pass} {text}
 		</Text>
 	));
-	if (!asking) return <Box flexDirection="column">{said}{face.working && <Working label={face.working} />}</Box>;
+	if (!asking)
+		return (
+			<Box flexDirection="column">
+				{said}
+				{face.working && <Working label={face.working} />}
+			</Box>
+		);
 	const {question, answer} = asking;
 	switch (question.kind) {
 		case 'resume':

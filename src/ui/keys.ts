@@ -38,7 +38,11 @@ export function keyHints(actions: readonly AvailableAction[], typing: boolean): 
 }
 
 /** The action a key press means among those offered, or undefined. Enter is the first Enter action, or retry. */
-export function actionForKey(input: string, key: {readonly return: boolean; readonly tab: boolean; readonly escape: boolean}, actions: readonly AvailableAction[]): ActionName | undefined {
+export function actionForKey(
+	input: string,
+	key: {readonly return: boolean; readonly tab: boolean; readonly escape: boolean},
+	actions: readonly AvailableAction[],
+): ActionName | undefined {
 	const offered = (name: ActionName) => actions.some(action => action.name === name);
 	if (key.tab) return offered('type') ? 'type' : undefined;
 	if (key.escape) return offered('stop') ? 'stop' : undefined;

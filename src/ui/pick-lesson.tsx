@@ -1,6 +1,6 @@
 import {render} from 'ink';
-import React from 'react';
-import {LessonMenu, type LessonEntry} from './components/lesson-menu.js';
+import type {LessonEntry} from '../driver/lesson-entries.js';
+import {LessonMenu} from './components/lesson-menu.js';
 
 /** Ask which lesson to run; null when the student left with ctrl+c. */
 export async function pickLesson(lessons: readonly LessonEntry[]): Promise<string | null> {

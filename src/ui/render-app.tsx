@@ -1,5 +1,4 @@
 import {render} from 'ink';
-import React from 'react';
 import {App, type AppProps} from './app.js';
 
 /** Run the interactive lab in this terminal until the student leaves or finishes. */

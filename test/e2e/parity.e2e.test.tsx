@@ -1,6 +1,5 @@
 import {PassThrough} from 'node:stream';
 import {render} from 'ink-testing-library';
-import React from 'react';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Effect} from '../../src/lesson-run/lesson-run.js';
 import type {Lesson} from '../../src/lesson/schema.js';
@@ -50,7 +49,13 @@ async function throughTheApp(repository: string): Promise<Effect[]> {
 	const effects: Effect[] = [];
 	let exited: {finished: boolean} | undefined;
 	const app = render(
-		<App lesson={lesson} engine={testEngine(config.env)} choice={{kind: 'class', host: registry.host}} onEffect={effect => effects.push(effect)} onExit={outcome => (exited = outcome)} />,
+		<App
+			lesson={lesson}
+			engine={testEngine(config.env)}
+			choice={{kind: 'class', host: registry.host}}
+			onEffect={effect => effects.push(effect)}
+			onExit={outcome => (exited = outcome)}
+		/>,
 	);
 	cleanups.push(async () => app.unmount());
 	const lines = script(repository);
@@ -124,7 +129,14 @@ async function throughPlainMode(repository: string): Promise<Effect[]> {
 	let printed = '';
 	output.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
 	input.end(`${answers.join('\n')}\n`);
-	const outcome = await runPlain({lesson, engine: testEngine(config.env), choice: {kind: 'class', host: registry.host}, input, output, onEffect: effect => effects.push(effect)});
+	const outcome = await runPlain({
+		lesson,
+		engine: testEngine(config.env),
+		choice: {kind: 'class', host: registry.host},
+		input,
+		output,
+		onEffect: effect => effects.push(effect),
+	});
 	expect(outcome, printed).toEqual({finished: true});
 	expect(printed).toMatch(/^Not run: 'docker pus' is not a command/m);
 	return effects;
@@ -139,7 +151,9 @@ describe('one driver, two faces', () => {
 		const plain = await throughPlainMode(repository);
 		await removeImage(classmateImage);
 
-		const kinds = app.map(effect => (effect.kind === 'command' ? `command ${effect.args[0]}` : effect.kind === 'check' ? `check ${effect.check.type}` : 'before'));
+		const kinds = app.map(effect =>
+			effect.kind === 'command' ? `command ${effect.args[0]}` : effect.kind === 'check' ? `check ${effect.check.type}` : 'before',
+		);
 		expect(kinds).toEqual([
 			'check recorded',
 			'command login',

@@ -126,7 +126,8 @@ describe('what the student may do now', () => {
 		);
 		const typing = availableActions(byName['typing, with a link']!);
 		expect(typingHelp(typing)).toBe(
-			'Type the command yourself, as you would in a terminal (an empty line gives the next hint; !run runs it for you; !check checks only; !open opens the link in your browser; q quits).',
+			'Type the command yourself, as you would in a terminal ' +
+				'(an empty line gives the next hint; !run runs it for you; !check checks only; !open opens the link in your browser; q quits).',
 		);
 		expect(keyHints(typing, true)).toEqual([
 			['enter', 'run what you typed'],

@@ -1,15 +1,8 @@
 import {Select} from '@inkjs/ui';
 import {Box, Text} from 'ink';
 import React from 'react';
+import type {LessonEntry} from '../../driver/lesson-entries.js';
 import {marks, theme} from '../theme.js';
-
-export type LessonEntry = {
-	readonly id: string;
-	readonly title: string;
-	readonly summary: string;
-	/** Where the student is with it: not started, stopped at a step, or finished. */
-	readonly status: {readonly kind: 'new'} | {readonly kind: 'started'; readonly step: number; readonly steps: number} | {readonly kind: 'done'};
-};
 
 /** The lessons, each with its completion mark; choosing one starts (or resumes) it. */
 export function LessonMenu({lessons, onChoose}: {readonly lessons: readonly LessonEntry[]; readonly onChoose: (id: string) => void}): React.JSX.Element {

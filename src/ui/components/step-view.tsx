@@ -63,7 +63,9 @@ export function StepView({view, request, onMove, onStop}: StepViewProps): React.
 				<Text color={theme.muted}>
 					Step {number} of {total}{' '}
 				</Text>
-				<Text color={theme.muted}>{state.steps.map((_, index) => (index < state.index ? marks.pass : index === state.index ? marks.current : marks.todo)).join('')}</Text>
+				<Text color={theme.muted}>
+					{state.steps.map((_, index) => (index < state.index ? marks.pass : index === state.index ? marks.current : marks.todo)).join('')}
+				</Text>
 			</Text>
 			<Text color={theme.title} bold>
 				{fill(step.title, vars)}
@@ -84,21 +86,32 @@ export function StepView({view, request, onMove, onStop}: StepViewProps): React.
 			{link && (
 				<Box marginTop={1} flexDirection="column">
 					<Text>
-						{link.label}: <Text color={theme.accent} underline>{link.url}</Text>
+						{link.label}:{' '}
+						<Text color={theme.accent} underline>
+							{link.url}
+						</Text>
 					</Text>
 					{view.linkNote && <Text color={theme.muted}>{view.linkNote}</Text>}
 				</Box>
 			)}
 			{view.working && <Working label={view.working} />}
-			{input && phase.name === 'input' && !view.working && (
-				input.pick ? (
+			{input &&
+				phase.name === 'input' &&
+				!view.working &&
+				(input.pick ? (
 					<Box flexDirection="column">
 						{input.error && (
 							<Text color={theme.failure}>
 								{marks.fail} {input.error}
 							</Text>
 						)}
-						<PickList key={`${step.id}-${input.input.id}-${input.pick.heading}`} heading={input.pick.heading} note={input.pick.note} options={input.pick.options} onPick={answer} />
+						<PickList
+							key={`${step.id}-${input.input.id}-${input.pick.heading}`}
+							heading={input.pick.heading}
+							note={input.pick.note}
+							options={input.pick.options}
+							onPick={answer}
+						/>
 					</Box>
 				) : (
 					<InputField
@@ -110,8 +123,7 @@ export function StepView({view, request, onMove, onStop}: StepViewProps): React.
 						error={input.error}
 						onSubmit={answer}
 					/>
-				)
-			)}
+				))}
 			{command && typing ? (
 				<TypedCommand
 					key={`${step.id}-${state.hintLevel >= 3 ? 'shown' : 'own'}`}
@@ -125,7 +137,10 @@ export function StepView({view, request, onMove, onStop}: StepViewProps): React.
 				command && phase.name !== 'input' && <CommandLine command={command} />
 			)}
 			{phase.name === 'ready' && !state.typing && state.feedback && <Text color={theme.warning}>{state.feedback}</Text>}
-			{(phase.name === 'running' || phase.name === 'canceled' || phase.name === 'passed' || (phase.name === 'failed' && phase.failure.stage === 'check')) && (
+			{(phase.name === 'running' ||
+				phase.name === 'canceled' ||
+				phase.name === 'passed' ||
+				(phase.name === 'failed' && phase.failure.stage === 'check')) && (
 				<OutputView lines={state.output} mode={step.command?.progress ?? 'lines'} height={phase.name === 'running' ? 10 : 4} />
 			)}
 			<Status state={state} engineName={view.engineName} width={textWidth} />
@@ -177,7 +192,10 @@ function Status({state, engineName, width}: {readonly state: RunState; readonly 
 			return (
 				<Box marginTop={1}>
 					<Text color={theme.success} bold>
-						{`${marks.pass} ${phase.result?.summary ?? 'Done.'}`.split('\n').map(line => wrapWords(line, width)).join('\n')}
+						{`${marks.pass} ${phase.result?.summary ?? 'Done.'}`
+							.split('\n')
+							.map(line => wrapWords(line, width))
+							.join('\n')}
 					</Text>
 				</Box>
 			);
