@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run bench: how heavy registry-lab is for a class that runs `npx registry-lab` at once.
-// Figures, not tests: it prints a table with the targets of issue 4 beside each figure (PASS/MISS).
+// Figures, not tests: it prints a table with the budgets of docs/ARCHITECTURE.md beside each figure (PASS/MISS).
 //   node bench/run.mjs [--runs N] [--no-build] [--no-push] [--node-options '...'] [--node-args '...'] [--verbose]
 // Needs: tmux, /usr/bin/time, docker with a running daemon, a registry program for --practice.
 import {execFileSync, spawnSync} from 'node:child_process';

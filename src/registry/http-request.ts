@@ -5,7 +5,7 @@ import https from 'node:https';
  * The part of `fetch` the registry and Hub clients use. The global `fetch` fits this type
  * (tests pass fakes built on it), but the app itself uses `httpFetch` below: Node builds its
  * `fetch` on undici, and loading undici costs about 15 MB of memory, which is a fifth of what
- * the whole lab may use (issue 4: thirty students on school laptops).
+ * the whole lab may use (docs/ARCHITECTURE.md, "Budgets": thirty students on school laptops).
  */
 export type FetchLike = (
 	url: string | URL,

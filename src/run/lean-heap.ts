@@ -3,7 +3,7 @@ import {runInNewContext} from 'node:vm';
 
 /**
  * V8 settings for the lab's long-lived process (interactive and plain), measured by
- * `npm run bench` against issue 4's 80 MB: thirty students run this at once on school laptops.
+ * `npm run bench` against the 80 MB budget (docs/ARCHITECTURE.md): thirty students run this at once on school laptops.
  *
  * - `--semi-space-growth-factor=1`: the young generation stays at its first size (2 MB) instead
  *   of growing to 32 MB, pages that would stay in the process's memory for nothing.

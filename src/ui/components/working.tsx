@@ -10,7 +10,7 @@ const showSecondsFrom = 3;
 /**
  * "Work under way" for any wait: a turning mark, the label, and the seconds so far once they
  * matter. It replaces a spinner at 12 frames a second: every frame redraws the whole screen,
- * and during a push that cost more CPU than the docker client itself (issue 4, `npm run bench`).
+ * and during a push that cost more CPU than the docker client itself (`npm run bench`).
  */
 export function Working({label}: {readonly label: string}) {
 	const [seconds, setSeconds] = useState(0);
