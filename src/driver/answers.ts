@@ -13,7 +13,9 @@ import type {LabServices} from './services.js';
 export function answerEvent(input: StepInput | undefined, raw: string): Event {
 	const secret = input?.kind === 'secret';
 	const value = secret ? raw.replace(/[\r\n]+$/, '') : raw.trim();
-	const error = validateInput(input?.validate ?? (secret ? 'nonempty' : undefined), value);
+	// An image name is checked as one even where the lesson names no validator.
+	const fallback = secret ? 'nonempty' : input?.kind === 'local-image' || input?.kind === 'reference' ? 'reference' : undefined;
+	const error = validateInput(input?.validate ?? fallback, value);
 	if (!error) return {type: 'submit-input', value};
 	// What was typed stays for mending, unless it is a secret.
 	return {type: 'reject-input', message: error, ...(secret ? {} : {value: raw})};
