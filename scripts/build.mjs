@@ -1,6 +1,7 @@
 // Bundle the whole CLI, dependencies included, into dist/: the published package has no runtime dependencies.
 // dist/cli.js is the entry; the subcommands and the interactive app (ink, react) are split into chunks beside it
 // that load only when they are needed, so `explain` never parses React and the first frame parses nothing extra.
+import {createHash} from 'node:crypto';
 import {isDeepStrictEqual} from 'node:util';
 import {chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
@@ -47,9 +48,8 @@ async function parseShippedLessons() {
 				continue;
 			}
 			// The lesson travels as JSON: it must come back exactly as the parser made it.
-			const lesson = JSON.stringify(result.lesson);
-			if (!isDeepStrictEqual(JSON.parse(lesson), result.lesson)) throw new Error(`lessons/${name} does not survive JSON; update scripts/build.mjs`);
-			parsed.push({text, lesson});
+			if (!isDeepStrictEqual(JSON.parse(JSON.stringify(result.lesson)), result.lesson)) throw new Error(`lessons/${name} does not survive JSON; update scripts/build.mjs`);
+			parsed.push({sha256: createHash('sha256').update(text).digest('hex'), lesson: result.lesson});
 		}
 		return parsed;
 	} finally {
@@ -220,6 +220,13 @@ const result = await build({
 
 // src/main.ts's own #! line is kept by esbuild as the first line of dist/cli.js.
 
+// The require() banner is for chunks with CommonJS code in them; the others (most) lose it: smaller packed.
+for (const file of Object.keys(result.metafile.outputs).filter(output => output.endsWith('.js'))) {
+	const text = await readFile(path.join(root, file), 'utf8');
+	const without = text.replace(`${resolving.banner.js}\n`, '');
+	if (without !== text && !/\brequire\b/.test(without)) await writeFile(path.join(root, file), without);
+}
+
 // What the start screen loads before its first frame is what `npm run bench` measures: the YAML parser and the
 // lesson schema must stay out of the lab command's static imports (an import of parseLesson would bring them back).
 {
@@ -246,14 +253,17 @@ for (const input of shipped) {
 	const match = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(input);
 	if (match) packages.set(match[2], path.join(root, match[1]));
 }
-const notices = [];
+// Packages whose licence file is the same text word for word (53 of them share one MIT text) are listed
+// together above it, each with its version and licence: every text is kept, once (4 kB less packed).
+const notices = new Map();
 for (const [name, dir] of [...packages].sort(([a], [b]) => a.localeCompare(b))) {
 	const {version, license} = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8'));
 	const file = (await readdir(dir)).find(entry => /^(licen[cs]e|copying)(\.|$)/i.test(entry));
 	const text = file ? (await readFile(path.join(dir, file), 'utf8')).trim() : `${license ?? 'see the package'} (no licence file in the package)`;
-	notices.push(`${name}@${version} (${license ?? 'unknown'})\n\n${text}\n`);
+	notices.set(text, [...(notices.get(text) ?? []), `${name}@${version} (${license ?? 'unknown'})`]);
 }
-await writeFile(path.join(dist, 'THIRD-PARTY-LICENSES.txt'), `registry-lab bundles these packages.\n\n${notices.join('\n' + '-'.repeat(72) + '\n\n')}`);
+const noticeTexts = [...notices].map(([text, names]) => `${names.join('\n')}\n\n${text}\n`);
+await writeFile(path.join(dist, 'THIRD-PARTY-LICENSES.txt'), `registry-lab bundles these packages.\n\n${noticeTexts.join('\n' + '-'.repeat(72) + '\n\n')}`);
 
 if (!yogaWasm) throw new Error('yoga-layout was not bundled');
 await writeFile(path.join(dist, 'yoga.wasm'), yogaWasm);
