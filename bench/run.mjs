@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm run bench: how heavy registry-lab is for a class that runs `npx registry-lab` at once.
 // Figures, not tests: it prints a table with the budgets of docs/ARCHITECTURE.md beside each figure (PASS/MISS).
-//   node bench/run.mjs [--runs N] [--no-build] [--no-push] [--node-options '...'] [--node-args '...'] [--verbose]
+//   node bench/run.mjs [--runs N] [--only size,explain,first-frame,app] [--no-build] [--no-push] [--node-options '...']
+//                      [--node-args '...'] [--verbose]
 // Needs: tmux, /usr/bin/time, docker with a running daemon, a registry program for --practice.
 import {execFileSync, spawnSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
@@ -21,6 +22,11 @@ const appNodeOptions = args.includes('--node-options') ? args[args.indexOf('--no
 // --node-args '...': node flags NODE_OPTIONS refuses (--cpu-prof, --heap-prof), for the interactive app, to see where it spends.
 const appNodeArgs = args.includes('--node-args') ? args[args.indexOf('--node-args') + 1].split(' ').filter(Boolean) : [];
 const node = process.execPath;
+// --only a,b: just those sections (size, explain, first-frame, app), to repeat one figure quickly; every section without it.
+const sections = ['size', 'explain', 'first-frame', 'app'];
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',').filter(Boolean) : sections;
+for (const section of only) if (!sections.includes(section)) throw new Error(`--only: no section '${section}' (there are: ${sections.join(', ')})`);
+const want = section => only.includes(section);
 const log = text => process.stderr.write(`bench: ${text}\n`);
 const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const rows = [];
@@ -34,7 +40,7 @@ if (!args.includes('--no-build')) {
 }
 
 // 1. Size: what 30 students download.
-{
+if (want('size')) {
 	const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']});
 	const [info] = JSON.parse(out);
 	row('packed tarball', kb(info.size), '≤ 350 kB', info.size <= 350 * 1000, `${info.entryCount} files`);
@@ -42,7 +48,7 @@ if (!args.includes('--no-build')) {
 }
 
 // 2. explain --json against bare node, interleaved so both see the same machine state.
-{
+if (want('explain')) {
 	const time = argv => {
 		const start = performance.now();
 		const result = spawnSync(node, argv, {stdio: ['ignore', 'pipe', 'pipe']});
@@ -125,7 +131,7 @@ const vmHwmKb = pid => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/s
 
 // 3. Time to the first frame of the start screen, against bare node printing the same words, same harness.
 const startText = 'Where will you push';
-{
+if (want('first-frame')) {
 	const frame = async command => {
 		const start = performance.now();
 		const {name} = startInTmux(command);
@@ -159,7 +165,7 @@ const startText = 'Where will you push';
 const dockerdPid = Number(spawnSync('pidof', ['dockerd'], {encoding: 'utf8'}).stdout.trim().split(' ')[0]) || undefined;
 let pushBaseline;
 let latency;
-if (!args.includes('--no-push')) {
+if (want('app') && !args.includes('--no-push')) {
 	const images = execFileSync('docker', ['images', '-q', benchImage], {encoding: 'utf8'}).trim();
 	if (!images) {
 		log(`making ${benchImage} (200 MB of random bytes in one layer; kept for later runs)`);
@@ -181,7 +187,7 @@ if (!args.includes('--no-push')) {
 	latency = checks.latency;
 }
 
-{
+if (want('app')) {
 	const config = mkdtempSync(path.join(os.tmpdir(), 'registry-lab-bench-docker-'));
 	writeFileSync(path.join(config, 'config.json'), '{"auths": {}}\n');
 	log('the interactive app in tmux (--practice)');

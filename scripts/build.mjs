@@ -1,9 +1,12 @@
 // Bundle the whole CLI, dependencies included, into dist/: the published package has no runtime dependencies.
 // dist/cli.js is the entry; the subcommands and the interactive app (ink, react) are split into chunks beside it
 // that load only when they are needed, so `explain` never parses React and the first frame parses nothing extra.
-import {chmod, mkdir, readFile, readdir, rm, writeFile} from 'node:fs/promises';
+import {createHash} from 'node:crypto';
+import {isDeepStrictEqual} from 'node:util';
+import {chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile} from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {fileURLToPath, pathToFileURL} from 'node:url';
 import {build} from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -11,6 +14,49 @@ const dist = path.join(root, 'dist');
 const metafile = process.argv.includes('--metafile');
 
 await rm(dist, {recursive: true, force: true});
+
+// The same packages' builds for the lesson parser at build time as in the bundle.
+const resolving = {
+	mainFields: ['module', 'main'],
+	conditions: ['node', 'import', 'production'],
+	// CommonJS dependencies (react, bcryptjs, yaml, ...) call require() for node built-ins.
+	banner: {
+		js: [
+			"import {createRequire as __rlCreateRequire} from 'node:module';",
+			'const require = __rlCreateRequire(import.meta.url);',
+		].join('\n'),
+	},
+};
+
+// The shipped lessons are parsed and checked here, with the same code as at run time (src/lesson/parse.ts), and
+// go into the bundle as data (src/lesson/built-in.ts): the start screen then loads neither the YAML parser nor
+// the lesson schema. A lesson text the build did not see (edited, or --lesson FILE) is still parsed at run time.
+async function parseShippedLessons() {
+	const temp = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-build-'));
+	try {
+		const parser = path.join(temp, 'parse.mjs');
+		await build({absWorkingDir: root, entryPoints: ['src/lesson/parse.ts'], outfile: parser, bundle: true, platform: 'node', format: 'esm', ...resolving, logLevel: 'warning'});
+		const {parseLesson} = await import(pathToFileURL(parser).href);
+		const dir = path.join(root, 'lessons');
+		const parsed = [];
+		for (const name of (await readdir(dir)).filter(entry => /\.ya?ml$/.test(entry)).sort()) {
+			const text = await readFile(path.join(dir, name), 'utf8');
+			const result = parseLesson(text, path.join('lessons', name));
+			// A broken lesson stays out: at run time it is parsed and its errors reported, as before.
+			if (!result.ok) {
+				console.warn(`build: lessons/${name} cannot be used:\n${result.errors.map(error => `  - ${error}`).join('\n')}`);
+				continue;
+			}
+			// The lesson travels as JSON: it must come back exactly as the parser made it.
+			if (!isDeepStrictEqual(JSON.parse(JSON.stringify(result.lesson)), result.lesson)) throw new Error(`lessons/${name} does not survive JSON; update scripts/build.mjs`);
+			parsed.push({sha256: createHash('sha256').update(text).digest('hex'), lesson: result.lesson});
+		}
+		return parsed;
+	} finally {
+		await rm(temp, {recursive: true, force: true});
+	}
+}
+const parsedLessons = await parseShippedLessons();
 
 const dotsSpinner = JSON.parse(await readFile(path.join(root, 'node_modules/cli-spinners/spinners.json'), 'utf8')).dots;
 const meowOptionsDeps = `
@@ -54,6 +100,38 @@ const stubs = {
 	// hosted-git-info, ...) only when cli.pkg is read, which registry-lab never does.
 	'meow-options-deps': meowOptionsDeps,
 	'zod-locales': 'export {default as en} from "zod/v4/locales/en.js";',
+	// Ink's text measuring and slicing make an Intl.Segmenter each when loaded; the first one loads ICU's
+	// break-iterator data, 20-50 ms before the first frame (measured on Node.js 20 and 22). This one makes
+	// it only for text it cannot split alone: in the ranges below every UTF-16 unit is a grapheme of its own
+	// (Unicode's grapheme break property is Other or Control there, and a CR, the one Control that joins a
+	// following LF, is left out), which covers ASCII, Latin-1, the punctuation, arrows, box drawing, symbols,
+	// dingbats and braille (spinners) of the app's screens. Anything else goes to a real Intl.Segmenter.
+	'grapheme-segmenter': `
+const simple = /^[\\0-\\f\\x0E-\\u02FF\\u2010-\\u2027\\u2030-\\u205E\\u2190-\\u28FF]*$/;
+const data = (input, index) => ({segment: input[index], index, input});
+export class GraphemeSegmenter {
+	#args;
+	#real;
+	constructor(...args) {
+		this.#args = args;
+		if ((args[1]?.granularity ?? 'grapheme') !== 'grapheme') this.#real = new Intl.Segmenter(...args);
+	}
+	segment(input) {
+		input = String(input);
+		if (this.#real || !simple.test(input)) return (this.#real ??= new Intl.Segmenter(...this.#args)).segment(input);
+		return {
+			containing: (index = 0) => (index >= 0 && index < input.length ? data(input, Math.trunc(index)) : undefined),
+			*[Symbol.iterator]() {
+				for (let index = 0; index < input.length; index++) yield data(input, index);
+			},
+		};
+	}
+	resolvedOptions() {
+		return (this.#real ??= new Intl.Segmenter(...this.#args)).resolvedOptions();
+	}
+}
+`,
+	'lesson-parse-reexport': "export const parseLesson = () => { throw new Error('registry-lab: import parseLesson from parse.js'); };\nexport const builtInVariables = [];",
 };
 const trim = {
 	name: 'registry-lab-stubs',
@@ -88,6 +166,11 @@ const trim = {
 			};
 		});
 		build.onResolve({filter: /^cli-spinners$/}, () => stub('cli-spinners'));
+		// load.ts re-exports parseLesson (yaml, the lesson schema) for callers from source; in the bundle parse.ts
+		// loads through load.ts's import() alone, so that the start screen goes without it (checked after the build).
+		build.onResolve({filter: /^\.\/parse\.js$/}, args =>
+			args.kind === 'import-statement' && /[/\\]src[/\\]lesson[/\\]load\.ts$/.test(args.importer) ? stub('lesson-parse-reexport') : undefined,
+		);
 		build.onResolve({filter: /^\.\/dependencies\.js$/}, args =>
 			/[/\\]meow[/\\]build[/\\]options\.js$/.test(args.importer) ? stub('meow-options-deps') : undefined,
 		);
@@ -119,6 +202,16 @@ const trim = {
 				resolveDir: path.dirname(args.path),
 			};
 		});
+		build.onLoad({filter: /[/\\](string-width[/\\]index|slice-ansi[/\\]tokenize-ansi|ansi-tokenize[/\\]build[/\\]tokenize)\.js$/}, async args => {
+			const text = await readFile(args.path, 'utf8');
+			if (!text.includes('new Intl.Segmenter(')) throw new Error(`${args.path}: no Intl.Segmenter; update scripts/build.mjs`);
+			return {
+				contents: `import {GraphemeSegmenter as __rlSegmenter} from 'registry-lab:grapheme-segmenter';\n${text.replaceAll('new Intl.Segmenter(', 'new __rlSegmenter(')}`,
+				loader: 'js',
+				resolveDir: path.dirname(args.path),
+			};
+		});
+		build.onResolve({filter: /^registry-lab:grapheme-segmenter$/}, () => stub('grapheme-segmenter'));
 		build.onLoad({filter: /.*/, namespace: 'stub'}, args => ({contents: stubs[args.path], loader: 'js', resolveDir: root}));
 	},
 };
@@ -136,28 +229,46 @@ const result = await build({
 	platform: 'node',
 	format: 'esm',
 	target: 'node20',
-	mainFields: ['module', 'main'],
-	conditions: ['node', 'import', 'production'],
+	...resolving,
 	jsx: 'automatic',
 	minify: true,
 	keepNames: false,
 	charset: 'utf8',
 	legalComments: 'none', // every bundled package's licence goes to dist/THIRD-PARTY-LICENSES.txt instead
 	treeShaking: true,
-	define: {'process.env.NODE_ENV': '"production"'},
+	define: {'process.env.NODE_ENV': '"production"', REGISTRY_LAB_PARSED_LESSONS: JSON.stringify(JSON.stringify(parsedLessons))},
 	plugins: [trim],
-	// CommonJS dependencies (react, bcryptjs, ...) call require() for node built-ins.
-	banner: {
-		js: [
-			"import {createRequire as __rlCreateRequire} from 'node:module';",
-			'const require = __rlCreateRequire(import.meta.url);',
-		].join('\n'),
-	},
 	metafile: true,
 	logLevel: 'warning',
 });
 
 // src/main.ts's own #! line is kept by esbuild as the first line of dist/cli.js.
+
+// The require() banner is for chunks with CommonJS code in them; the others (most) lose it: smaller packed.
+for (const file of Object.keys(result.metafile.outputs).filter(output => output.endsWith('.js'))) {
+	const text = await readFile(path.join(root, file), 'utf8');
+	const without = text.replace(`${resolving.banner.js}\n`, '');
+	if (without !== text && !/\brequire\b/.test(without)) await writeFile(path.join(root, file), without);
+}
+
+// What the start screen loads before its first frame is what `npm run bench` measures: the YAML parser and the
+// lesson schema must stay out of the lab command's static imports (an import of parseLesson would bring them back).
+{
+	const outputs = result.metafile.outputs;
+	const lab = Object.keys(outputs).find(file => outputs[file].entryPoint === 'src/commands/lab.ts');
+	const loaded = new Set();
+	const visit = file => {
+		if (loaded.has(file) || !outputs[file]) return;
+		loaded.add(file);
+		for (const entry of outputs[file].imports) if (entry.kind === 'import-statement') visit(entry.path);
+	};
+	visit(lab);
+	const heavy = [...loaded].flatMap(file => Object.keys(outputs[file].inputs)).filter(input => /node_modules\/yaml\/|src\/lesson\/(schema|parse)\.ts$/.test(input));
+	if (!lab || heavy.length > 0) throw new Error(`the lab command loads the lesson parser at start-up (${heavy.slice(0, 3).join(', ') || 'no lab chunk'}); see scripts/build.mjs`);
+	// The stand-in for load.ts's re-export must stay unused: bundled code imports parseLesson from parse.js.
+	const used = Object.values(outputs).some(output => (output.inputs['stub:lesson-parse-reexport']?.bytesInOutput ?? 0) > 0);
+	if (used) throw new Error('bundled code imports parseLesson or builtInVariables from lesson/load.js: import them from lesson/parse.js');
+}
 
 // The licences of what is bundled travel with it.
 const packages = new Map();
@@ -172,14 +283,17 @@ for (const input of shipped) {
 	const match = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(input);
 	if (match) packages.set(match[2], path.join(root, match[1]));
 }
-const notices = [];
+// Packages whose licence file is the same text word for word (53 of them share one MIT text) are listed
+// together above it, each with its version and licence: every text is kept, once (4 kB less packed).
+const notices = new Map();
 for (const [name, dir] of [...packages].sort(([a], [b]) => a.localeCompare(b))) {
 	const {version, license} = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8'));
 	const file = (await readdir(dir)).find(entry => /^(licen[cs]e|copying)(\.|$)/i.test(entry));
 	const text = file ? (await readFile(path.join(dir, file), 'utf8')).trim() : `${license ?? 'see the package'} (no licence file in the package)`;
-	notices.push(`${name}@${version} (${license ?? 'unknown'})\n\n${text}\n`);
+	notices.set(text, [...(notices.get(text) ?? []), `${name}@${version} (${license ?? 'unknown'})`]);
 }
-await writeFile(path.join(dist, 'THIRD-PARTY-LICENSES.txt'), `registry-lab bundles these packages.\n\n${notices.join('\n' + '-'.repeat(72) + '\n\n')}`);
+const noticeTexts = [...notices].map(([text, names]) => `${names.join('\n')}\n\n${text}\n`);
+await writeFile(path.join(dist, 'THIRD-PARTY-LICENSES.txt'), `registry-lab bundles these packages.\n\n${noticeTexts.join('\n' + '-'.repeat(72) + '\n\n')}`);
 
 if (!yogaWasm) throw new Error('yoga-layout was not bundled');
 await writeFile(path.join(dist, 'yoga.wasm'), yogaWasm);
