@@ -2,7 +2,7 @@ import {statfs} from 'node:fs/promises';
 import os from 'node:os';
 import meow from 'meow';
 import {engineCommand} from '../container/commands.js';
-import {defaultEngine, type Engine, type EngineName} from '../container/engine.js';
+import {defaultEngine, type Engine} from '../container/engine.js';
 import {listLogins} from '../container/login-state.js';
 import {preflight} from '../container/preflight.js';
 import {dockerHubDomain, hostProblem, isDockerHub, isLoopbackHost, registryTitle} from '../registry/address.js';
@@ -171,7 +171,7 @@ export async function doctorCommand(argv: readonly string[], out: (text: string)
 		out(`registry-lab doctor: --registry: ${problem}`);
 		return 2;
 	}
-	const checks = await runDoctor(defaultEngine(cli.flags.engine as EngineName), cli.flags.registry);
+	const checks = await runDoctor(defaultEngine(cli.flags.engine), cli.flags.registry);
 	const ok = checks.every(check => check.status !== 'fail');
 	out(cli.flags.json ? JSON.stringify({ok, checks}) : doctorText(checks));
 	return ok ? 0 : 1;

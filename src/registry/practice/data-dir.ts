@@ -42,8 +42,8 @@ export type DataDir = {
 	readonly secret: string;
 	/** Unique per start: the 401 from *this* registry names it, so another server on the port is not taken for ours. */
 	readonly realm: string;
-	remove(): Promise<void>;
-	removeSync(): void;
+	readonly remove: () => Promise<void>;
+	readonly removeSync: () => void;
 };
 
 export async function prepareDataDir(requested: string | undefined, lines: readonly string[]): Promise<DataDir> {

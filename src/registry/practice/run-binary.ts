@@ -115,7 +115,7 @@ function logTail(maxLines = 60) {
 	let lines: string[] = [];
 	let pending = '';
 	return {
-		add(chunk: Buffer | string) {
+		add: (chunk: Buffer | string) => {
 			pending += chunk.toString();
 			const parts = pending.split(/\r?\n/);
 			pending = parts.pop() ?? '';
