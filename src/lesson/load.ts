@@ -7,7 +7,9 @@ import type {ZodError} from 'zod';
 import {lessonSchema, type Lesson, type RegistryKind, type Step} from './schema.js';
 import {stepApplies} from './steps.js';
 
-export type LoadResult = {readonly ok: true; readonly lesson: Lesson; readonly file: string} | {readonly ok: false; readonly file: string; readonly errors: readonly string[]};
+export type LoadResult =
+	| {readonly ok: true; readonly lesson: Lesson; readonly file: string}
+	| {readonly ok: false; readonly file: string; readonly errors: readonly string[]};
 
 /** Where the lessons that ship with registry-lab are: beside src/ (a checkout) or dist/ (the package). */
 export function builtInLessonsDir(): string {

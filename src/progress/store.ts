@@ -86,7 +86,13 @@ export function openProgressStore(options: StoreOptions = {}): ProgressStore {
 }
 
 /** The saved form of a lesson run: only allow-listed variables, plus where it got to. */
-export function progressFrom(run: {vars: Readonly<Record<string, string>>; completed: readonly string[]; stats: LessonProgress['stats']; stepId: string; finished: boolean}): LessonProgress {
+export function progressFrom(run: {
+	vars: Readonly<Record<string, string>>;
+	completed: readonly string[];
+	stats: LessonProgress['stats'];
+	stepId: string;
+	finished: boolean;
+}): LessonProgress {
 	const kept: Record<string, string> = {};
 	for (const name of savedVariables) {
 		const value = run.vars[name];
