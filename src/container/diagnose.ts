@@ -161,36 +161,126 @@ const engineNotFound = new RegExp(
 
 const credentialHelper = /docker-credential-|error (?:getting|storing|erasing|listing) credentials|credentials? (?:store|helper)|pass not initialized/i;
 
-const daemonPermission = /permission denied while trying to connect to the (?:docker daemon socket|docker API)|docker client must be run with elevated privileges|dial unix [^:]*docker\.sock: connect: permission denied|Got permission denied while trying to connect/i;
+const daemonPermission = new RegExp(
+	[
+		String.raw`permission denied while trying to connect to the (?:docker daemon socket|docker API)`,
+		String.raw`docker client must be run with elevated privileges`,
+		String.raw`dial unix [^:]*docker\.sock: connect: permission denied`,
+		String.raw`Got permission denied while trying to connect`,
+	].join('|'),
+	'i',
+);
 
-const daemonUnreachable =
-	/Cannot connect to the Docker daemon|Is the docker daemon running|failed to connect to the docker API|error during connect|docker daemon is not running|pipe[\\/](?:docker_engine|dockerDesktop\w*Engine)|Cannot connect to Podman|unable to connect to Podman socket|podman machine start/i;
+const daemonUnreachable = new RegExp(
+	[
+		String.raw`Cannot connect to the Docker daemon`,
+		String.raw`Is the docker daemon running`,
+		String.raw`failed to connect to the docker API`,
+		String.raw`error during connect`,
+		String.raw`docker daemon is not running`,
+		String.raw`pipe[\\/](?:docker_engine|dockerDesktop\w*Engine)`,
+		String.raw`Cannot connect to Podman`,
+		String.raw`unable to connect to Podman socket`,
+		String.raw`podman machine start`,
+	].join('|'),
+	'i',
+);
 
 const diskFull = /no space left on device|disk quota exceeded/i;
 
 const rateLimited = /toomanyrequests|too many requests|rate limit|\b429\b/i;
 
-const tlsUntrusted = /x509:|certificate signed by unknown authority|tls: failed to verify certificate|certificate is (?:valid for|not valid|not trusted)|certificate has expired|certificate is not yet valid|unknown certificate authority/i;
+const tlsUntrusted = new RegExp(
+	[
+		String.raw`x509:`,
+		String.raw`certificate signed by unknown authority`,
+		String.raw`tls: failed to verify certificate`,
+		String.raw`certificate is (?:valid for|not valid|not trusted)`,
+		String.raw`certificate has expired`,
+		String.raw`certificate is not yet valid`,
+		String.raw`unknown certificate authority`,
+	].join('|'),
+	'i',
+);
 
 const httpVsHttps = /server gave HTTP response to HTTPS client|first record does not look like a TLS handshake|client sent an HTTP request to an HTTPS server/i;
 
-const platformMismatch = /no matching manifest for|no image found in manifest list for architecture|does not match the specified platform|image platform \([^)]*\) does not match|exec format error/i;
+const platformMismatch = new RegExp(
+	[
+		String.raw`no matching manifest for`,
+		String.raw`no image found in manifest list for architecture`,
+		String.raw`does not match the specified platform`,
+		String.raw`image platform \([^)]*\) does not match`,
+		String.raw`exec format error`,
+	].join('|'),
+	'i',
+);
 
-const invalidReference =
-	/invalid reference format|must be lowercase|is not a valid repository\/tag|invalid checksum digest format|unsupported digest algorithm|cannot specify 64-byte hexadecimal strings|repository name must have at least one component|invalid tag format|invalid repository name/i;
+const invalidReference = new RegExp(
+	[
+		String.raw`invalid reference format`,
+		String.raw`must be lowercase`,
+		String.raw`is not a valid repository\/tag`,
+		String.raw`invalid checksum digest format`,
+		String.raw`unsupported digest algorithm`,
+		String.raw`cannot specify 64-byte hexadecimal strings`,
+		String.raw`repository name must have at least one component`,
+		String.raw`invalid tag format`,
+		String.raw`invalid repository name`,
+	].join('|'),
+	'i',
+);
 
 const localImageMissing = /No such image|An image does not exist locally with the tag|tag does not exist:|image not known|reference does not exist/i;
 
-const network =
-	/connection refused|no such host|i\/o timeout|TLS handshake timeout|Client\.Timeout exceeded|request canceled while waiting for connection|network is unreachable|no route to host|connection reset by peer|proxyconnect|temporary failure in name resolution|server misbehaving|context deadline exceeded|dial tcp/i;
+const network = new RegExp(
+	[
+		String.raw`connection refused`,
+		String.raw`no such host`,
+		String.raw`i\/o timeout`,
+		String.raw`TLS handshake timeout`,
+		String.raw`Client\.Timeout exceeded`,
+		String.raw`request canceled while waiting for connection`,
+		String.raw`network is unreachable`,
+		String.raw`no route to host`,
+		String.raw`connection reset by peer`,
+		String.raw`proxyconnect`,
+		String.raw`temporary failure in name resolution`,
+		String.raw`server misbehaving`,
+		String.raw`context deadline exceeded`,
+		String.raw`dial tcp`,
+	].join('|'),
+	'i',
+);
 
 const pullAccessDenied = /pull access denied|repository does not exist or may require 'docker login'/i;
 const pushAccessDenied = /push access denied|insufficient_scope/i;
-const loginRefused = /login attempt to \S+ failed with status: 40[13]|incorrect username or password|invalid username\/password|must (?:log in|login) with a Personal Access Token|unauthorized: (?:incorrect|invalid) (?:username|password|credentials)/i;
+const loginRefused = new RegExp(
+	[
+		String.raw`login attempt to \S+ failed with status: 40[13]`,
+		String.raw`incorrect username or password`,
+		String.raw`invalid username\/password`,
+		String.raw`must (?:log in|login) with a Personal Access Token`,
+		String.raw`unauthorized: (?:incorrect|invalid) (?:username|password|credentials)`,
+	].join('|'),
+	'i',
+);
 const noCredentials = /no basic auth credentials/i;
 const resourceDenied = /requested access to the resource is denied/i;
 const unauthorized = /unauthorized|authentication required|\b401\b|failed to authorize|failed to fetch (?:anonymous|oauth) token/i;
-const imageNotFound = /manifest unknown|manifest for \S+ not found|name unknown|repository name not known|repository \S+ not found|failed to resolve reference[^\n]*: not found|\bnot found: not found|reading manifest [^\n]* in [^\n]*: (?:manifest unknown|name unknown|not found)/i;
+const imageNotFound = new RegExp(
+	[
+		String.raw`manifest unknown`,
+		String.raw`manifest for \S+ not found`,
+		String.raw`name unknown`,
+		String.raw`repository name not known`,
+		String.raw`repository \S+ not found`,
+		String.raw`failed to resolve reference[^\n]*: not found`,
+		String.raw`\bnot found: not found`,
+		String.raw`reading manifest [^\n]* in [^\n]*: (?:manifest unknown|name unknown|not found)`,
+	].join('|'),
+	'i',
+);
 
 const isPull = (facts: Facts): boolean => facts.subcommand === 'pull' || facts.subcommand === 'run';
 const isLogin = (facts: Facts): boolean => facts.subcommand === 'login';
