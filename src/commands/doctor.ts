@@ -2,7 +2,7 @@ import {statfs} from 'node:fs/promises';
 import os from 'node:os';
 import meow from 'meow';
 import {engineCommand} from '../container/commands.js';
-import {defaultEngine, type Engine, type EngineName} from '../container/engine.js';
+import {defaultEngine, type Engine} from '../container/engine.js';
 import {listLogins} from '../container/login-state.js';
 import {preflight} from '../container/preflight.js';
 import {dockerHubDomain, hostProblem, isDockerHub, isLoopbackHost, registryTitle} from '../registry/address.js';
@@ -38,7 +38,12 @@ export async function runDoctor(engine: Engine, registry: string): Promise<Docto
 	const checks: DoctorCheck[] = [];
 	const flight = await preflight(engine);
 	for (const item of flight.items) {
-		const version = item.id === 'engine-cli' && flight.clientVersion ? ` (version ${flight.clientVersion})` : item.id === 'daemon' && flight.serverVersion ? ` (${engine.name === 'docker' ? 'server' : 'engine'} version ${flight.serverVersion})` : '';
+		const version =
+			item.id === 'engine-cli' && flight.clientVersion
+				? ` (version ${flight.clientVersion})`
+				: item.id === 'daemon' && flight.serverVersion
+					? ` (${engine.name === 'docker' ? 'server' : 'engine'} version ${flight.serverVersion})`
+					: '';
 		checks.push({
 			id: item.id,
 			status: item.ok ? 'pass' : 'fail',
@@ -59,7 +64,14 @@ async function loginChecks(engine: Engine): Promise<DoctorCheck[]> {
 	if (logins.configProblem) {
 		// The reason ends with its own advice; the fix line says it once, with the file's name.
 		const summary = logins.configProblem.replace(/\s*Fix the file \(or move it away\), then log in again\.$/, '');
-		return [{id: 'logins', status: 'fail', summary, fix: `Repair ${file} in an editor, or rename it (${engine.name} makes a new one at your next login), then log in again.`}];
+		return [
+			{
+				id: 'logins',
+				status: 'fail',
+				summary,
+				fix: `Repair ${file} in an editor, or rename it (${engine.name} makes a new one at your next login), then log in again.`,
+			},
+		];
 	}
 	// listLogins words each helper failure as "... '<name>' (docker-credential-<name>), but ...".
 	const problemOf = (helper: string): string | undefined => logins.helperProblems.find(problem => problem.includes(`(docker-credential-${helper})`));
@@ -70,23 +82,45 @@ async function loginChecks(engine: Engine): Promise<DoctorCheck[]> {
 			id: 'cred-helper',
 			status: 'fail',
 			summary: `${storeProblem} So ${engine.name} cannot save or use any login.`,
-			fix: `Install docker-credential-${logins.credsStore}, or remove the "credsStore" line from ${file} so ${engine.name} keeps logins in that file instead.`,
+			fix:
+				`Install docker-credential-${logins.credsStore}, or remove the "credsStore" line from ${file} ` +
+				`so ${engine.name} keeps logins in that file instead.`,
 		});
 	} else {
-		const where = logins.credsStore ? `the password program docker-credential-${logins.credsStore} (set by "credsStore" in ${file})` : logins.configExists ? file : `${file} (not made yet: your first login makes it)`;
+		const where = logins.credsStore
+			? `the password program docker-credential-${logins.credsStore} (set by "credsStore" in ${file})`
+			: logins.configExists
+				? file
+				: `${file} (not made yet: your first login makes it)`;
 		const names = logins.registries.map(entry => `${registryTitle(entry.registry)}${entry.username ? ` as ${entry.username}` : ''}`);
-		checks.push({id: 'logins', status: 'pass', summary: `Logins are kept in ${where}. Logged in to: ${names.length > 0 ? names.join(', ') : 'no registry yet'}.`});
+		checks.push({
+			id: 'logins',
+			status: 'pass',
+			summary: `Logins are kept in ${where}. Logged in to: ${names.length > 0 ? names.join(', ') : 'no registry yet'}.`,
+		});
 	}
 	for (const [host, helper] of Object.entries(logins.credHelpers)) {
 		const problem = problemOf(helper);
 		checks.push(
 			problem
-				? {id: 'cred-helper', status: 'fail', summary: `${problem} It is set for ${host} by "credHelpers" in ${file}.`, fix: `Install docker-credential-${helper}, or remove "${host}" from "credHelpers" in ${file}.`}
+				? {
+						id: 'cred-helper',
+						status: 'fail',
+						summary: `${problem} It is set for ${host} by "credHelpers" in ${file}.`,
+						fix: `Install docker-credential-${helper}, or remove "${host}" from "credHelpers" in ${file}.`,
+					}
 				: {id: 'cred-helper', status: 'pass', summary: `Logins for ${host} are kept by docker-credential-${helper}.`},
 		);
 	}
 	const named = new Set([...(logins.credsStore ? [logins.credsStore] : []), ...Object.values(logins.credHelpers)].map(problemOf));
-	for (const problem of logins.helperProblems.filter(problem => !named.has(problem))) checks.push({id: 'cred-helper', status: 'fail', summary: problem, fix: `Run registry-lab doctor again; if it keeps failing, check "credsStore" and "credHelpers" in ${file}.`});
+	for (const problem of logins.helperProblems.filter(problem => !named.has(problem))) {
+		checks.push({
+			id: 'cred-helper',
+			status: 'fail',
+			summary: problem,
+			fix: `Run registry-lab doctor again; if it keeps failing, check "credsStore" and "credHelpers" in ${file}.`,
+		});
+	}
 	return checks;
 }
 
@@ -95,19 +129,33 @@ async function registryCheck(registry: string): Promise<DoctorCheck> {
 	const ping = await createRegistryClient({registry, timeoutMs: 8000}).ping();
 	if (ping.ok) {
 		const insecure = ping.scheme === 'http' && !isLoopbackHost(registry);
-		const plain = ping.scheme === 'http' && !insecure ? ' (plain HTTP is fine for a registry on this computer: docker allows it for 127.0.0.1 and localhost)' : '';
+		const plain =
+			ping.scheme === 'http' && !insecure ? ' (plain HTTP is fine for a registry on this computer: docker allows it for 127.0.0.1 and localhost)' : '';
 		return {
 			id: 'registry',
 			status: insecure ? 'warn' : 'pass',
 			summary: `${title} answers over ${ping.scheme.toUpperCase()}${ping.auth === 'none' ? ', without login' : `, with ${ping.auth} login`}${plain}.`,
-			...(insecure ? {fix: `docker only talks plain HTTP to ${registry} if it is listed in "insecure-registries" (/etc/docker/daemon.json, or Docker Desktop's Docker Engine settings).`} : {}),
+			...(insecure
+				? {
+						fix:
+							`docker only talks plain HTTP to ${registry} if it is listed in "insecure-registries" ` +
+							"(/etc/docker/daemon.json, or Docker Desktop's Docker Engine settings).",
+					}
+				: {}),
 		};
 	}
 	if (ping.reason === 'http-vs-https') {
-		return {id: 'registry', status: 'warn', summary: `${title} speaks plain HTTP, not HTTPS.`, fix: `Add "${registry}" to "insecure-registries" in /etc/docker/daemon.json (or Docker Desktop's settings) and restart docker.`};
+		return {
+			id: 'registry',
+			status: 'warn',
+			summary: `${title} speaks plain HTTP, not HTTPS.`,
+			fix: `Add "${registry}" to "insecure-registries" in /etc/docker/daemon.json (or Docker Desktop's settings) and restart docker.`,
+		};
 	}
 	// The client's message says what happened and what to try; the fix adds where to look.
-	const where = isDockerHub(registry) ? 'Docker Hub needs the internet: check that this computer is online (school Wi-Fi, VPN, proxy).' : `Check the address and port with your instructor, that the registry is running, and that you are on the right network (school Wi-Fi, VPN).`;
+	const where = isDockerHub(registry)
+		? 'Docker Hub needs the internet: check that this computer is online (school Wi-Fi, VPN, proxy).'
+		: `Check the address and port with your instructor, that the registry is running, and that you are on the right network (school Wi-Fi, VPN).`;
 	return {id: 'registry', status: 'fail', summary: `${title} could not be reached. ${ping.message}`, fix: where};
 }
 
@@ -128,7 +176,14 @@ async function diskCheck(engine: Engine, engineWorks: boolean): Promise<DoctorCh
 	}
 	const gib = (free / 1024 ** 3).toFixed(1);
 	const what = dir === os.homedir() ? 'your home folder' : `${dir} (where docker keeps images)`;
-	if (free < lowDiskBytes) return {id: 'disk', status: 'warn', summary: `Only ${gib} GiB free in ${what}: pulls and pushes may fail.`, fix: `Free some space: \`${engine.name} system prune\` removes stopped containers and unused images.`};
+	if (free < lowDiskBytes) {
+		return {
+			id: 'disk',
+			status: 'warn',
+			summary: `Only ${gib} GiB free in ${what}: pulls and pushes may fail.`,
+			fix: `Free some space: \`${engine.name} system prune\` removes stopped containers and unused images.`,
+		};
+	}
 	return {id: 'disk', status: 'pass', summary: `${gib} GiB free in ${what}.`};
 }
 
@@ -142,7 +197,8 @@ export function doctorText(checks: readonly DoctorCheck[]): string {
 	const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 	const verdict =
 		failed > 0
-			? `${plural(failed, 'problem')} to fix (marked FAIL)${warned > 0 ? `, and ${plural(warned, 'warning')}` : ''}. Do each fix, then run registry-lab doctor again.`
+			? `${plural(failed, 'problem')} to fix (marked FAIL)${warned > 0 ? `, and ${plural(warned, 'warning')}` : ''}. ` +
+				'Do each fix, then run registry-lab doctor again.'
 			: warned > 0
 				? `Nothing failed, but read the ${plural(warned, 'warning')} above.`
 				: 'Everything is ready for the lesson.';
@@ -166,12 +222,17 @@ export async function doctorCommand(argv: readonly string[], out: (text: string)
 	}
 	// meow fills in the default for a bare `--registry` at the end: that is a forgotten value, not Docker Hub.
 	const registryGiven = argv.some(arg => arg === '--registry' || arg.startsWith('--registry='));
-	const problem = registryGiven && (cli.flags.registry === '' || argv.at(-1) === '--registry') ? 'Type the registry address after --registry, like 127.0.0.1:5000.' : cli.flags.registry === dockerHubDomain ? null : hostProblem(cli.flags.registry);
+	const problem =
+		registryGiven && (cli.flags.registry === '' || argv.at(-1) === '--registry')
+			? 'Type the registry address after --registry, like 127.0.0.1:5000.'
+			: cli.flags.registry === dockerHubDomain
+				? null
+				: hostProblem(cli.flags.registry);
 	if (problem) {
 		out(`registry-lab doctor: --registry: ${problem}`);
 		return 2;
 	}
-	const checks = await runDoctor(defaultEngine(cli.flags.engine as EngineName), cli.flags.registry);
+	const checks = await runDoctor(defaultEngine(cli.flags.engine), cli.flags.registry);
 	const ok = checks.every(check => check.status !== 'fail');
 	out(cli.flags.json ? JSON.stringify({ok, checks}) : doctorText(checks));
 	return ok ? 0 : 1;

@@ -46,7 +46,10 @@ export async function verifyCommand(argv: readonly string[], out: (text: string)
 	});
 	const {flags} = cli;
 	if (cli.input.length > 0) {
-		process.stderr.write(`registry-lab verify: unexpected '${cli.input[0]}' (choose a lesson with --lesson).\nRun registry-lab verify --help to see every option.\n`);
+		process.stderr.write(
+			`registry-lab verify: unexpected '${cli.input[0]}' (choose a lesson with --lesson).\n` +
+				'Run registry-lab verify --help to see every option.\n',
+		);
 		return 2;
 	}
 

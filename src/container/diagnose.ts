@@ -52,7 +52,32 @@ type Facts = {
 };
 
 /** Flags that take a value in the next word, so that value is not read as an image name or host. */
-const flagsWithValue = new Set(['-u', '--username', '-p', '--password', '--authfile', '--cert-dir', '--creds', '--platform', '--arch', '--os', '--variant', '--format', '-f', '--retry', '--retry-delay', '--storage-driver', '--url', '--connection', '-c', '--context', '-H', '--host', '--config', '--log-level']);
+const flagsWithValue = new Set([
+	'-u',
+	'--username',
+	'-p',
+	'--password',
+	'--authfile',
+	'--cert-dir',
+	'--creds',
+	'--platform',
+	'--arch',
+	'--os',
+	'--variant',
+	'--format',
+	'-f',
+	'--retry',
+	'--retry-delay',
+	'--storage-driver',
+	'--url',
+	'--connection',
+	'-c',
+	'--context',
+	'-H',
+	'--host',
+	'--config',
+	'--log-level',
+]);
 
 type CommandParts = {
 	readonly engine: 'docker' | 'podman' | null;
@@ -102,7 +127,12 @@ function factsOf(text: string, context: DiagnoseContext): Facts {
 	const command = parseCommand(context.command);
 	const engine = context.engine ?? command.engine ?? (/^Error: /m.test(text) && !/Error response from daemon/.test(text) ? 'podman' : 'docker');
 	const {subcommand, operands} = command;
-	const imageOperand = subcommand === 'tag' ? operands[1] : subcommand === 'push' || subcommand === 'pull' || subcommand === 'run' || subcommand === 'inspect' || subcommand === 'rmi' ? operands[0] : undefined;
+	const imageOperand =
+		subcommand === 'tag'
+			? operands[1]
+			: subcommand === 'push' || subcommand === 'pull' || subcommand === 'run' || subcommand === 'inspect' || subcommand === 'rmi'
+				? operands[0]
+				: undefined;
 	const reference = context.reference ?? imageOperand ?? null;
 	const loginHost = subcommand === 'login' || subcommand === 'logout' ? (operands[0] ?? dockerHubDomain) : null;
 	const registry = context.registry ?? loginHost ?? domainOf(reference) ?? hostInText(text);
@@ -161,36 +191,126 @@ const engineNotFound = new RegExp(
 
 const credentialHelper = /docker-credential-|error (?:getting|storing|erasing|listing) credentials|credentials? (?:store|helper)|pass not initialized/i;
 
-const daemonPermission = /permission denied while trying to connect to the (?:docker daemon socket|docker API)|docker client must be run with elevated privileges|dial unix [^:]*docker\.sock: connect: permission denied|Got permission denied while trying to connect/i;
+const daemonPermission = new RegExp(
+	[
+		String.raw`permission denied while trying to connect to the (?:docker daemon socket|docker API)`,
+		String.raw`docker client must be run with elevated privileges`,
+		String.raw`dial unix [^:]*docker\.sock: connect: permission denied`,
+		String.raw`Got permission denied while trying to connect`,
+	].join('|'),
+	'i',
+);
 
-const daemonUnreachable =
-	/Cannot connect to the Docker daemon|Is the docker daemon running|failed to connect to the docker API|error during connect|docker daemon is not running|pipe[\\/](?:docker_engine|dockerDesktop\w*Engine)|Cannot connect to Podman|unable to connect to Podman socket|podman machine start/i;
+const daemonUnreachable = new RegExp(
+	[
+		String.raw`Cannot connect to the Docker daemon`,
+		String.raw`Is the docker daemon running`,
+		String.raw`failed to connect to the docker API`,
+		String.raw`error during connect`,
+		String.raw`docker daemon is not running`,
+		String.raw`pipe[\\/](?:docker_engine|dockerDesktop\w*Engine)`,
+		String.raw`Cannot connect to Podman`,
+		String.raw`unable to connect to Podman socket`,
+		String.raw`podman machine start`,
+	].join('|'),
+	'i',
+);
 
 const diskFull = /no space left on device|disk quota exceeded/i;
 
 const rateLimited = /toomanyrequests|too many requests|rate limit|\b429\b/i;
 
-const tlsUntrusted = /x509:|certificate signed by unknown authority|tls: failed to verify certificate|certificate is (?:valid for|not valid|not trusted)|certificate has expired|certificate is not yet valid|unknown certificate authority/i;
+const tlsUntrusted = new RegExp(
+	[
+		String.raw`x509:`,
+		String.raw`certificate signed by unknown authority`,
+		String.raw`tls: failed to verify certificate`,
+		String.raw`certificate is (?:valid for|not valid|not trusted)`,
+		String.raw`certificate has expired`,
+		String.raw`certificate is not yet valid`,
+		String.raw`unknown certificate authority`,
+	].join('|'),
+	'i',
+);
 
 const httpVsHttps = /server gave HTTP response to HTTPS client|first record does not look like a TLS handshake|client sent an HTTP request to an HTTPS server/i;
 
-const platformMismatch = /no matching manifest for|no image found in manifest list for architecture|does not match the specified platform|image platform \([^)]*\) does not match|exec format error/i;
+const platformMismatch = new RegExp(
+	[
+		String.raw`no matching manifest for`,
+		String.raw`no image found in manifest list for architecture`,
+		String.raw`does not match the specified platform`,
+		String.raw`image platform \([^)]*\) does not match`,
+		String.raw`exec format error`,
+	].join('|'),
+	'i',
+);
 
-const invalidReference =
-	/invalid reference format|must be lowercase|is not a valid repository\/tag|invalid checksum digest format|unsupported digest algorithm|cannot specify 64-byte hexadecimal strings|repository name must have at least one component|invalid tag format|invalid repository name/i;
+const invalidReference = new RegExp(
+	[
+		String.raw`invalid reference format`,
+		String.raw`must be lowercase`,
+		String.raw`is not a valid repository\/tag`,
+		String.raw`invalid checksum digest format`,
+		String.raw`unsupported digest algorithm`,
+		String.raw`cannot specify 64-byte hexadecimal strings`,
+		String.raw`repository name must have at least one component`,
+		String.raw`invalid tag format`,
+		String.raw`invalid repository name`,
+	].join('|'),
+	'i',
+);
 
 const localImageMissing = /No such image|An image does not exist locally with the tag|tag does not exist:|image not known|reference does not exist/i;
 
-const network =
-	/connection refused|no such host|i\/o timeout|TLS handshake timeout|Client\.Timeout exceeded|request canceled while waiting for connection|network is unreachable|no route to host|connection reset by peer|proxyconnect|temporary failure in name resolution|server misbehaving|context deadline exceeded|dial tcp/i;
+const network = new RegExp(
+	[
+		String.raw`connection refused`,
+		String.raw`no such host`,
+		String.raw`i\/o timeout`,
+		String.raw`TLS handshake timeout`,
+		String.raw`Client\.Timeout exceeded`,
+		String.raw`request canceled while waiting for connection`,
+		String.raw`network is unreachable`,
+		String.raw`no route to host`,
+		String.raw`connection reset by peer`,
+		String.raw`proxyconnect`,
+		String.raw`temporary failure in name resolution`,
+		String.raw`server misbehaving`,
+		String.raw`context deadline exceeded`,
+		String.raw`dial tcp`,
+	].join('|'),
+	'i',
+);
 
 const pullAccessDenied = /pull access denied|repository does not exist or may require 'docker login'/i;
 const pushAccessDenied = /push access denied|insufficient_scope/i;
-const loginRefused = /login attempt to \S+ failed with status: 40[13]|incorrect username or password|invalid username\/password|must (?:log in|login) with a Personal Access Token|unauthorized: (?:incorrect|invalid) (?:username|password|credentials)/i;
+const loginRefused = new RegExp(
+	[
+		String.raw`login attempt to \S+ failed with status: 40[13]`,
+		String.raw`incorrect username or password`,
+		String.raw`invalid username\/password`,
+		String.raw`must (?:log in|login) with a Personal Access Token`,
+		String.raw`unauthorized: (?:incorrect|invalid) (?:username|password|credentials)`,
+	].join('|'),
+	'i',
+);
 const noCredentials = /no basic auth credentials/i;
 const resourceDenied = /requested access to the resource is denied/i;
 const unauthorized = /unauthorized|authentication required|\b401\b|failed to authorize|failed to fetch (?:anonymous|oauth) token/i;
-const imageNotFound = /manifest unknown|manifest for \S+ not found|name unknown|repository name not known|repository \S+ not found|failed to resolve reference[^\n]*: not found|\bnot found: not found|reading manifest [^\n]* in [^\n]*: (?:manifest unknown|name unknown|not found)/i;
+const imageNotFound = new RegExp(
+	[
+		String.raw`manifest unknown`,
+		String.raw`manifest for \S+ not found`,
+		String.raw`name unknown`,
+		String.raw`repository name not known`,
+		String.raw`repository \S+ not found`,
+		String.raw`failed to resolve reference[^\n]*: not found`,
+		String.raw`\bnot found: not found`,
+		String.raw`reading manifest [^\n]* in [^\n]*: (?:manifest unknown|name unknown|not found)`,
+	].join('|'),
+	'i',
+);
 
 const isPull = (facts: Facts): boolean => facts.subcommand === 'pull' || facts.subcommand === 'run';
 const isLogin = (facts: Facts): boolean => facts.subcommand === 'login';
@@ -251,7 +371,9 @@ function parsedReference(facts: Facts): ImageReference | null {
 
 /** The same podman command with --tls-verify=false, for a plain-HTTP registry. */
 function podmanExample(facts: Facts, host: string): string {
-	if ((facts.subcommand === 'push' || facts.subcommand === 'pull') && facts.reference) return `podman ${facts.subcommand} --tls-verify=false ${facts.reference}`;
+	if ((facts.subcommand === 'push' || facts.subcommand === 'pull') && facts.reference) {
+		return `podman ${facts.subcommand} --tls-verify=false ${facts.reference}`;
+	}
 	return `podman login --tls-verify=false ${host}`;
 }
 
@@ -267,12 +389,17 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 		if (program === 'podman') {
 			return {
 				title: 'The podman program is not installed on this computer (or it is not on your PATH).',
-				hint: 'Install podman (https://podman.io/docs/installation): on Linux with your package manager (e.g. `sudo apt install podman`), on Mac or Windows with Podman Desktop, then run `podman machine init` and `podman machine start`. Open a new terminal afterwards.',
+				hint:
+					'Install podman (https://podman.io/docs/installation): on Linux with your package manager (e.g. `sudo apt install podman`), ' +
+					'on Mac or Windows with Podman Desktop, then run `podman machine init` and `podman machine start`. Open a new terminal afterwards.',
 			};
 		}
 		return {
 			title: 'The docker program is not installed on this computer (or it is not on your PATH).',
-			hint: 'Install Docker Desktop on Mac or Windows (https://docs.docker.com/get-docker/), or docker engine on Linux (e.g. `sudo apt install docker.io`, or https://docs.docker.com/engine/install/). Then open a new terminal and check that `docker version` works.',
+			hint:
+				'Install Docker Desktop on Mac or Windows (https://docs.docker.com/get-docker/), ' +
+				'or docker engine on Linux (e.g. `sudo apt install docker.io`, or https://docs.docker.com/engine/install/). ' +
+				'Then open a new terminal and check that `docker version` works.',
 		};
 	},
 
@@ -280,12 +407,19 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 		if (facts.engine === 'podman') {
 			return {
 				title: 'podman is installed, but it cannot reach its engine (the podman machine or service).',
-				hint: 'On Mac or Windows, start the podman machine: `podman machine start` (run `podman machine init` once first if you never did). On Linux, check the connection with `podman system connection list`, or start the service with `systemctl --user start podman.socket`.',
+				hint:
+					'On Mac or Windows, start the podman machine: `podman machine start` (run `podman machine init` once first if you never did). ' +
+					'On Linux, check the connection with `podman system connection list`, or start the service with `systemctl --user start podman.socket`.',
 			};
 		}
 		const address = /(?:daemon|docker API) at ((?:unix|tcp|npipe|ssh):\/\/[^\s;]+?)[.;]?(?:\s|$)/i.exec(facts.text)?.[1];
-		const usual = address === undefined || /\/var\/run\/docker\.sock$|\/\.docker\/run\/docker\.sock$|\/\.docker\/desktop\/docker\.sock$|docker_engine$|dockerDesktop\w*Engine$/.test(address);
-		const elsewhere = usual ? '' : ` docker is looking for its daemon at ${address}: if that is not where it runs, fix or remove DOCKER_HOST (\`unset DOCKER_HOST\`) or switch back with \`docker context use default\`.`;
+		const usual =
+			address === undefined ||
+			/\/var\/run\/docker\.sock$|\/\.docker\/run\/docker\.sock$|\/\.docker\/desktop\/docker\.sock$|docker_engine$|dockerDesktop\w*Engine$/.test(address);
+		const elsewhere = usual
+			? ''
+			: ` docker is looking for its daemon at ${address}: if that is not where it runs, ` +
+				'fix or remove DOCKER_HOST (`unset DOCKER_HOST`) or switch back with `docker context use default`.';
 		return {
 			title: 'docker is installed, but the Docker engine (the daemon that does the work) is not running or cannot be reached.',
 			hint: `Start Docker Desktop and wait until it says it is running (on Linux: \`sudo systemctl start docker\`), then try again.${elsewhere}`,
@@ -296,12 +430,16 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 		if (/elevated privileges|pipe/i.test(facts.text)) {
 			return {
 				title: 'Your Windows user is not allowed to talk to the Docker engine.',
-				hint: 'Start Docker Desktop first. If it is running, add your user to the "docker-users" group (Computer Management → Local Users and Groups), sign out and back in, or run the terminal as administrator.',
+				hint:
+					'Start Docker Desktop first. If it is running, add your user to the "docker-users" group (Computer Management → Local Users and Groups), ' +
+					'sign out and back in, or run the terminal as administrator.',
 			};
 		}
 		return {
 			title: 'Your user is not allowed to talk to the Docker engine (the docker.sock socket).',
-			hint: 'Add yourself to the docker group: `sudo usermod -aG docker $USER`, then log out and back in (or run `newgrp docker` in this terminal). Until then, the command works with `sudo` in front.',
+			hint:
+				'Add yourself to the docker group: `sudo usermod -aG docker $USER`, then log out and back in (or run `newgrp docker` in this terminal). ' +
+				'Until then, the command works with `sudo` in front.',
 		};
 	},
 
@@ -344,22 +482,31 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 					const suggested = `${facts.username.toLowerCase()}/${last}${tag}`;
 					return {
 						title,
-						hint: `Your image name must start with your Docker Hub username: ${suggested}. Tag it again with \`${engine} tag ${reference.familiar} ${suggested}\`, then \`${engine} push ${suggested}\`.`,
+						hint:
+							`Your image name must start with your Docker Hub username: ${suggested}. ` +
+							`Tag it again with \`${engine} tag ${reference.familiar} ${suggested}\`, then \`${engine} push ${suggested}\`.`,
 					};
 				}
 				return {
 					title,
-					hint: `The name already starts with '${facts.username}', so check that you are logged in as ${facts.username}: run ${code(`${engine} login -u ${facts.username}`)} and push again.`,
+					hint:
+						`The name already starts with '${facts.username}', so check that you are logged in as ${facts.username}: ` +
+						`run ${code(`${engine} login -u ${facts.username}`)} and push again.`,
 				};
 			}
 			return {
 				title,
-				hint: `Log in with ${code(`${engine} login`)}, and make sure the image name starts with your Docker Hub username (yourname/demo:1.0, not demo:1.0). If it does not, tag it again: ${code(`${engine} tag demo:1.0 yourname/demo:1.0`)}.`,
+				hint:
+					`Log in with ${code(`${engine} login`)}, ` +
+					'and make sure the image name starts with your Docker Hub username (yourname/demo:1.0, not demo:1.0). ' +
+					`If it does not, tag it again: ${code(`${engine} tag demo:1.0 yourname/demo:1.0`)}.`,
 			};
 		}
 		return {
 			title: `${registryWords(facts.registry)} refused the push: your account may not write to that repository.`,
-			hint: `Check that you are logged in (${code(loginCommand(facts))}) and push under your own name, e.g. ${facts.registry ?? 'HOST'}/${facts.username?.toLowerCase() ?? 'yourname'}/demo:1.0. Ask your instructor if you should have access.`,
+			hint:
+				`Check that you are logged in (${code(loginCommand(facts))}) and push under your own name, ` +
+				`e.g. ${facts.registry ?? 'HOST'}/${facts.username?.toLowerCase() ?? 'yourname'}/demo:1.0. Ask your instructor if you should have access.`,
 		};
 	},
 
@@ -371,7 +518,9 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 			: ` If the repository is private, log in first (${code(loginCommand(facts))}).`;
 		return {
 			title: `The registry has no image${what} (the name or the tag does not exist, or it is private).`,
-			hint: `Check the spelling of the name and of the tag after ':' (without a tag, ${facts.engine} looks for ':latest'). Only images someone has pushed can be pulled.${privateNote}`,
+			hint:
+				`Check the spelling of the name and of the tag after ':' (without a tag, ${facts.engine} looks for ':latest'). ` +
+				`Only images someone has pushed can be pulled.${privateNote}`,
 		};
 	},
 
@@ -379,7 +528,9 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 		const name = facts.tagSource ?? facts.reference;
 		return {
 			title: `There is no image${name ? ` called '${name}'` : ' with that name'} on this computer.`,
-			hint: `Run ${code(`${facts.engine} images`)} to see the images you have, and use one of those names exactly (name and tag). To push under a new name, first ${code(`${facts.engine} tag`)} an image you have to that name.`,
+			hint:
+				`Run ${code(`${facts.engine} images`)} to see the images you have, and use one of those names exactly (name and tag). ` +
+				`To push under a new name, first ${code(`${facts.engine} tag`)} an image you have to that name.`,
 		};
 	},
 
@@ -388,7 +539,9 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 		const reason = parsed && !parsed.valid ? ` ${parsed.reason}` : '';
 		return {
 			title: `${facts.reference ? `'${facts.reference}' is` : 'That is'} not a valid image name.`,
-			hint: `Image names use only lowercase letters, digits and . _ - with / between parts, like 127.0.0.1:5000/alice/demo:1.0 (the tag goes after one ':').${reason}`,
+			hint:
+				'Image names use only lowercase letters, digits and . _ - with / between parts, ' +
+				`like 127.0.0.1:5000/alice/demo:1.0 (the tag goes after one ':').${reason}`,
 		};
 	},
 
@@ -403,7 +556,8 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 		return {
 			title: `${registryWords(facts.registry)} says you made too many requests for now (a rate limit).`,
 			hint: hub
-				? `Wait a while (Docker Hub counts pulls over several hours) and try again, or log in with ${code(`${facts.engine} login`)}: logged-in users get a higher limit. In a classroom, everyone shares one address, so ask your instructor about the class registry.`
+				? `Wait a while (Docker Hub counts pulls over several hours) and try again, or log in with ${code(`${facts.engine} login`)}: ` +
+					'logged-in users get a higher limit. In a classroom, everyone shares one address, so ask your instructor about the class registry.'
 				: 'Wait a minute and try again.',
 		};
 	},
@@ -413,12 +567,16 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 		if (facts.engine === 'podman') {
 			return {
 				title: `The registry ${host} speaks plain HTTP, but podman expected HTTPS.`,
-				hint: `Add --tls-verify=false to the command (e.g. \`${podmanExample(facts, host)}\`), or mark it insecure in /etc/containers/registries.conf: [[registry]] location = "${host}" and insecure = true.`,
+				hint:
+					`Add --tls-verify=false to the command (e.g. \`${podmanExample(facts, host)}\`), ` +
+					`or mark it insecure in /etc/containers/registries.conf: [[registry]] location = "${host}" and insecure = true.`,
 			};
 		}
 		return {
 			title: `The registry ${host} speaks plain HTTP, but docker expected HTTPS.`,
-			hint: `Tell docker this registry is allowed to use HTTP: add "insecure-registries": ["${host}"] to /etc/docker/daemon.json (Linux) or in Docker Desktop → Settings → Docker Engine, then restart docker.`,
+			hint:
+				`Tell docker this registry is allowed to use HTTP: add "insecure-registries": ["${host}"] to /etc/docker/daemon.json (Linux) ` +
+				'or in Docker Desktop → Settings → Docker Engine, then restart docker.',
 		};
 	},
 
@@ -436,7 +594,8 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 			? "Check your computer's date and time. If they are right, the registry's owner must renew its certificate."
 			: wrongName
 				? 'Use the address the certificate is made out to, or ask the registry owner for a certificate with this address.'
-				: `Get the registry's CA certificate from your instructor and save it as ${certsDir}/${host}/ca.crt (on Mac or Windows: add it to the system's trusted certificates and restart Docker Desktop), then try again.`;
+				: `Get the registry's CA certificate from your instructor and save it as ${certsDir}/${host}/ca.crt ` +
+					"(on Mac or Windows: add it to the system's trusted certificates and restart Docker Desktop), then try again.";
 		return {title, hint};
 	},
 
@@ -463,10 +622,12 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 			? `Nothing answers at ${where}: check that the registry is running and that the address and port are right.`
 			: /no such host|temporary failure in name resolution|server misbehaving/i.test(text)
 				? facts.registry !== null && isDockerHub(facts.registry)
-					? "Docker Hub's address could not be looked up: check that this computer is connected to the internet (or that the school network allows Docker Hub), then try again."
+					? "Docker Hub's address could not be looked up: check that this computer is connected to the internet " +
+						'(or that the school network allows Docker Hub), then try again.'
 					: `The name ${where} could not be found: check its spelling and that you are connected to the internet (or the right network).`
 				: /proxyconnect/i.test(text)
-					? 'The proxy server in your settings did not answer: check the proxy settings (HTTP_PROXY, HTTPS_PROXY, or Docker Desktop → Settings → Resources → Proxies).'
+					? 'The proxy server in your settings did not answer: ' +
+						'check the proxy settings (HTTP_PROXY, HTTPS_PROXY, or Docker Desktop → Settings → Resources → Proxies).'
 					: 'The connection timed out or broke: check your internet connection, Wi-Fi, VPN or firewall, then try again.';
 		return {title: `${facts.engine} could not reach ${where} over the network.`, hint: detail};
 	},
@@ -474,7 +635,10 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 	'disk-full'(facts) {
 		return {
 			title: 'The disk is full: there is no room for the image.',
-			hint: `Free some space: ${code(`${facts.engine} system prune`)} removes stopped containers and unused images (add -a to remove every image not in use). On Docker Desktop you can also give it more disk in Settings → Resources.`,
+			hint:
+				`Free some space: ${code(`${facts.engine} system prune`)} removes stopped containers and unused images ` +
+				'(add -a to remove every image not in use). ' +
+				'On Docker Desktop you can also give it more disk in Settings → Resources.',
 		};
 	},
 
@@ -483,17 +647,25 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 		const platform = wanted?.[1] ?? wanted?.[2] ?? wanted?.[3];
 		return {
 			title: `The image is not built for this computer's kind of processor${platform ? ` (${platform})` : ''}.`,
-			hint: `Use a tag that is built for it, or ask for another platform with --platform, e.g. ${code(`${facts.engine} pull --platform linux/amd64 ...`)} (it then runs under emulation, slower). For your own images, build for both: ${code('docker buildx build --platform linux/amd64,linux/arm64 ...')}.`,
+			hint:
+				'Use a tag that is built for it, or ask for another platform with --platform, ' +
+				`e.g. ${code(`${facts.engine} pull --platform linux/amd64 ...`)} (it then runs under emulation, slower). ` +
+				`For your own images, build for both: ${code('docker buildx build --platform linux/amd64,linux/arm64 ...')}.`,
 		};
 	},
 
 	unknown(facts) {
 		if (facts.text.trim().length === 0) {
-			return {title: `${facts.engine} failed without saying why.`, hint: 'Run the command again in your terminal to see its full output, and ask your instructor if it keeps failing.'};
+			return {
+				title: `${facts.engine} failed without saying why.`,
+				hint: 'Run the command again in your terminal to see its full output, and ask your instructor if it keeps failing.',
+			};
 		}
 		return {
 			title: `${facts.engine} reported a problem this lab does not recognise.`,
-			hint: 'Read the last line of the message: it usually names the problem. Check the command for typos and try again, and ask your instructor if it keeps failing.',
+			hint:
+				'Read the last line of the message: it usually names the problem. ' +
+				'Check the command for typos and try again, and ask your instructor if it keeps failing.',
 		};
 	},
 };

@@ -76,7 +76,9 @@ function addedLatest(input: string, reference: ImageReference): boolean {
 
 function registryLines(input: string, reference: ImageReference): string[] {
 	const lines = [row('Registry', `${reference.domain} (${registryDescription(reference.domain)})`)];
-	if (isDockerHub(reference.domain) && !typedHubDomain(input)) lines.push(more('The name does not start with a registry address, so docker uses Docker Hub.'));
+	if (isDockerHub(reference.domain) && !typedHubDomain(input)) {
+		lines.push(more('The name does not start with a registry address, so docker uses Docker Hub.'));
+	}
 	return lines;
 }
 
@@ -115,19 +117,28 @@ function notesFor(input: string, reference: ImageReference): string[] {
 	if (readAsDomainOnlyForUppercase(reference.domain)) {
 		const lowered = reference.domain.toLowerCase() + input.slice(reference.domain.length);
 		notes.push(
-			`'${reference.domain}' has capital letters, so docker reads it as the address of a registry (a server), not as a user name. If you meant the user '${reference.domain.toLowerCase()}', write '${lowered}'.`,
+			`'${reference.domain}' has capital letters, so docker reads it as the address of a registry (a server), not as a user name. ` +
+				`If you meant the user '${reference.domain.toLowerCase()}', write '${lowered}'.`,
 		);
 	}
 	const name = reference.path.replace(/^library\//, '');
-	if (isDockerHub(reference.domain) && !typed.includes('/') && reference.tag !== null && /^[0-9]+$/.test(reference.tag) && (name.includes('.') || name === 'localhost')) {
+	if (
+		isDockerHub(reference.domain) &&
+		!typed.includes('/') &&
+		reference.tag !== null &&
+		/^[0-9]+$/.test(reference.tag) &&
+		(name.includes('.') || name === 'localhost')
+	) {
 		notes.push(
-			`'${typed}' has no '/', so docker reads it as the Docker Hub image '${name}' with the tag '${reference.tag}', not as a registry address. To use the registry ${typed}, add '/' and a repository name: '${typed}/myapp'.`,
+			`'${typed}' has no '/', so docker reads it as the Docker Hub image '${name}' with the tag '${reference.tag}', not as a registry address. ` +
+				`To use the registry ${typed}, add '/' and a repository name: '${typed}/myapp'.`,
 		);
 	}
 	if (input.startsWith('index.docker.io/')) notes.push("'index.docker.io' is an old name of Docker Hub; docker writes it as docker.io.");
 	if (reference.domain === dockerHubApiHost) {
 		notes.push(
-			"registry-1.docker.io is the server behind Docker Hub, but docker does not rename it to docker.io: it adds no 'library/', and a docker login to Docker Hub does not cover it.",
+			'registry-1.docker.io is the server behind Docker Hub, but docker does not rename it to docker.io: ' +
+				"it adds no 'library/', and a docker login to Docker Hub does not cover it.",
 		);
 	}
 	return notes;

@@ -82,7 +82,10 @@ export function validateTag(tag: string): {ok: true} | {ok: false; rule: Referen
 	return failure ? {ok: false, rule: failure.rule, reason: failure.reason} : {ok: true};
 }
 
-/** Namespace rule the lab enforces before a push: the first path component must be the username (Docker Hub enforces it; class registries by convention). Returns a plain reason when it is not. */
+/**
+ * Namespace rule the lab enforces before a push: the first path component must be the username (Docker Hub enforces it;
+ * class registries by convention). Returns a plain reason when it is not.
+ */
 export function checkNamespace(reference: ImageReference, username: string): {ok: true} | {ok: false; reason: string} {
 	const user = username.trim().toLowerCase();
 	if (user.length === 0) return {ok: false, reason: 'There is no username to compare the image name with yet: log in first.'};
@@ -94,13 +97,19 @@ export function checkNamespace(reference: ImageReference, username: string): {ok
 	if (readAsDomainOnlyForUppercase(reference.domain) && reference.domain.toLowerCase() === user) {
 		return {
 			ok: false,
-			reason: `${shown} starts with '${reference.domain}', which has capital letters, so docker reads it as the address of a registry, not as your username. Write your username in lowercase: ${quote(withNamespace(reference, user))}.`,
+			reason:
+				`${shown} starts with '${reference.domain}', which has capital letters, ` +
+				'so docker reads it as the address of a registry, not as your username. ' +
+				`Write your username in lowercase: ${quote(withNamespace(reference, user))}.`,
 		};
 	}
 	if (hub && first === 'library' && components.length === 2) {
 		return {
 			ok: false,
-			reason: `${shown} has no username in front, so Docker Hub reads it as 'library/${components[1] ?? ''}', the official images that only Docker can publish. Put your username in front: ${quote(withNamespace(reference, user))}.`,
+			reason:
+				`${shown} has no username in front, so Docker Hub reads it as 'library/${components[1] ?? ''}', ` +
+				'the official images that only Docker can publish. ' +
+				`Put your username in front: ${quote(withNamespace(reference, user))}.`,
 		};
 	}
 	if (components.length === 1) {
@@ -180,7 +189,9 @@ function checkWhole(input: string): Failure | null {
 	if (/^[a-f0-9]{64}$/.test(input)) {
 		return {
 			rule: 'hex-only',
-			reason: `${quote(input)} is 64 hexadecimal digits, which docker reads as an image ID, not a name ("cannot specify 64-byte hexadecimal strings"). Choose a name with other letters in it.`,
+			reason:
+				`${quote(input)} is 64 hexadecimal digits, which docker reads as an image ID, not a name ("cannot specify 64-byte hexadecimal strings"). ` +
+				'Choose a name with other letters in it.',
 		};
 	}
 	const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(input);
@@ -188,7 +199,9 @@ function checkWhole(input: string): Failure | null {
 		const fixed = input.slice(scheme[0].length);
 		return {
 			rule: 'bad-domain',
-			reason: `Leave out '${scheme[0]}': an image name starts with the registry host, not a web address.${suggestion(fixed, candidate => parseReference(candidate).valid)}`,
+			reason:
+				`Leave out '${scheme[0]}': an image name starts with the registry host, not a web address.` +
+				`${suggestion(fixed, candidate => parseReference(candidate).valid)}`,
 		};
 	}
 	return null;
@@ -201,7 +214,9 @@ function checkBlank(input: string, noun: string, isValid: (candidate: string) =>
 	const shown = quote(input);
 	if (input.trim().length === 0) return {rule: 'whitespace', reason: `${shown} is only blank characters; type a name.`};
 	if (match.index === 0) return {rule: 'whitespace', reason: `${shown} starts with ${what}; remove it.${suggestion(input.trim(), isValid)}`};
-	if (input.trim() === input.slice(0, match.index)) return {rule: 'whitespace', reason: `${shown} ends with ${what}; remove it.${suggestion(input.trim(), isValid)}`};
+	if (input.trim() === input.slice(0, match.index)) {
+		return {rule: 'whitespace', reason: `${shown} ends with ${what}; remove it.${suggestion(input.trim(), isValid)}`};
+	}
 	return {
 		rule: 'whitespace',
 		reason: `${shown} contains ${what}; ${noun} cannot contain spaces.${suggestion(input.trim().replace(/\s+/g, '-'), isValid)}`,
@@ -223,13 +238,17 @@ function checkParts(input: string, parts: Parts): Failure | null {
 		const separator = input.startsWith('@') ? "'@'" : "':'";
 		return {
 			rule: 'empty',
-			reason: `${quote(input)} has no image name before the ${separator}. Put the name first.${suggestion(`myapp${input}`, candidate => parseReference(candidate).valid)}`,
+			reason:
+				`${quote(input)} has no image name before the ${separator}. Put the name first.` +
+				`${suggestion(`myapp${input}`, candidate => parseReference(candidate).valid)}`,
 		};
 	}
 	if (parts.domain === null && parts.path.startsWith('[')) {
 		return {
 			rule: 'bad-domain',
-			reason: `${quote(parts.nameAndTag)} looks like a registry address, but there is no repository name after it. Add '/' and a name, e.g. ${quote(`${parts.nameAndTag}/myapp`)}.`,
+			reason:
+				`${quote(parts.nameAndTag)} looks like a registry address, but there is no repository name after it. ` +
+				`Add '/' and a name, e.g. ${quote(`${parts.nameAndTag}/myapp`)}.`,
 		};
 	}
 	return (
@@ -253,7 +272,9 @@ function checkDomain(domain: string, parts: Parts): Failure | null {
 	const lowered = `${domain.toLowerCase()}/${parts.path}`;
 	return {
 		rule: failure.rule,
-		reason: `${quote(domain)} has capital letters, so docker reads it as a registry address. ${failure.reason} If it is a user name, write it in lowercase, e.g. ${quote(lowered)}.`,
+		reason:
+			`${quote(domain)} has capital letters, so docker reads it as a registry address. ${failure.reason} ` +
+			`If it is a user name, write it in lowercase, e.g. ${quote(lowered)}.`,
 	};
 }
 
@@ -261,7 +282,9 @@ function checkBracketedHost(domain: string): Failure | null {
 	const close = domain.indexOf(']');
 	if (close === -1) return {rule: 'bad-domain', reason: `The registry address ${quote(domain)} opens '[' but never closes it with ']'.`};
 	const inside = domain.slice(1, close);
-	if (inside.length === 0) return {rule: 'bad-domain', reason: `The registry address ${quote(domain)} has nothing between '[' and ']'; put an IPv6 address there.`};
+	if (inside.length === 0) {
+		return {rule: 'bad-domain', reason: `The registry address ${quote(domain)} has nothing between '[' and ']'; put an IPv6 address there.`};
+	}
 	const bad = /[^a-fA-F0-9:]/.exec(inside);
 	if (bad) {
 		return {
@@ -274,9 +297,16 @@ function checkBracketedHost(domain: string): Failure | null {
 
 function checkPort(domain: string, rest: string): Failure | null {
 	if (rest.length === 0) return null;
-	if (!rest.startsWith(':')) return {rule: 'bad-domain', reason: `The registry address ${quote(domain)} has ${quote(rest)} after ']'; only ':' and a port number may follow.`};
+	if (!rest.startsWith(':')) {
+		return {rule: 'bad-domain', reason: `The registry address ${quote(domain)} has ${quote(rest)} after ']'; only ':' and a port number may follow.`};
+	}
 	const port = rest.slice(1);
-	if (port.length === 0) return {rule: 'bad-domain', reason: `The registry address ${quote(domain)} ends with ':' but has no port number after it. Add the port (e.g. ':5000') or remove the ':'.`};
+	if (port.length === 0) {
+		return {
+			rule: 'bad-domain',
+			reason: `The registry address ${quote(domain)} ends with ':' but has no port number after it. Add the port (e.g. ':5000') or remove the ':'.`,
+		};
+	}
 	if (!/^[0-9]+$/.test(port)) {
 		return {rule: 'bad-domain', reason: `The port after ':' in ${quote(domain)} must be a number, like 'localhost:5000'; ${quote(port)} is not.`};
 	}
@@ -301,7 +331,9 @@ function checkNamedHost(domain: string): Failure | null {
 		return {rule: 'bad-domain', reason: `A registry host name can only contain letters, digits, '-' and '.': ${quote(host)} contains '${bad[0]}'.`};
 	}
 	for (const label of host.split('.')) {
-		if (label.length === 0) return {rule: 'bad-domain', reason: `The registry host ${quote(host)} has an empty part: a '.' at the start or end, or two '.' in a row.`};
+		if (label.length === 0) {
+			return {rule: 'bad-domain', reason: `The registry host ${quote(host)} has an empty part: a '.' at the start or end, or two '.' in a row.`};
+		}
 		if (label.startsWith('-') || label.endsWith('-')) {
 			return {rule: 'bad-domain', reason: `A part of a registry host name cannot start or end with '-': ${quote(label)} in ${quote(host)}.`};
 		}
@@ -317,9 +349,16 @@ function checkPath(input: string, parts: Parts): Failure | null {
 		return parts.tag === null
 			? {
 					rule: 'bad-character',
-					reason: `${quote(input)} has ':' at character ${pathStart + colon + 1}. A ':' can only come after a registry host (before its port, as in 'localhost:5000/app') or before the tag at the end.`,
+					reason:
+						`${quote(input)} has ':' at character ${pathStart + colon + 1}. ` +
+						"A ':' can only come after a registry host (before its port, as in 'localhost:5000/app') or before the tag at the end.",
 				}
-			: {rule: 'bad-tag', reason: `${quote(parts.nameAndTag)} has more than one ':'. A name can have only one tag, after a single ':' at the end${tagChoices(input.slice(0, pathStart + colon), path.slice(colon + 1).split(':')[0] ?? '', parts.tag)}.`};
+			: {
+					rule: 'bad-tag',
+					reason:
+						`${quote(parts.nameAndTag)} has more than one ':'. A name can have only one tag, after a single ':' at the end` +
+						`${tagChoices(input.slice(0, pathStart + colon), path.slice(colon + 1).split(':')[0] ?? '', parts.tag)}.`,
+				};
 	}
 	const empty = checkEmptyComponent(path, parts);
 	if (empty) return empty;
@@ -328,7 +367,9 @@ function checkPath(input: string, parts: Parts): Failure | null {
 		const fixed = domain + path.toLowerCase() + input.slice(pathStart + path.length);
 		return {
 			rule: 'uppercase',
-			reason: `Repository names must be lowercase: ${quote(path)} has uppercase letters.${suggestion(fixed, candidate => parseReference(candidate).valid)}`,
+			reason:
+				`Repository names must be lowercase: ${quote(path)} has uppercase letters.` +
+				`${suggestion(fixed, candidate => parseReference(candidate).valid)}`,
 		};
 	}
 	return checkPathCharacters(path, pathStart, input);
@@ -343,7 +384,9 @@ function checkEmptyComponent(path: string, parts: Parts): Failure | null {
 	if (path.length === 0 && parts.domain !== null) {
 		return {
 			rule: 'empty-component',
-			reason: `${quote(parts.nameAndTag)} has no repository name after the registry ${quote(parts.domain)}. Add one, e.g. ${quote(`${parts.domain}/myapp`)}.`,
+			reason:
+				`${quote(parts.nameAndTag)} has no repository name after the registry ${quote(parts.domain)}. ` +
+				`Add one, e.g. ${quote(`${parts.domain}/myapp`)}.`,
 		};
 	}
 	const components = path.split('/');
@@ -359,7 +402,9 @@ function checkPathCharacters(path: string, pathStart: number, input: string): Fa
 	if (bad) {
 		return {
 			rule: 'bad-character',
-			reason: `${quote(input)} contains ${describeCharacter(bad[0])} at character ${pathStart + bad.index + 1}, which is not allowed in a repository name. Use ${nameCharacters}.`,
+			reason:
+				`${quote(input)} contains ${describeCharacter(bad[0])} at character ${pathStart + bad.index + 1}, ` +
+				`which is not allowed in a repository name. Use ${nameCharacters}.`,
 		};
 	}
 	for (const component of path.split('/')) {
@@ -391,15 +436,20 @@ function checkLength(parts: Parts): Failure | null {
 	return {
 		rule: 'too-long',
 		reason: added
-			? `The name ${quote(parts.path)} becomes ${quote(reference.path)} on Docker Hub, which is ${reference.path.length} characters; at most ${maxPathLength} are allowed.`
-			: `The name ${quote(parts.path)} is ${reference.path.length} characters; at most ${maxPathLength} are allowed (the registry host and the tag do not count).`,
+			? `The name ${quote(parts.path)} becomes ${quote(reference.path)} on Docker Hub, which is ${reference.path.length} characters; ` +
+				`at most ${maxPathLength} are allowed.`
+			: `The name ${quote(parts.path)} is ${reference.path.length} characters; ` +
+				`at most ${maxPathLength} are allowed (the registry host and the tag do not count).`,
 	};
 }
 
 function checkTag(tag: string, nameAndTag: string): Failure | null {
 	if (tag.length === 0) {
 		const name = nameAndTag.slice(0, -1);
-		return {rule: 'bad-tag', reason: `${quote(nameAndTag)} ends with ':' but has no tag after it. Add a tag (e.g. ${quote(`${name}:1.0`)}) or leave out the ':'.`};
+		return {
+			rule: 'bad-tag',
+			reason: `${quote(nameAndTag)} ends with ':' but has no tag after it. Add a tag (e.g. ${quote(`${name}:1.0`)}) or leave out the ':'.`,
+		};
 	}
 	return checkTagText(tag);
 }
@@ -424,7 +474,12 @@ function checkDigest(digest: string, input: string): Failure | null {
 		rule: 'bad-digest',
 		reason: `The digest ${quote(digest)} is not ${algorithm} followed by ${digestLengths[algorithm] ?? 64} lowercase hex digits: ${why}`,
 	});
-	if (digest.length === 0) return {rule: 'bad-digest', reason: `${quote(input)} ends with '@' but has no digest after it. A digest looks like 'sha256:' followed by 64 lowercase hex digits.`};
+	if (digest.length === 0) {
+		return {
+			rule: 'bad-digest',
+			reason: `${quote(input)} ends with '@' but has no digest after it. A digest looks like 'sha256:' followed by 64 lowercase hex digits.`,
+		};
+	}
 	if (digest.includes('@')) return fail("it contains another '@'; a name can have only one digest.");
 	const colon = digest.indexOf(':');
 	if (colon === -1) return fail(`there is no ':' between the algorithm and the hex digits.`);
@@ -465,7 +520,10 @@ function checkRepositoryName(name: string): Failure | null {
 		};
 	}
 	if (/^[a-f0-9]{64}$/.test(name)) {
-		return {rule: 'hex-only', reason: `${quote(name)} is 64 hexadecimal digits, which docker reads as an image ID, not a name. Choose a name with other letters in it.`};
+		return {
+			rule: 'hex-only',
+			reason: `${quote(name)} is 64 hexadecimal digits, which docker reads as an image ID, not a name. Choose a name with other letters in it.`,
+		};
 	}
 	const parts: Parts = {domain: null, path: name, pathStart: 0, tag: null, digest: null, nameAndTag: name};
 	const failure = checkEmptyComponent(name, parts);
@@ -473,12 +531,16 @@ function checkRepositoryName(name: string): Failure | null {
 	if (/[A-Z]/.test(name)) {
 		return {
 			rule: 'uppercase',
-			reason: `Repository names must be lowercase: ${quote(name)} has uppercase letters.${suggestion(name.toLowerCase(), candidate => checkRepositoryName(candidate) === null)}`,
+			reason:
+				`Repository names must be lowercase: ${quote(name)} has uppercase letters.` +
+				`${suggestion(name.toLowerCase(), candidate => checkRepositoryName(candidate) === null)}`,
 		};
 	}
 	const characters = checkPathCharacters(name, 0, name);
 	if (characters) return characters;
-	if (name.length > maxPathLength) return {rule: 'too-long', reason: `The name ${quote(name)} is ${name.length} characters; at most ${maxPathLength} are allowed.`};
+	if (name.length > maxPathLength) {
+		return {rule: 'too-long', reason: `The name ${quote(name)} is ${name.length} characters; at most ${maxPathLength} are allowed.`};
+	}
 	return null;
 }
 

@@ -10,7 +10,9 @@ import type {Lesson} from './schema.js';
 // import() below, and only for a lesson text the build has not parsed already (built-in.ts).
 export {builtInVariables, parseLesson} from './parse.js';
 
-export type LoadResult = {readonly ok: true; readonly lesson: Lesson; readonly file: string} | {readonly ok: false; readonly file: string; readonly errors: readonly string[]};
+export type LoadResult =
+	| {readonly ok: true; readonly lesson: Lesson; readonly file: string}
+	| {readonly ok: false; readonly file: string; readonly errors: readonly string[]};
 
 /** Where the lessons that ship with registry-lab are: beside src/ (a checkout) or dist/ (the package). */
 export function builtInLessonsDir(): string {

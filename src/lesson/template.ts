@@ -10,7 +10,7 @@ export function fill(template: string, vars: Vars, missing = ''): string {
 /** Fill every string inside a value (objects and arrays are copied). */
 export function fillDeep<T>(value: T, vars: Vars): T {
 	if (typeof value === 'string') return fill(value, vars) as T;
-	if (Array.isArray(value)) return value.map(item => fillDeep(item, vars)) as T;
+	if (Array.isArray(value)) return value.map((item: unknown) => fillDeep(item, vars)) as T;
 	if (value && typeof value === 'object') {
 		return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fillDeep(item, vars)])) as T;
 	}

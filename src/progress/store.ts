@@ -67,7 +67,6 @@ export function openProgressStore(options: StoreOptions = {}): ProgressStore {
 		const aside = `${conf.path}.unreadable-${new Date().toISOString().replaceAll(':', '-')}`;
 		if (existsSync(conf.path)) renameSync(conf.path, aside);
 		notice = `Your saved progress could not be read (${unreadable}); it was moved to ${aside} and you start afresh.`;
-		unreadable = undefined;
 		conf = make();
 	}
 	const lessons = (): ProgressFile['lessons'] => conf.store.lessons ?? {};
@@ -80,14 +79,20 @@ export function openProgressStore(options: StoreOptions = {}): ProgressStore {
 			conf.set({version: 1, lessons: {...lessons(), [lessonId]: lessonProgressSchema.parse(progress)}});
 		},
 		clear(lessonId) {
-			const {[lessonId ?? '']: _gone, ...rest} = lessons();
+			const rest = Object.fromEntries(Object.entries(lessons()).filter(([id]) => id !== lessonId));
 			conf.set({version: 1, lessons: lessonId === undefined ? {} : rest});
 		},
 	};
 }
 
 /** The saved form of a lesson run: only allow-listed variables, plus where it got to. */
-export function progressFrom(run: {vars: Readonly<Record<string, string>>; completed: readonly string[]; stats: LessonProgress['stats']; stepId: string; finished: boolean}): LessonProgress {
+export function progressFrom(run: {
+	vars: Readonly<Record<string, string>>;
+	completed: readonly string[];
+	stats: LessonProgress['stats'];
+	stepId: string;
+	finished: boolean;
+}): LessonProgress {
 	const kept: Record<string, string> = {};
 	for (const name of savedVariables) {
 		const value = run.vars[name];

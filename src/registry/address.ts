@@ -82,7 +82,9 @@ export function registryOfKind(kind: RegistryKind, host: string): string {
 /** What is wrong with a registry address a person typed, or null: it must be host[:port] with nothing else, no scheme, no path. */
 export function hostProblem(value: string): string | null {
 	if (!value) return 'Type the registry address.';
-	if (/^[a-z]+:\/\//i.test(value)) return `Leave out the ${value.split('://')[0]}:// part: type only the host, like ${value.split('://')[1]?.split('/')[0] ?? 'host:5000'}.`;
+	if (/^[a-z]+:\/\//i.test(value)) {
+		return `Leave out the ${value.split('://')[0]}:// part: type only the host, like ${value.split('://')[1]?.split('/')[0] ?? 'host:5000'}.`;
+	}
 	if (value.includes('/')) return 'Type only the host (and port), without a path.';
 	if (/\s/.test(value)) return 'A registry address cannot contain spaces.';
 	if (!/^(?:\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d{1,5})?$/.test(value)) return `'${value}' is not a host name or address.`;

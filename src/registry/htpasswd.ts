@@ -35,9 +35,13 @@ export const generatedPasswordCost = 5;
  */
 export function htpasswdLine(username: string, password: string, cost = chosenPasswordCost): string {
 	if (username.length === 0) throw new Error('An htpasswd username cannot be empty: choose a name such as "student".');
-	if (/[:\s]/.test(username)) throw new Error(`The username ${JSON.stringify(username)} cannot be used in an htpasswd file: remove colons and spaces from it.`);
+	if (/[:\s]/.test(username)) {
+		throw new Error(`The username ${JSON.stringify(username)} cannot be used in an htpasswd file: remove colons and spaces from it.`);
+	}
 	if (password.length === 0) throw new Error(`The password for ${username} is empty: choose one, or leave it out to get a generated one.`);
-	if (/[\r\n]/.test(password)) throw new Error(`The password for ${username} has a line break in it: docker login --password-stdin would cut it there. Choose one without.`);
+	if (/[\r\n]/.test(password)) {
+		throw new Error(`The password for ${username} has a line break in it: docker login --password-stdin would cut it there. Choose one without.`);
+	}
 	if (bcrypt.truncates(password)) throw new Error(`The password for ${username} is longer than 72 bytes, and bcrypt ignores the rest: choose a shorter one.`);
 	return `${username}:${bcrypt.hashSync(password, cost)}`;
 }

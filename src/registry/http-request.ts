@@ -77,7 +77,7 @@ function once(url: URL, method: 'GET' | 'HEAD', headers: Record<string, string>,
 							return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
 						},
 					},
-					arrayBuffer: async () => body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer,
+					arrayBuffer: async () => body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength),
 					text: async () => body.toString('utf8'),
 				});
 			});

@@ -95,7 +95,12 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
 			if (!reply.ok) return {status: 'unknown', message: `Could not check the Docker ID ${username}: ${reply.message}`};
 			if (reply.status === 200) return {status: 'exists'};
 			if (reply.status === 404) {
-				return {status: 'missing', message: `There is no Docker Hub account ${JSON.stringify(username)}. Check the spelling (it is the username, not your e-mail), or sign up at ${HUB_SIGNUP_URL}.`};
+				return {
+					status: 'missing',
+					message:
+						`There is no Docker Hub account ${JSON.stringify(username)}. ` +
+						`Check the spelling (it is the username, not your e-mail), or sign up at ${HUB_SIGNUP_URL}.`,
+				};
 			}
 			return {status: 'unknown', message: `Could not check the Docker ID ${username}: ${statusWords(reply)}`};
 		} catch (error) {
@@ -105,7 +110,9 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
 
 	const listRepositories = async (namespace: string): Promise<HubRepositoriesResult> => {
 		try {
-			if (!/^[a-z0-9][a-z0-9._-]*$/.test(namespace)) return {ok: false, message: `${JSON.stringify(namespace)} is not a Docker Hub account or organization name.`};
+			if (!/^[a-z0-9][a-z0-9._-]*$/.test(namespace)) {
+				return {ok: false, message: `${JSON.stringify(namespace)} is not a Docker Hub account or organization name.`};
+			}
 			const repositories: HubRepository[] = [];
 			let url: string | undefined = `${base}/v2/namespaces/${encodeURIComponent(namespace)}/repositories?page_size=${pageSize}`;
 			const visited = new Set<string>();
@@ -116,11 +123,21 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
 				if (reply.status === 404) {
 					// A page past the end answers 404 too; the first page's 404 means no such namespace.
 					if (page > 0) break;
-					return {ok: false, status: 404, message: `There is no Docker Hub account or organization ${JSON.stringify(namespace)}. Check the spelling.`};
+					return {
+						ok: false,
+						status: 404,
+						message: `There is no Docker Hub account or organization ${JSON.stringify(namespace)}. Check the spelling.`,
+					};
 				}
-				if (reply.status !== 200) return {ok: false, status: reply.status, message: `Could not list the repositories of ${namespace}: ${statusWords(reply)}`};
+				if (reply.status !== 200) {
+					return {ok: false, status: reply.status, message: `Could not list the repositories of ${namespace}: ${statusWords(reply)}`};
+				}
 				if (!isRecord(reply.json) || !Array.isArray(reply.json.results)) {
-					return {ok: false, status: reply.status, message: `Docker Hub answered the list of ${namespace}'s repositories in a shape this lab does not know.`};
+					return {
+						ok: false,
+						status: reply.status,
+						message: `Docker Hub answered the list of ${namespace}'s repositories in a shape this lab does not know.`,
+					};
 				}
 				for (const entry of reply.json.results) {
 					const repository = toRepository(entry, namespace);
@@ -139,12 +156,21 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
 	const tagExists = async (namespace: string, repository: string, tag: string): Promise<TagCheck> => {
 		const name = `${namespace}/${repository}:${tag}`;
 		try {
-			const reply = await get(`${base}/v2/namespaces/${encodeURIComponent(namespace)}/repositories/${encodeURIComponent(repository)}/tags/${encodeURIComponent(tag)}`);
+			const reply = await get(
+				`${base}/v2/namespaces/${encodeURIComponent(namespace)}/repositories/${encodeURIComponent(repository)}/tags/${encodeURIComponent(tag)}`,
+			);
 			if (!reply.ok) return {status: 'unknown', message: `Could not check ${name} on Docker Hub: ${reply.message}`};
 			if (reply.status === 200) return {status: 'exists'};
-			if (reply.status === 404) return {status: 'missing', message: `Docker Hub has no ${name}: the repository or the tag is not there (yet). Did the push finish?`};
+			if (reply.status === 404) {
+				return {status: 'missing', message: `Docker Hub has no ${name}: the repository or the tag is not there (yet). Did the push finish?`};
+			}
 			if (reply.status === 401 || reply.status === 403) {
-				return {status: 'unknown', message: `Docker Hub would not show ${namespace}/${repository}: it is private, so the lab cannot look without your login. Check it on ${hubRepositoryUrl(namespace, repository)}.`};
+				return {
+					status: 'unknown',
+					message:
+						`Docker Hub would not show ${namespace}/${repository}: it is private, so the lab cannot look without your login. ` +
+						`Check it on ${hubRepositoryUrl(namespace, repository)}.`,
+				};
 			}
 			return {status: 'unknown', message: `Could not check ${name} on Docker Hub: ${statusWords(reply)}`};
 		} catch (error) {

@@ -25,10 +25,14 @@ export function hubUsernameInputProblem(name: string): string | null {
 export function dockerIdProblem(name: string): string | undefined {
 	const shown = JSON.stringify(name);
 	if (name.trim().length === 0) return 'The Docker ID is empty: type your Docker Hub username.';
-	if (name.includes('@')) return `${shown} looks like an e-mail address. Type your Docker ID (the username shown at the top right of hub.docker.com), not your e-mail.`;
+	if (name.includes('@')) {
+		return `${shown} looks like an e-mail address. Type your Docker ID (the username shown at the top right of hub.docker.com), not your e-mail.`;
+	}
 	if (name !== name.trim()) return `${shown} has spaces around it: type the Docker ID without spaces.`;
 	if (/[A-Z]/.test(name) && /^[A-Za-z0-9]+$/.test(name)) return `Docker IDs are all lowercase: try ${JSON.stringify(name.toLowerCase())}.`;
-	if (!/^[a-z0-9]+$/.test(name)) return `${shown} cannot be a Docker ID: a Docker ID has only lowercase letters and digits (no spaces, dots, dashes or underscores).`;
+	if (!/^[a-z0-9]+$/.test(name)) {
+		return `${shown} cannot be a Docker ID: a Docker ID has only lowercase letters and digits (no spaces, dots, dashes or underscores).`;
+	}
 	if (name.length < minLength) return `${shown} is too short to be a Docker ID: a Docker ID has ${lengths} characters.`;
 	if (name.length > maxLength) return `${shown} is too long to be a Docker ID: a Docker ID has ${lengths} characters.`;
 	return undefined;

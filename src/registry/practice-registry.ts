@@ -34,7 +34,10 @@ export async function startPracticeRegistry(options: StartOptions = {}): Promise
 	try {
 		data = await prepareDataDir(options.dataDir, accounts.value.lines);
 	} catch (error) {
-		return failure(`Could not write the practice registry's files: ${errorText(error)}`, 'Check that the data directory (by default one in the temp directory) can be written to and the disk is not full, then try again.');
+		return failure(
+			`Could not write the practice registry's files: ${errorText(error)}`,
+			'Check that the data directory (by default one in the temp directory) can be written to and the disk is not full, then try again.',
+		);
 	}
 
 	const context: Context = {options, accounts: accounts.value.accounts, data, timeoutMs: options.startTimeoutMs ?? defaultStartTimeoutMs};
@@ -48,7 +51,10 @@ export async function startPracticeRegistry(options: StartOptions = {}): Promise
 			else result = outcome.kind === 'port-taken' ? portTaken(port, outcome.log) : outcome.failure;
 		}
 	} catch (error) {
-		result = failure(`The practice registry could not be started: ${errorText(error)}`, 'Try again; if it keeps failing, run `registry-lab doctor` and share its output.');
+		result = failure(
+			`The practice registry could not be started: ${errorText(error)}`,
+			'Try again; if it keeps failing, run `registry-lab doctor` and share its output.',
+		);
 	}
 	if (!result.ok && !options.keepData) await data.remove();
 	return result;

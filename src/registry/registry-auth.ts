@@ -69,7 +69,9 @@ export function createRegistryAuth({credentials, base, title, request}: AuthOpti
 				...failure,
 				reason: 'unauthorized',
 				message: credentials
-					? `${title} did not accept the username ${user} with that password (its sign-in service ${url.host} said ${reply.status}${failure.code ? ` ${failure.code}` : ''}). Check both; for Docker Hub, use a personal access token as the password.`
+					? `${title} did not accept the username ${user} with that password ` +
+						`(its sign-in service ${url.host} said ${reply.status}${failure.code ? ` ${failure.code}` : ''}). ` +
+						'Check both; for Docker Hub, use a personal access token as the password.'
 					: `${title}'s sign-in service ${url.host} refused an anonymous token: this needs a login.`,
 			};
 		}
@@ -78,8 +80,16 @@ export function createRegistryAuth({credentials, base, title, request}: AuthOpti
 			return failure;
 		}
 		const json = parseJson(reply.body);
-		const token = isRecord(json) ? (typeof json.token === 'string' && json.token ? json.token : typeof json.access_token === 'string' ? json.access_token : '') : '';
-		if (!token) return {ok: false, reason: 'http-error', status: reply.status, message: `${title}'s sign-in service (${url.host}) answered without a token.`};
+		const token = isRecord(json)
+			? typeof json.token === 'string' && json.token
+				? json.token
+				: typeof json.access_token === 'string'
+					? json.access_token
+					: ''
+			: '';
+		if (!token) {
+			return {ok: false, reason: 'http-error', status: reply.status, message: `${title}'s sign-in service (${url.host}) answered without a token.`};
+		}
 		const expiresIn = isRecord(json) && typeof json.expires_in === 'number' && json.expires_in > 0 ? json.expires_in : defaultTokenSeconds;
 		tokens.set(tokenKey(c, scope), {token, expiresAt: Date.now() + Math.max(0, expiresIn - tokenMarginSeconds) * 1000});
 		return {ok: true, token};
@@ -88,7 +98,9 @@ export function createRegistryAuth({credentials, base, title, request}: AuthOpti
 	const authorization = async (scope: string | undefined, fresh: boolean): Promise<AuthHeader | RegistryFailure> => {
 		if (challenge === undefined || challenge === 'none') return {ok: true, header: {}, credentialsSent: false, freshToken: false};
 		if (challenge.scheme === 'basic') {
-			return basicHeader ? {ok: true, header: {Authorization: basicHeader}, credentialsSent: true, freshToken: false} : {ok: true, header: {}, credentialsSent: false, freshToken: false};
+			return basicHeader
+				? {ok: true, header: {Authorization: basicHeader}, credentialsSent: true, freshToken: false}
+				: {ok: true, header: {}, credentialsSent: false, freshToken: false};
 		}
 		const key = tokenKey(challenge, scope);
 		const cached = tokens.get(key);
@@ -101,7 +113,12 @@ export function createRegistryAuth({credentials, base, title, request}: AuthOpti
 		return {ok: true, header: {Authorization: `Bearer ${got.token}`}, credentialsSent: credentials !== undefined, freshToken: true};
 	};
 
-	const authed = async (url: URL, method: Method, scope: string | undefined, headers: Record<string, string> = {}): Promise<{reply: Reply; auth: AuthHeader} | RegistryFailure> => {
+	const authed = async (
+		url: URL,
+		method: Method,
+		scope: string | undefined,
+		headers: Record<string, string> = {},
+	): Promise<{reply: Reply; auth: AuthHeader} | RegistryFailure> => {
 		let auth = await authorization(scope, false);
 		if (!auth.ok) return auth;
 		const first = await request(url, method, {...headers, ...auth.header});
@@ -145,7 +162,12 @@ export function parseChallenge(header: string | null): Challenge | undefined {
 	}
 	if (schemeName === 'basic') return {scheme: 'basic'};
 	if (schemeName === 'bearer' && params.realm) {
-		return {scheme: 'bearer', realm: params.realm, ...(params.service !== undefined ? {service: params.service} : {}), ...(params.error ? {error: params.error} : {})};
+		return {
+			scheme: 'bearer',
+			realm: params.realm,
+			...(params.service !== undefined ? {service: params.service} : {}),
+			...(params.error ? {error: params.error} : {}),
+		};
 	}
 	return undefined;
 }

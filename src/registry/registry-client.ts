@@ -30,7 +30,9 @@ export type RegistryClientOptions = {
 };
 
 /** `authenticated`: credentials were given and the registry accepted them (false when none were given). */
-export type PingResult = {readonly ok: true; readonly auth: 'none' | 'basic' | 'bearer'; readonly authenticated: boolean; readonly scheme: 'http' | 'https'} | RegistryFailure;
+export type PingResult =
+	| {readonly ok: true; readonly auth: 'none' | 'basic' | 'bearer'; readonly authenticated: boolean; readonly scheme: 'http' | 'https'}
+	| RegistryFailure;
 export type ManifestResult = {readonly ok: true; readonly digest: string; readonly mediaType: string | null; readonly durationMs: number} | RegistryFailure;
 export type TagsResult = {readonly ok: true; readonly tags: readonly string[]} | RegistryFailure;
 export type CatalogResult = {readonly ok: true; readonly repositories: readonly string[]} | RegistryFailure;
@@ -104,15 +106,29 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 	const refused = (reply: Reply, sent: AuthHeader, what: string): RegistryFailure => {
 		const failure = statusFailure(reply, title);
 		if (!sent.credentialsSent) {
-			return {...failure, reason: 'unauthorized', message: `${title} wants a login to see ${what}${credentials ? '' : ' (or there is no such repository)'}. Log in first${credentials ? '' : ', then try again'}.`};
+			return {
+				...failure,
+				reason: 'unauthorized',
+				message:
+					`${title} wants a login to see ${what}${credentials ? '' : ' (or there is no such repository)'}. ` +
+					`Log in first${credentials ? '' : ', then try again'}.`,
+			};
 		}
 		const challenge = auth.challenge();
 		if (typeof challenge === 'object' && challenge.scheme === 'bearer') {
 			// The sign-in service took the credentials; the registry still said no: Docker Hub's answer for a repository
 			// that does not exist or that this account may not read.
-			return {...failure, reason: 'denied', message: `${title} would not show ${what} to ${user}: it may not exist, or ${user} may not read it. Check the name (and its namespace).`};
+			return {
+				...failure,
+				reason: 'denied',
+				message: `${title} would not show ${what} to ${user}: it may not exist, or ${user} may not read it. Check the name (and its namespace).`,
+			};
 		}
-		return {...failure, reason: 'unauthorized', message: `${title} did not accept the username ${user} with that password. Check both and try again.`};
+		return {
+			...failure,
+			reason: 'unauthorized',
+			message: `${title} did not accept the username ${user} with that password. Check both and try again.`,
+		};
 	};
 
 	const ping = (): Promise<PingResult> =>
@@ -127,12 +143,23 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 			if (first.status !== 401) {
 				const failure = statusFailure(first, title);
 				if (failure.reason === 'not-found' || (failure.reason === 'http-error' && first.status < 500)) {
-					return {...failure, reason: 'http-error', message: `${apiHost} answered, but not like a container registry (GET /v2/ gave HTTP ${first.status}). Check the address and port.`};
+					return {
+						...failure,
+						reason: 'http-error',
+						message: `${apiHost} answered, but not like a container registry (GET /v2/ gave HTTP ${first.status}). Check the address and port.`,
+					};
 				}
 				return failure;
 			}
 			const learned = parseChallenge(first.headers.get('www-authenticate'));
-			if (!learned) return {ok: false, reason: 'http-error', status: 401, message: `${title} asks for a login but does not say how (no usable WWW-Authenticate header).`};
+			if (!learned) {
+				return {
+					ok: false,
+					reason: 'http-error',
+					status: 401,
+					message: `${title} asks for a login but does not say how (no usable WWW-Authenticate header).`,
+				};
+			}
 			auth.learn(learned);
 			if (!credentials) return {ok: true, auth: learned.scheme, authenticated: false, scheme};
 			const authorized = await auth.authorization(undefined, true);
@@ -141,7 +168,11 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 			if (!second.ok) return second;
 			if (second.status >= 200 && second.status < 300) return {ok: true, auth: learned.scheme, authenticated: true, scheme};
 			if (second.status === 401) {
-				return {...statusFailure(second, title), reason: 'unauthorized', message: `${title} did not accept the username ${user} with that password. Check both and try again.`};
+				return {
+					...statusFailure(second, title),
+					reason: 'unauthorized',
+					message: `${title} did not accept the username ${user} with that password. Check both and try again.`,
+				};
 			}
 			return statusFailure(second, title);
 		});
@@ -166,7 +197,9 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 				const got = await auth.authed(url, 'GET', scope, accept);
 				if (!('reply' in got)) return got;
 				reply = got.reply;
-				digest = reply.headers.get('docker-content-digest') ?? (reply.status >= 200 && reply.status < 300 ? `sha256:${createHash('sha256').update(reply.body).digest('hex')}` : null);
+				digest =
+					reply.headers.get('docker-content-digest') ??
+					(reply.status >= 200 && reply.status < 300 ? `sha256:${createHash('sha256').update(reply.body).digest('hex')}` : null);
 			}
 			if (reply.status >= 200 && reply.status < 300 && digest) {
 				const mediaType = reply.headers.get('content-type')?.split(';')[0]?.trim() || null;
@@ -186,18 +219,30 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 						tags = isRecord(listed) && Array.isArray(listed.tags) ? listed.tags.filter((tag): tag is string => typeof tag === 'string') : [];
 					}
 				}
-				const shown = tags && tags.length > 0 ? ` (its tags: ${tags.slice(0, 10).join(', ')}${tags.length > 10 ? ', …' : ''})` : tags ? ' (it has no tags at all)' : '';
+				const shown =
+					tags && tags.length > 0
+						? ` (its tags: ${tags.slice(0, 10).join(', ')}${tags.length > 10 ? ', …' : ''})`
+						: tags
+							? ' (it has no tags at all)'
+							: '';
 				const message =
 					code === 'NAME_UNKNOWN'
 						? `There is no repository ${repository} on ${title}. Check the name (and its namespace), or push it first.`
 						: tags && !byDigest
-							? `${title} has the repository ${repository}, but no tag ${JSON.stringify(reference)} in it${shown}. Check the tag, or push it first.`
+							? `${title} has the repository ${repository}, but no tag ${JSON.stringify(reference)} in it${shown}. ` +
+								'Check the tag, or push it first.'
 							: tags
 								? `${title} has the repository ${repository}, but no image with the digest ${reference} in it.`
-								: `${title} has no image ${what}: the ${byDigest ? 'digest' : 'tag'} or the whole repository is missing. Check the name, or push it first.`;
+								: `${title} has no image ${what}: the ${byDigest ? 'digest' : 'tag'} or the whole repository is missing. ` +
+									'Check the name, or push it first.';
 				return {...failure, ...(code ? {code} : {}), message};
 			}
-			if (failure.reason === 'denied') return {...failure, message: `${title} refused to show ${what}${credentials ? ` to ${user}` : ''}. Check the name, and that this account may read it.`};
+			if (failure.reason === 'denied') {
+				return {
+					...failure,
+					message: `${title} refused to show ${what}${credentials ? ` to ${user}` : ''}. Check the name, and that this account may read it.`,
+				};
+			}
 			return failure;
 		});
 
@@ -213,7 +258,14 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 			if (reply.status === 401) return refused(reply, sent, what);
 			if (reply.status < 200 || reply.status >= 300) return statusFailure(reply, title);
 			const json = parseJson(reply.body);
-			if (!isRecord(json)) return {ok: false, reason: 'http-error', status: reply.status, message: `${title} answered the list of ${what} with something that is not JSON.`};
+			if (!isRecord(json)) {
+				return {
+					ok: false,
+					reason: 'http-error',
+					status: reply.status,
+					message: `${title} answered the list of ${what} with something that is not JSON.`,
+				};
+			}
 			const list = json[key];
 			if (Array.isArray(list)) {
 				for (const item of list) {
@@ -232,16 +284,25 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 		guard(async () => {
 			const invalid = checkName(repository);
 			if (invalid) return {ok: false, reason: 'not-found', message: invalid};
-			const listed = await paged(new URL(`/v2/${pathOf(repository)}/tags/list`, base), `repository:${repository}:pull`, 'tags', `the tags of ${repository}`);
+			const url = new URL(`/v2/${pathOf(repository)}/tags/list`, base);
+			const listed = await paged(url, `repository:${repository}:pull`, 'tags', `the tags of ${repository}`);
 			if (listed.ok) return {ok: true, tags: listed.items};
-			if (listed.reason === 'not-found') return {...listed, message: `There is no repository ${repository} on ${title}. Check the name (and its namespace), or push it first.`};
+			if (listed.reason === 'not-found') {
+				return {...listed, message: `There is no repository ${repository} on ${title}. Check the name (and its namespace), or push it first.`};
+			}
 			return listed;
 		});
 
 	const catalog = (): Promise<CatalogResult> =>
 		guard(async () => {
 			if (apiHost === dockerHubApiHost) {
-				return {ok: false, reason: 'http-error', message: 'Docker Hub does not list all its repositories (it has no /v2/_catalog). Look at hub.docker.com/u/NAME to see one account’s repositories.'};
+				return {
+					ok: false,
+					reason: 'http-error',
+					message:
+						'Docker Hub does not list all its repositories (it has no /v2/_catalog). ' +
+						'Look at hub.docker.com/u/NAME to see one account’s repositories.',
+				};
 			}
 			const listed = await paged(new URL('/v2/_catalog', base), 'registry:catalog:*', 'repositories', 'the list of repositories');
 			if (listed.ok) return {ok: true, repositories: listed.items};
@@ -258,7 +319,10 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 function checkName(repository: string): string | undefined {
 	if (repository.length === 0) return 'The repository name is empty.';
 	if (!isRepositoryPath(repository)) {
-		return `${JSON.stringify(repository)} is not a valid repository name: use lowercase letters, digits and . _ - between them, with / between parts (like alice/demo).`;
+		return (
+			`${JSON.stringify(repository)} is not a valid repository name: ` +
+			'use lowercase letters, digits and . _ - between them, with / between parts (like alice/demo).'
+		);
 	}
 	return undefined;
 }

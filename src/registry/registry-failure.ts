@@ -47,7 +47,12 @@ export function statusFailure(reply: Reply, title: string): RegistryFailure {
 	const saidPart = said ? ` It said: ${said}.` : '';
 	const plain = reply.body.toString('utf8', 0, Math.min(reply.body.length, 300));
 	if (status === 400 && /HTTP request to an HTTPS server/i.test(plain)) {
-		return {ok: false, reason: 'http-vs-https', status, message: `${reply.url.host} speaks HTTPS, but this request was plain HTTP. Use https for this registry.`};
+		return {
+			ok: false,
+			reason: 'http-vs-https',
+			status,
+			message: `${reply.url.host} speaks HTTPS, but this request was plain HTTP. Use https for this registry.`,
+		};
 	}
 	switch (status) {
 		case 401:
@@ -64,7 +69,9 @@ export function statusFailure(reply: Reply, title: string): RegistryFailure {
 				status,
 				...codePart,
 				...(wait !== undefined ? {retryAfterSeconds: wait} : {}),
-				message: `${title} says too many requests: wait ${wait !== undefined ? `${wait} second${wait === 1 ? '' : 's'}` : 'a while'} and try again. On Docker Hub, logging in raises the limit.`,
+				message:
+					`${title} says too many requests: wait ${wait !== undefined ? `${wait} second${wait === 1 ? '' : 's'}` : 'a while'} and try again. ` +
+					'On Docker Hub, logging in raises the limit.',
 			};
 		}
 		default:
@@ -73,7 +80,10 @@ export function statusFailure(reply: Reply, title: string): RegistryFailure {
 				reason: 'http-error',
 				status,
 				...codePart,
-				message: status >= 500 ? `${title} has a problem of its own (HTTP ${status}); try again in a minute.${saidPart}` : `${title} answered HTTP ${status}.${saidPart}`,
+				message:
+					status >= 500
+						? `${title} has a problem of its own (HTTP ${status}); try again in a minute.${saidPart}`
+						: `${title} answered HTTP ${status}.${saidPart}`,
 			};
 	}
 }
@@ -88,25 +98,53 @@ export function fetchFailure(error: unknown, url: URL): RegistryFailure {
 	const code = codes[0];
 	const codePart = code ? {code} : {};
 	const host = url.host;
-	if (url.protocol === 'https:' && (codes.some(c => /WRONG_VERSION_NUMBER|EPROTO|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST/.test(c)) || /wrong version number|packet length too long|http request/i.test(texts))) {
+	if (
+		url.protocol === 'https:' &&
+		(codes.some(c => /WRONG_VERSION_NUMBER|EPROTO|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST/.test(c)) ||
+			/wrong version number|packet length too long|http request/i.test(texts))
+	) {
 		return {
 			ok: false,
 			reason: 'http-vs-https',
 			...codePart,
-			message: `${host} answered in plain HTTP, not HTTPS (docker says "server gave HTTP response to HTTPS client"). A registry that is not on this computer needs HTTPS, or must be listed in docker's "insecure-registries".`,
+			message:
+				`${host} answered in plain HTTP, not HTTPS (docker says "server gave HTTP response to HTTPS client"). ` +
+				`A registry that is not on this computer needs HTTPS, or must be listed in docker's "insecure-registries".`,
 		};
 	}
 	if (codes.some(c => tlsCodes.test(c)) || /certificate/i.test(texts)) {
 		const why = causes.find(cause => tlsCodes.test(cause.code ?? '') || /certificate/i.test(cause.message))?.message ?? 'certificate problem';
-		return {ok: false, reason: 'tls', ...codePart, message: `The HTTPS certificate of ${host} is not trusted (${why}). Docker will refuse it too, unless its CA is installed on this computer.`};
+		return {
+			ok: false,
+			reason: 'tls',
+			...codePart,
+			message: `The HTTPS certificate of ${host} is not trusted (${why}). Docker will refuse it too, unless its CA is installed on this computer.`,
+		};
 	}
 	const has = (...wanted: string[]) => codes.some(c => wanted.includes(c));
-	if (has('ECONNREFUSED')) return {ok: false, reason: 'network', ...codePart, message: `Nothing answered at ${host} (connection refused). Is the registry running, and are the address and port right?`};
+	if (has('ECONNREFUSED')) {
+		return {
+			ok: false,
+			reason: 'network',
+			...codePart,
+			message: `Nothing answered at ${host} (connection refused). Is the registry running, and are the address and port right?`,
+		};
+	}
 	if (has('ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL')) {
-		return {ok: false, reason: 'network', ...codePart, message: `The name ${url.hostname} could not be found. Check the spelling of the address, and that this computer is online.`};
+		return {
+			ok: false,
+			reason: 'network',
+			...codePart,
+			message: `The name ${url.hostname} could not be found. Check the spelling of the address, and that this computer is online.`,
+		};
 	}
 	if (has('ETIMEDOUT', 'ENETUNREACH', 'EHOSTUNREACH', 'EHOSTDOWN')) {
-		return {ok: false, reason: 'network', ...codePart, message: `${host} could not be reached (${code}). Check the address, and that this computer is on the right network.`};
+		return {
+			ok: false,
+			reason: 'network',
+			...codePart,
+			message: `${host} could not be reached (${code}). Check the address, and that this computer is on the right network.`,
+		};
 	}
 	if (has('ECONNRESET', 'EPIPE')) {
 		const hint = url.protocol === 'http:' ? ' If it only speaks HTTPS, use https.' : '';

@@ -9,7 +9,7 @@ import {describe, expect, it} from 'vitest';
 
 // ---------------------------------------------------------------- the layers
 
-type Layer = 'entry' | 'ui' | 'plain' | 'driver' | 'core' | 'effects';
+type Layer = 'entry' | 'ui' | 'plain' | 'driver' | 'core' | 'lesson' | 'effects';
 
 /** Where each file of src/ sits. The first entry that matches a file wins; `dir/**` is everything under dir. */
 const layers: readonly {readonly layer: Layer; readonly is: string; readonly paths: readonly string[]}[] = [
@@ -17,10 +17,12 @@ const layers: readonly {readonly layer: Layer; readonly is: string; readonly pat
 	{layer: 'ui', is: 'the Ink face', paths: ['src/ui/**']},
 	{layer: 'plain', is: 'the plain face', paths: ['src/plain/**']},
 	{layer: 'driver', is: 'the driver', paths: ['src/driver/**']},
+	{layer: 'core', is: 'the pure core: the state machine', paths: ['src/lesson-run/**']},
+	// The shared base: pure like the core, and everyone may import them, the loader and the checks included.
 	{
-		layer: 'core',
-		is: 'the pure core',
-		paths: ['src/lesson-run/**', 'src/lesson/schema.ts', 'src/lesson/template.ts', 'src/lesson/steps.ts', 'src/lesson/results.ts'],
+		layer: 'lesson',
+		is: 'the pure lesson modules',
+		paths: ['src/lesson/schema.ts', 'src/lesson/template.ts', 'src/lesson/steps.ts', 'src/lesson/results.ts'],
 	},
 	// src/lesson/load.ts and the other lesson files, src/container, src/registry, src/run, src/checks,
 	// src/progress, src/class, and whatever is added to src/ without a place above.
@@ -28,6 +30,7 @@ const layers: readonly {readonly layer: Layer; readonly is: string; readonly pat
 ];
 
 const faces: readonly Layer[] = ['ui', 'plain'];
+const pure: readonly Layer[] = ['core', 'lesson'];
 const allLayers: readonly Layer[] = layers.map(entry => entry.layer);
 
 // ---------------------------------------------------------------- the rules
@@ -68,14 +71,21 @@ const rules: readonly Rule[] = [
 		mustNotImport: {packages: ['react', 'ink', '@inkjs/ui', 'ink-testing-library']},
 	},
 	{
-		says: 'The pure core imports only the pure core (type-only imports of other src modules are allowed).',
+		says: 'The pure core imports only the pure core and the pure lesson modules (type-only imports of other src modules are allowed).',
 		from: ['core'],
-		mustNotImport: {layers: allLayers.filter(layer => layer !== 'core'), elsewhere: true},
+		mustNotImport: {layers: allLayers.filter(layer => !pure.includes(layer)), elsewhere: true},
 		typeOnlyAllowed: true,
 	},
 	{
-		says: "The pure core does no I/O: no Node built-in (node:* or bare), no 'execa', 'conf', 'yaml' or 'open'.",
-		from: ['core'],
+		// Or whoever imports them would load the state machine with them.
+		says: 'The pure lesson modules import only each other (type-only imports of other src modules are allowed).',
+		from: ['lesson'],
+		mustNotImport: {layers: allLayers.filter(layer => layer !== 'lesson'), elsewhere: true},
+		typeOnlyAllowed: true,
+	},
+	{
+		says: "The pure core and the pure lesson modules do no I/O: no Node built-in (node:* or bare), no 'execa', 'conf', 'yaml' or 'open'.",
+		from: pure,
 		mustNotImport: {builtins: true, packages: ['execa', 'conf', 'yaml', 'open']},
 	},
 	{
@@ -84,7 +94,7 @@ const rules: readonly Rule[] = [
 		mustNotImport: {layers: ['driver', ...faces, 'entry']},
 	},
 	{
-		says: "The effects never import the pure core's runtime code (type-only imports are allowed).",
+		says: "The effects never import the state machine's runtime code, src/lesson-run (type-only imports are allowed).",
 		from: ['effects'],
 		mustNotImport: {layers: ['core']},
 		typeOnlyAllowed: true,
@@ -322,19 +332,36 @@ describe('the import rules', () => {
 				"import {z} from 'zod';",
 				"import path from 'path';",
 			].join('\n'),
-			'src/lesson/template.ts': 'export const fill = (text: string) => text;',
+			'src/lesson/template.ts': [
+				"import {readFileSync} from 'node:fs';",
+				"import {startRun} from '../lesson-run/lesson-run.js';",
+				"import type {Engine} from '../container/engine.js';",
+				'export const fill = (text: string) => text;',
+			].join('\n'),
 			'src/container/engine.ts': [
 				"import type {RunState} from '../lesson-run/lesson-run.js';",
 				"import {startRun} from '../lesson-run/lesson-run.js';",
 				"import type {LabServices} from '../driver/services.js';",
 				"import {run} from './missing.js';",
+				"import {fill} from '../lesson/template.js';",
 			].join('\n'),
 			'src/run/run-command.ts': "const {execa} = await import('execa');",
 		};
 		const files = Object.entries(made).map(([file, text]) => readImports(file, text));
 		const reported = brokenRules(files, file => file in made);
-		const [onlyEntries, noInk, coreOnlyCore, coreNoIo, effectsNoOuter, effectsNoCore, driverNoOuter, facesNoEntries, plainNoUi, uiNoPlain] =
-			rules.map(rule => rule.says);
+		const [
+			onlyEntries,
+			noInk,
+			coreOnlyPure,
+			lessonOnlyLesson,
+			pureNoIo,
+			effectsNoOuter,
+			effectsNoCore,
+			driverNoOuter,
+			facesNoEntries,
+			plainNoUi,
+			uiNoPlain,
+		] = rules.map(rule => rule.says);
 		expect(reported.map(describeViolation)).toEqual([
 			`src/commands/lab.ts:2 imports type '../ui/app.js': ${onlyEntries}`,
 			`src/ui/app.tsx:2 imports '../plain/run-plain.js': ${uiNoPlain}`,
@@ -343,9 +370,11 @@ describe('the import rules', () => {
 			`src/plain/run-plain.ts:3 imports type '../ui/app.js': ${plainNoUi}`,
 			`src/plain/run-plain.ts:4 imports '../commands/lab.js': ${facesNoEntries}`,
 			`src/driver/services.ts:2 imports '../commands/lab.js': ${driverNoOuter}`,
-			`src/lesson-run/lesson-run.ts:1 imports 'node:fs/promises': ${coreNoIo}`,
-			`src/lesson-run/lesson-run.ts:3 imports '../run/run-command.js': ${coreOnlyCore}`,
-			`src/lesson-run/lesson-run.ts:6 imports 'path': ${coreNoIo}`,
+			`src/lesson-run/lesson-run.ts:1 imports 'node:fs/promises': ${pureNoIo}`,
+			`src/lesson-run/lesson-run.ts:3 imports '../run/run-command.js': ${coreOnlyPure}`,
+			`src/lesson-run/lesson-run.ts:6 imports 'path': ${pureNoIo}`,
+			`src/lesson/template.ts:1 imports 'node:fs': ${pureNoIo}`,
+			`src/lesson/template.ts:2 imports '../lesson-run/lesson-run.js': ${lessonOnlyLesson}`,
 			`src/container/engine.ts:2 imports '../lesson-run/lesson-run.js': ${effectsNoCore}`,
 			`src/container/engine.ts:3 imports type '../driver/services.js': ${effectsNoOuter}`,
 			`src/container/engine.ts:4 imports './missing.js': ${unreadable}`,

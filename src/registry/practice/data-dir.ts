@@ -15,7 +15,9 @@ type Resolved<T> = {readonly ok: true; readonly value: T} | StartFailure;
 
 export function resolveAccounts(requested: StartOptions['accounts']): Resolved<{accounts: readonly PracticeAccount[]; lines: readonly string[]}> {
 	const list = requested ?? [{username: 'student'}];
-	if (list.length === 0) return failure('A practice registry needs at least one account.', 'Pass one account, or leave `accounts` out to get the default "student".');
+	if (list.length === 0) {
+		return failure('A practice registry needs at least one account.', 'Pass one account, or leave `accounts` out to get the default "student".');
+	}
 	const seen = new Set<string>();
 	const accounts: PracticeAccount[] = [];
 	const lines: string[] = [];
@@ -42,8 +44,8 @@ export type DataDir = {
 	readonly secret: string;
 	/** Unique per start: the 401 from *this* registry names it, so another server on the port is not taken for ours. */
 	readonly realm: string;
-	remove(): Promise<void>;
-	removeSync(): void;
+	readonly remove: () => Promise<void>;
+	readonly removeSync: () => void;
 };
 
 export async function prepareDataDir(requested: string | undefined, lines: readonly string[]): Promise<DataDir> {

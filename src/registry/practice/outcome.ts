@@ -69,7 +69,8 @@ export function practiceHost(port: number): string {
 	return `${practiceIp}:${port}`;
 }
 
-export const installHint = 'Install the distribution registry (`sudo apt install docker-registry`), or pull registry:2 once while online (`docker pull registry:2`).';
+export const installHint =
+	'Install the distribution registry (`sudo apt install docker-registry`), or pull registry:2 once while online (`docker pull registry:2`).';
 
 export const portInUse = /address already in use|port is already allocated/i;
 
@@ -111,7 +112,11 @@ export function canceled(): StartFailure {
 }
 
 export function portTaken(port: number, log: string): StartFailure {
-	return failure(`Port ${port} on ${practiceIp} is already in use, so the practice registry cannot listen there.`, 'Choose another port, or leave the port out to get a free one.', log);
+	return failure(
+		`Port ${port} on ${practiceIp} is already in use, so the practice registry cannot listen there.`,
+		'Choose another port, or leave the port out to get a free one.',
+		log,
+	);
 }
 
 export function seconds(ms: number): string {

@@ -2,7 +2,12 @@
 import {httpFetch} from '../http-request.js';
 import type {Context} from './outcome.js';
 
-export type Readiness = {readonly kind: 'ready'} | {readonly kind: 'timeout'} | {readonly kind: 'canceled'} | {readonly kind: 'stopped'; readonly why: string} | {readonly kind: 'open'; readonly why: string};
+export type Readiness =
+	| {readonly kind: 'ready'}
+	| {readonly kind: 'timeout'}
+	| {readonly kind: 'canceled'}
+	| {readonly kind: 'stopped'; readonly why: string}
+	| {readonly kind: 'open'; readonly why: string};
 
 /** Poll GET /v2/ until it answers 401: up, and asking for a password. */
 export async function waitUntilReady(

@@ -89,7 +89,9 @@ export async function startBinary(context: Context, binary: string, port: number
 
 	const ready = await waitUntilReady(host, context, () => {
 		if (spawnError) return {stopped: `could not be run: ${spawnError.message}`};
-		if (child.exitCode !== null || child.signalCode !== null) return {stopped: `stopped right after starting (${child.exitCode !== null ? `exit code ${child.exitCode}` : child.signalCode})`};
+		if (child.exitCode !== null || child.signalCode !== null) {
+			return {stopped: `stopped right after starting (${child.exitCode !== null ? `exit code ${child.exitCode}` : child.signalCode})`};
+		}
 		return undefined;
 	});
 	if (ready.kind !== 'ready') {
@@ -99,11 +101,13 @@ export async function startBinary(context: Context, binary: string, port: number
 		if (ready.kind === 'stopped' && portInUse.test(text)) return {kind: 'port-taken', log: text};
 		if (ready.kind === 'canceled') return {kind: 'failed', failure: canceled()};
 		const what = `The practice registry (${binary})`;
-		const message = ready.kind === 'timeout' ? `${what} did not answer on http://${host}/v2/ within ${seconds(context.timeoutMs)}.` : `${what} ${ready.why}.`;
+		const message =
+			ready.kind === 'timeout' ? `${what} did not answer on http://${host}/v2/ within ${seconds(context.timeoutMs)}.` : `${what} ${ready.why}.`;
 		const hint =
 			text.trim().length > 0
 				? 'Its last lines are below: they usually name the problem (a port in use, a file it cannot read, a bad setting).'
-				: `Check that ${binary} is the distribution registry (\`${binary} --version\` names github.com/docker/distribution), or ${lowerFirst(installHint)}`;
+				: `Check that ${binary} is the distribution registry (\`${binary} --version\` names github.com/docker/distribution), ` +
+					`or ${lowerFirst(installHint)}`;
 		return {kind: 'failed', failure: failure(message, hint, text)};
 	}
 
@@ -115,7 +119,7 @@ function logTail(maxLines = 60) {
 	let lines: string[] = [];
 	let pending = '';
 	return {
-		add(chunk: Buffer | string) {
+		add: (chunk: Buffer | string) => {
 			pending += chunk.toString();
 			const parts = pending.split(/\r?\n/);
 			pending = parts.pop() ?? '';

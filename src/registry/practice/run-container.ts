@@ -48,7 +48,22 @@ export async function startContainer(context: Context, port: number): Promise<Ou
 	// Storage is bound to dataDir only when it is kept: files the container writes may belong to its root.
 	const storage = options.keepData ? ['-v', `${data.storage}:/var/lib/registry`] : [];
 	const started = await run(
-		['run', '-d', '--name', name, '--label', 'registry-lab.practice=true', '-p', `${host}:5000`, '-v', `${data.auth}:/auth:ro`, ...storage, '--env-file', envFile, image],
+		[
+			'run',
+			'-d',
+			'--name',
+			name,
+			'--label',
+			'registry-lab.practice=true',
+			'-p',
+			`${host}:5000`,
+			'-v',
+			`${data.auth}:/auth:ro`,
+			...storage,
+			'--env-file',
+			envFile,
+			image,
+		],
 		60_000,
 	);
 	const removeContainer = (id: string) => run(['rm', '--force', '--volumes', id], 30_000);
@@ -56,12 +71,21 @@ export async function startContainer(context: Context, port: number): Promise<Ou
 		await removeContainer(name);
 		if (started.canceled) return {kind: 'failed', failure: canceled()};
 		if (portInUse.test(started.stderr)) return {kind: 'port-taken', log: output(started)};
-		return failed(`${engine.bin} could not start the ${image} image.`, `Read what ${engine.bin} said below; \`${engine.bin} ps -a\` shows the containers there are.`, output(started));
+		return failed(
+			`${engine.bin} could not start the ${image} image.`,
+			`Read what ${engine.bin} said below; \`${engine.bin} ps -a\` shows the containers there are.`,
+			output(started),
+		);
 	}
 	const id = started.stdout.trim().split('\n').pop() ?? name;
 
 	const killSync = () => {
-		if (!removed) spawnSync(engine.bin, [...(engine.globalArgs ?? []), 'rm', '--force', '--volumes', id], {env: {...process.env, ...engine.env}, stdio: 'ignore', timeout: 15_000});
+		if (removed) return;
+		spawnSync(engine.bin, [...(engine.globalArgs ?? []), 'rm', '--force', '--volumes', id], {
+			env: {...process.env, ...engine.env},
+			stdio: 'ignore',
+			timeout: 15_000,
+		});
 	};
 	const entry = trackRun(context, killSync);
 	let removed = false;
