@@ -35,7 +35,8 @@ async function parseShippedLessons() {
 	const temp = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-build-'));
 	try {
 		const parser = path.join(temp, 'parse.mjs');
-		await build({absWorkingDir: root, entryPoints: ['src/lesson/parse.ts'], outfile: parser, bundle: true, platform: 'node', format: 'esm', ...resolving, logLevel: 'warning'});
+		const entryPoints = ['src/lesson/parse.ts'];
+		await build({absWorkingDir: root, entryPoints, outfile: parser, bundle: true, platform: 'node', format: 'esm', ...resolving, logLevel: 'warning'});
 		const {parseLesson} = await import(pathToFileURL(parser).href);
 		const dir = path.join(root, 'lessons');
 		const parsed = [];
@@ -48,7 +49,9 @@ async function parseShippedLessons() {
 				continue;
 			}
 			// The lesson travels as JSON: it must come back exactly as the parser made it.
-			if (!isDeepStrictEqual(JSON.parse(JSON.stringify(result.lesson)), result.lesson)) throw new Error(`lessons/${name} does not survive JSON; update scripts/build.mjs`);
+			if (!isDeepStrictEqual(JSON.parse(JSON.stringify(result.lesson)), result.lesson)) {
+				throw new Error(`lessons/${name} does not survive JSON; update scripts/build.mjs`);
+			}
 			parsed.push({sha256: createHash('sha256').update(text).digest('hex'), lesson: result.lesson});
 		}
 		return parsed;
@@ -131,7 +134,9 @@ export class GraphemeSegmenter {
 	}
 }
 `,
-	'lesson-parse-reexport': "export const parseLesson = () => { throw new Error('registry-lab: import parseLesson from parse.js'); };\nexport const builtInVariables = [];",
+	'lesson-parse-reexport':
+		"export const parseLesson = () => { throw new Error('registry-lab: import parseLesson from parse.js'); };\n" +
+		'export const builtInVariables = [];',
 };
 const trim = {
 	name: 'registry-lab-stubs',
@@ -206,7 +211,10 @@ const trim = {
 			const text = await readFile(args.path, 'utf8');
 			if (!text.includes('new Intl.Segmenter(')) throw new Error(`${args.path}: no Intl.Segmenter; update scripts/build.mjs`);
 			return {
-				contents: `import {GraphemeSegmenter as __rlSegmenter} from 'registry-lab:grapheme-segmenter';\n${text.replaceAll('new Intl.Segmenter(', 'new __rlSegmenter(')}`,
+				contents: [
+					"import {GraphemeSegmenter as __rlSegmenter} from 'registry-lab:grapheme-segmenter';",
+					text.replaceAll('new Intl.Segmenter(', 'new __rlSegmenter('),
+				].join('\n'),
 				loader: 'js',
 				resolveDir: path.dirname(args.path),
 			};
@@ -263,8 +271,12 @@ for (const file of Object.keys(result.metafile.outputs).filter(output => output.
 		for (const entry of outputs[file].imports) if (entry.kind === 'import-statement') visit(entry.path);
 	};
 	visit(lab);
-	const heavy = [...loaded].flatMap(file => Object.keys(outputs[file].inputs)).filter(input => /node_modules\/yaml\/|src\/lesson\/(schema|parse)\.ts$/.test(input));
-	if (!lab || heavy.length > 0) throw new Error(`the lab command loads the lesson parser at start-up (${heavy.slice(0, 3).join(', ') || 'no lab chunk'}); see scripts/build.mjs`);
+	const heavy = [...loaded]
+		.flatMap(file => Object.keys(outputs[file].inputs))
+		.filter(input => /node_modules\/yaml\/|src\/lesson\/(schema|parse)\.ts$/.test(input));
+	if (!lab || heavy.length > 0) {
+		throw new Error(`the lab command loads the lesson parser at start-up (${heavy.slice(0, 3).join(', ') || 'no lab chunk'}); see scripts/build.mjs`);
+	}
 	// The stand-in for load.ts's re-export must stay unused: bundled code imports parseLesson from parse.js.
 	const used = Object.values(outputs).some(output => (output.inputs['stub:lesson-parse-reexport']?.bytesInOutput ?? 0) > 0);
 	if (used) throw new Error('bundled code imports parseLesson or builtInVariables from lesson/load.js: import them from lesson/parse.js');
