@@ -62,19 +62,6 @@ async function parseShippedLessons() {
 const parsedLessons = await parseShippedLessons();
 
 const dotsSpinner = JSON.parse(await readFile(path.join(root, 'node_modules/cli-spinners/spinners.json'), 'utf8')).dots;
-const meowOptionsDeps = `
-import fs from 'node:fs';
-import path from 'node:path';
-export function a({cwd}) {
-	for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
-		const file = path.join(dir, 'package.json');
-		if (fs.existsSync(file)) return {packageJson: JSON.parse(fs.readFileSync(file, 'utf8')), path: file};
-		if (path.dirname(dir) === dir) return undefined;
-	}
-}
-export function n(pkg) { return pkg; }
-`;
-
 // Code the app can never run is replaced by small stubs, so it is neither shipped nor parsed.
 const stubs = {
 	// Ink loads its devtools bridge (react-devtools-core and ws) only when DEV=true; that is for Ink's own developers.
@@ -99,9 +86,6 @@ const stubs = {
 	].join('\n'),
 	// @inkjs/ui's Spinner is only used with its default type, 'dots': the other 90 spinners stay out.
 	'cli-spinners': `export default {dots: ${JSON.stringify(dotsSpinner)}};`,
-	// meow reads package.json (for --version) with read-package-up; it normalizes it (spdx licence lists,
-	// hosted-git-info, ...) only when cli.pkg is read, which registry-lab never does.
-	'meow-options-deps': meowOptionsDeps,
 	'zod-locales': 'export {default as en} from "zod/v4/locales/en.js";',
 	// Ink's text measuring and slicing make an Intl.Segmenter each when loaded; the first one loads ICU's
 	// break-iterator data, 20-50 ms before the first frame (measured on Node.js 20 and 22). This one makes
@@ -176,17 +160,6 @@ const trim = {
 		build.onResolve({filter: /^\.\/parse\.js$/}, args =>
 			args.kind === 'import-statement' && /[/\\]src[/\\]lesson[/\\]load\.ts$/.test(args.importer) ? stub('lesson-parse-reexport') : undefined,
 		);
-		build.onResolve({filter: /^\.\/dependencies\.js$/}, args =>
-			/[/\\]meow[/\\]build[/\\]options\.js$/.test(args.importer) ? stub('meow-options-deps') : undefined,
-		);
-		// meow's vendored dependencies are one rollup file; mark its top-level calls pure so esbuild can drop
-		// read-package-up, parse-json, babel's code frame and normalize-package-data now that nothing imports them.
-		build.onLoad({filter: /[/\\]meow[/\\]build[/\\]dependencies\.js$/}, async args => ({
-			contents: (await readFile(args.path, 'utf8'))
-				.replace(/^((?:var|const) [\w$]+ = )((?:require[\w$]*|getDefaultExportFromCjs|promisify)\()/gm, '$1/* @__PURE__ */ $2')
-				.replace(/^promisify\(/gm, '/* @__PURE__ */ promisify('),
-			loader: 'js',
-		}));
 		// Yoga's WebAssembly ships as base64 text inside a JS file; ship the binary as dist/yoga.wasm instead
 		// (smaller packed, and read with one readFileSync rather than decoded from base64 at start-up).
 		build.onLoad({filter: /[/\\]yoga-layout[/\\]dist[/\\]binaries[/\\]yoga-wasm-base64-esm\.js$/}, async args => {
@@ -230,7 +203,7 @@ const result = await build({
 	entryPoints: {cli: 'src/main.ts'},
 	outdir: 'dist',
 	// Chunks sit beside cli.js: import.meta.url resolves to dist/ in every file
-	// (meow finds ../package.json from there for --version, the lessons are ../lessons, yoga.wasm is beside it).
+	// (../package.json is found from there for --version, the lessons are ../lessons, yoga.wasm is beside it).
 	chunkNames: '[name]-[hash]',
 	bundle: true,
 	splitting: true,

@@ -1,4 +1,4 @@
-import meow from 'meow';
+import {parseCommandLine} from './args.js';
 import {diagnose} from '../container/diagnose.js';
 
 export const diagnoseHelp = `
@@ -24,12 +24,12 @@ export async function diagnoseCommand(
 	argv: readonly string[],
 	io: {out: (text: string) => void; stdin: NodeJS.ReadableStream & {isTTY?: boolean}},
 ): Promise<number> {
-	const cli = meow(diagnoseHelp, {
-		importMeta: import.meta,
-		argv: [...argv],
-		allowUnknownFlags: false,
-		flags: {json: {type: 'boolean', default: false}, text: {type: 'string'}, command: {type: 'string'}, registry: {type: 'string'}},
+	const cli = parseCommandLine(argv, {
+		name: 'registry-lab diagnose',
+		help: diagnoseHelp,
+		flags: {json: {type: 'boolean'}, text: {type: 'string'}, command: {type: 'string'}, registry: {type: 'string'}},
 	});
+	if (!cli.ok) return cli.exitCode;
 	if (cli.input.length > 0) {
 		io.out(`registry-lab diagnose: unexpected argument '${cli.input[0]}'. Pass the message with --text "..." or on standard input.\n${diagnoseHelp}`);
 		return 2;

@@ -1,7 +1,7 @@
 import {statfs} from 'node:fs/promises';
 import os from 'node:os';
-import meow from 'meow';
 import {engineCommand} from '../container/commands.js';
+import {parseCommandLine} from './args.js';
 import {defaultEngine, type Engine} from '../container/engine.js';
 import {listLogins} from '../container/login-state.js';
 import {preflight} from '../container/preflight.js';
@@ -206,12 +206,17 @@ export function doctorText(checks: readonly DoctorCheck[]): string {
 }
 
 export async function doctorCommand(argv: readonly string[], out: (text: string) => void): Promise<number> {
-	const cli = meow(doctorHelp, {
-		importMeta: import.meta,
-		argv: [...argv],
-		allowUnknownFlags: false,
-		flags: {json: {type: 'boolean', default: false}, registry: {type: 'string', default: dockerHubDomain}, engine: {type: 'string', default: 'docker'}},
+	// A bare `--registry` at the end is a forgotten value: say what to type there.
+	if (argv.at(-1) === '--registry') {
+		out('registry-lab doctor: --registry: Type the registry address after --registry, like 127.0.0.1:5000.');
+		return 2;
+	}
+	const cli = parseCommandLine(argv, {
+		name: 'registry-lab doctor',
+		help: doctorHelp,
+		flags: {json: {type: 'boolean'}, registry: {type: 'string', default: dockerHubDomain}, engine: {type: 'string', default: 'docker'}},
 	});
+	if (!cli.ok) return cli.exitCode;
 	if (cli.input.length > 0) {
 		out(`registry-lab doctor: unexpected argument '${cli.input[0]}'.\n${doctorHelp}`);
 		return 2;
@@ -220,10 +225,8 @@ export async function doctorCommand(argv: readonly string[], out: (text: string)
 		out(`registry-lab doctor: --engine must be docker or podman, not '${cli.flags.engine}'.`);
 		return 2;
 	}
-	// meow fills in the default for a bare `--registry` at the end: that is a forgotten value, not Docker Hub.
-	const registryGiven = argv.some(arg => arg === '--registry' || arg.startsWith('--registry='));
 	const problem =
-		registryGiven && (cli.flags.registry === '' || argv.at(-1) === '--registry')
+		cli.flags.registry === ''
 			? 'Type the registry address after --registry, like 127.0.0.1:5000.'
 			: cli.flags.registry === dockerHubDomain
 				? null

@@ -1,4 +1,4 @@
-import meow from 'meow';
+import {parseCommandLine} from './args.js';
 import {explainJson, explainText} from '../container/explain.js';
 
 export const explainHelp = `
@@ -20,7 +20,8 @@ export const explainHelp = `
 `;
 
 export function explainCommand(argv: readonly string[], out: (text: string) => void): number {
-	const cli = meow(explainHelp, {importMeta: import.meta, argv: [...argv], allowUnknownFlags: false, flags: {json: {type: 'boolean', default: false}}});
+	const cli = parseCommandLine(argv, {name: 'registry-lab explain', help: explainHelp, flags: {json: {type: 'boolean'}}});
+	if (!cli.ok) return cli.exitCode;
 	if (cli.input.length !== 1) {
 		out(`registry-lab explain: give exactly one image name${cli.input.length > 1 ? ' (quote it if it has spaces)' : ''}.\n${explainHelp}`);
 		return 2;

@@ -1,4 +1,4 @@
-import meow from 'meow';
+import {parseCommandLine} from './args.js';
 import {defaultEngine, type EngineName} from '../container/engine.js';
 import {findLesson} from '../lesson/find.js';
 import {loadLessons} from '../lesson/load.js';
@@ -53,19 +53,19 @@ export const labHelp = `
 `;
 
 export async function labCommand(argv: readonly string[]): Promise<number> {
-	const cli = meow(labHelp, {
-		importMeta: import.meta,
-		argv: [...argv],
-		allowUnknownFlags: false,
+	const cli = parseCommandLine(argv, {
+		name: 'registry-lab',
+		help: labHelp,
 		flags: {
-			hub: {type: 'boolean', default: false},
+			hub: {type: 'boolean'},
 			registry: {type: 'string'},
-			practice: {type: 'boolean', default: false},
+			practice: {type: 'boolean'},
 			lesson: {type: 'string'},
 			engine: {type: 'string', default: 'docker', choices: ['docker', 'podman']},
-			plain: {type: 'boolean', default: false},
+			plain: {type: 'boolean'},
 		},
 	});
+	if (!cli.ok) return cli.exitCode;
 	const {flags} = cli;
 	if (cli.input.length > 0) return usageError(`there is no command '${cli.input[0]}' (commands: explain, diagnose, doctor, verify, reset).`);
 	const chosen = [flags.hub, flags.registry !== undefined, flags.practice].filter(Boolean).length;

@@ -1,5 +1,5 @@
 import {createInterface} from 'node:readline/promises';
-import meow from 'meow';
+import {parseCommandLine} from './args.js';
 import {openProgressStore, type LessonProgress} from '../progress/store.js';
 import {registryOfKind} from '../registry/address.js';
 
@@ -30,7 +30,8 @@ export type ResetIo = {
 };
 
 export async function resetCommand(argv: readonly string[], io: ResetIo): Promise<number> {
-	const cli = meow(resetHelp, {importMeta: import.meta, argv: [...argv], allowUnknownFlags: false, flags: {yes: {type: 'boolean', default: false}}});
+	const cli = parseCommandLine(argv, {name: 'registry-lab reset', help: resetHelp, flags: {yes: {type: 'boolean'}}});
+	if (!cli.ok) return cli.exitCode;
 	if (cli.input.length > 1) {
 		process.stderr.write(`registry-lab reset: name at most one lesson.\nRun registry-lab reset --help to see every option.\n`);
 		return 2;

@@ -1,4 +1,4 @@
-import meow from 'meow';
+import {parseCommandLine} from './args.js';
 import {createLabServices} from '../driver/services.js';
 import {verifyLine, verifyProgress, type VerifyReport} from '../checks/verify-run.js';
 import {defaultEngine, type EngineName} from '../container/engine.js';
@@ -34,16 +34,16 @@ export const verifyHelp = `
 `;
 
 export async function verifyCommand(argv: readonly string[], out: (text: string) => void): Promise<number> {
-	const cli = meow(verifyHelp, {
-		importMeta: import.meta,
-		argv: [...argv],
-		allowUnknownFlags: false,
+	const cli = parseCommandLine(argv, {
+		name: 'registry-lab verify',
+		help: verifyHelp,
 		flags: {
-			json: {type: 'boolean', default: false},
+			json: {type: 'boolean'},
 			lesson: {type: 'string', default: 'registries'},
 			engine: {type: 'string', default: 'docker', choices: ['docker', 'podman']},
 		},
 	});
+	if (!cli.ok) return cli.exitCode;
 	const {flags} = cli;
 	if (cli.input.length > 0) {
 		process.stderr.write(
