@@ -1,10 +1,12 @@
 import {readFileSync} from 'node:fs';
+import {PassThrough} from 'node:stream';
 import {createServer, type Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {render} from 'ink-testing-library';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Lesson} from '../../src/lesson/schema.js';
 import {createHubClient, type HubClient} from '../../src/registry/hub-client.js';
+import {runPlain} from '../../src/plain/run-plain.js';
 import {App} from '../../src/ui/app.js';
 import {tempDockerConfig, testEngine} from '../helpers/engine.js';
 import {keys, press, type, waitForText} from '../helpers/ink.js';
@@ -104,5 +106,22 @@ describe('the lesson on Docker Hub (Hub API replayed locally)', () => {
 		await press(app, keys.tab);
 		await waitForText(app, '$ docker pull alicestudent/demo');
 		app.unmount();
+	});
+
+	it('plain mode lists a classmate’s public repositories too, and the one picked is the image the step pulls', async () => {
+		const config = await tempDockerConfig();
+		const input = new PassThrough();
+		const output = new PassThrough();
+		let printed = '';
+		output.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
+		// The username, then the first repository, then three hints (the last one is the command filled in), then q.
+		input.end(['alicestudent', '1', '', '', '', 'q', ''].join('\n'));
+		const start = {stepId: 'pull', vars: {username: 'bobstudent'}};
+		const outcome = await runPlain({lesson, engine: testEngine(config.env), choice: {kind: 'hub'}, hub, start, input, output});
+		expect(outcome).toEqual({finished: false});
+		expect(printed).toContain("alicestudent's public repositories:");
+		expect(printed).toMatch(/^ {2}1 {2}alicestudent\/demo/m);
+		expect(printed).toContain("The official image 'alicestudent'");
+		expect(printed).toMatch(/^Hint: Here it is — [^\n]*docker pull alicestudent\/demo$/m);
 	});
 });
