@@ -1,9 +1,9 @@
 import {describe, expect, it} from 'vitest';
 import {actionNames, availableActions} from '../../src/lesson-run/actions.js';
 import {reduce, startRun, type Event, type RunState} from '../../src/lesson-run/lesson-run.js';
-import {parseLesson} from '../../src/lesson/load.js';
 import {againPrompt, plainWord, stepPrompt, typingHelp} from '../../src/plain/words.js';
 import {appKey, keyHints} from '../../src/ui/keys.js';
+import {lessonFrom} from '../helpers/lesson.js';
 
 const yaml = `
 id: t
@@ -27,11 +27,7 @@ steps:
     check: {type: manifest, reference: "{registry}/alice/app:1.0"}
 `;
 
-function lesson() {
-	const result = parseLesson(yaml);
-	if (!result.ok) throw new Error(result.errors.join('\n'));
-	return result.lesson;
-}
+const lesson = () => lessonFrom(yaml);
 
 const vars = {registry: '127.0.0.1:5000', registryArg: '127.0.0.1:5000'};
 const apply = (state: RunState, ...events: Event[]): RunState => events.reduce(reduce, state);

@@ -3,7 +3,7 @@ import {defaultEngine} from '../../src/container/engine.js';
 import {answerEvent, answersShown, typedEvent} from '../../src/driver/answers.js';
 import {createLabServices} from '../../src/driver/services.js';
 import {reduce, startRun} from '../../src/lesson-run/lesson-run.js';
-import {parseLesson} from '../../src/lesson/load.js';
+import {lessonFrom} from '../helpers/lesson.js';
 
 const yaml = `
 id: t
@@ -24,11 +24,7 @@ steps:
     check: {type: manifest, reference: "{image}"}
 `;
 
-function lesson() {
-	const result = parseLesson(yaml);
-	if (!result.ok) throw new Error(result.errors.join('\n'));
-	return result.lesson;
-}
+const lesson = () => lessonFrom(yaml);
 
 const services = createLabServices({engine: defaultEngine('docker'), registry: '127.0.0.1:5000', registryKind: 'class'});
 const vars = {registry: '127.0.0.1:5000', registryArg: '127.0.0.1:5000', username: 'alice'};

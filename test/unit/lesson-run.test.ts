@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {displayCommand, pendingEffect, reduce, startRun, type Event, type RunState} from '../../src/lesson-run/lesson-run.js';
-import {parseLesson} from '../../src/lesson/load.js';
 import {progressOfRun} from '../../src/driver/save-progress.js';
+import {lessonFrom} from '../helpers/lesson.js';
 
 const yaml = `
 id: t
@@ -38,11 +38,7 @@ steps:
     check: {type: tags, reference: "x"}
 `;
 
-function lesson() {
-	const result = parseLesson(yaml);
-	if (!result.ok) throw new Error(result.errors.join('\n'));
-	return result.lesson;
-}
+const lesson = () => lessonFrom(yaml);
 
 const vars = {registry: '127.0.0.1:5000', registryKind: 'class', registryArg: '127.0.0.1:5000', registryPrefix: '127.0.0.1:5000/', username: 'alice'};
 const apply = (state: RunState, ...events: Event[]): RunState => events.reduce(reduce, state);
