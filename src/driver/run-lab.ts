@@ -15,8 +15,11 @@ import {startUp, untilLeaving, type Setup, type StartUpOptions} from './start-up
 
 export type LabOptions = StartUpOptions & {
 	readonly openUrl?: (url: string) => Promise<boolean>;
-	/** Called when the lesson changes step or completes one (progress saving). */
-	readonly onProgress?: (state: RunState) => void;
+	/**
+	 * Called when the lesson changes step or completes one (progress saving). A sentence returned is a
+	 * problem with saving: said once to the student, and the lesson goes on.
+	 */
+	readonly onProgress?: (state: RunState) => string | void;
 	/** Called with each effect as it is carried out, in order: commands and checks. */
 	readonly onEffect?: (effect: Effect) => void;
 };
@@ -112,6 +115,13 @@ async function driveLesson(port: Port, options: LabOptions, setup: Setup, contro
 	let working: string | undefined;
 	let linkNote: string | undefined;
 	let saved: RunState | undefined;
+	let saveProblem: string | undefined;
+	const save = (): void => {
+		saved = state;
+		const problem = options.onProgress?.(state);
+		if (problem && problem !== saveProblem) port.say(problem);
+		saveProblem = problem || undefined;
+	};
 
 	const view = (): LessonView => ({
 		state,
@@ -127,10 +137,7 @@ async function driveLesson(port: Port, options: LabOptions, setup: Setup, contro
 		state = reduce(state, event);
 		if (state.index !== before.index) linkNote = undefined;
 		if (state.vars !== before.vars) syncCredentials(services, state);
-		if (!saved || saved.completed !== state.completed || saved.index !== state.index) {
-			saved = state;
-			options.onProgress?.(state);
-		}
+		if (!saved || saved.completed !== state.completed || saved.index !== state.index) save();
 		show();
 	};
 	const busy = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
@@ -145,8 +152,7 @@ async function driveLesson(port: Port, options: LabOptions, setup: Setup, contro
 	};
 
 	syncCredentials(services, state);
-	saved = state;
-	options.onProgress?.(state);
+	save();
 	show();
 	for (;;) {
 		if (control.signal.aborted) return {finished: false};

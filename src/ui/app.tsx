@@ -25,6 +25,8 @@ type Face = {
 	readonly working?: string;
 	/** What the start-up said (the engine works, the practice registry runs). */
 	readonly said: readonly string[];
+	/** What the driver said once the lesson was on screen (progress could not be saved). */
+	readonly notes: readonly string[];
 	readonly asking?: Asking;
 	readonly lesson?: LessonView;
 	readonly moving?: Moving;
@@ -33,13 +35,14 @@ type Face = {
 /** The Ink face: draws what the driver shows, and turns keys into the student's answers and moves. */
 export function App(props: AppProps): React.JSX.Element {
 	const {exit} = useApp();
-	const [face, setFace] = useState<Face>({said: []});
+	const [face, setFace] = useState<Face>({said: [], notes: []});
 	const session = useRef<LabSession | undefined>(undefined);
 
 	useEffect(() => {
 		const port: Port = {
 			working: label => setFace(current => ({...current, working: label})),
-			say: text => setFace(current => ({...current, said: [...current.said, text].slice(-3)})),
+			say: text =>
+				setFace(current => (current.lesson ? {...current, notes: [...current.notes, text].slice(-2)} : {...current, said: [...current.said, text].slice(-3)})),
 			ask: question =>
 				new Promise(resolve => {
 					const answer = (value: unknown): void => {
@@ -101,6 +104,12 @@ export function App(props: AppProps): React.JSX.Element {
 				) : (
 					<StartUp face={face} />
 				)}
+				{face.lesson &&
+					face.notes.map(note => (
+						<Text key={note} color={theme.warning}>
+							{marks.arrow} {note}
+						</Text>
+					))}
 				{face.lesson && face.working && <Working label={face.working} />}
 			</Box>
 		</Box>
