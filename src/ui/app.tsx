@@ -42,7 +42,9 @@ export function App(props: AppProps): React.JSX.Element {
 		const port: Port = {
 			working: label => setFace(current => ({...current, working: label})),
 			say: text =>
-				setFace(current => (current.lesson ? {...current, notes: [...current.notes, text].slice(-2)} : {...current, said: [...current.said, text].slice(-3)})),
+				setFace(current =>
+					current.lesson ? {...current, notes: [...current.notes, text].slice(-2)} : {...current, said: [...current.said, text].slice(-3)},
+				),
 			ask: question =>
 				new Promise(resolve => {
 					const answer = (value: unknown): void => {
