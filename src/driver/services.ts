@@ -3,6 +3,7 @@ import {argsForEngine, engineCommand} from '../container/commands.js';
 import type {Engine} from '../container/engine.js';
 import {joinOutput, listImages, makeStarterImage} from '../container/images.js';
 import type {CheckResult, CommandOutcome} from '../lesson/results.js';
+import {engineArgsProblem} from '../lesson/engine-policy.js';
 import type {Check, RegistryKind} from '../lesson/schema.js';
 import type {FetchLike} from '../registry/http-request.js';
 import {createHubClient, type HubClient} from '../registry/hub-client.js';
@@ -52,6 +53,12 @@ export function createLabServices(options: ServiceOptions): LabServices {
 		registryKind,
 		hub,
 		async runEngine(lessonArgs, {stdin, timeoutMs, signal, onLine}) {
+			// Checked again once filled in: a value (a name a student typed) must never become an engine option.
+			const refused = engineArgsProblem(lessonArgs);
+			if (refused) {
+				const reason = `registry-lab refused to run it: ${refused.reason}`;
+				return {exitCode: null, canceled: false, timedOut: false, output: reason, spawnError: 'refused'};
+			}
 			const args = argsForEngine(engine, lessonArgs, registry);
 			const result = await runCommand(engineCommand(engine, args, {stdin, timeoutMs}), {signal, onLine});
 			const output = joinOutput(result);

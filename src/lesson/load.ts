@@ -1,8 +1,9 @@
 import {existsSync} from 'node:fs';
-import {readFile, readdir} from 'node:fs/promises';
+import {readFile, readdir, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {parsedAtBuild} from './built-in.js';
+import {maxLessonBytes} from './limits.js';
 import type {Lesson} from './schema.js';
 
 // parse.ts holds the YAML parser and the lesson schema. This re-export is for callers from source: the bundle
@@ -11,8 +12,7 @@ import type {Lesson} from './schema.js';
 export {builtInVariables, parseLesson} from './parse.js';
 
 export type LoadResult =
-	| {readonly ok: true; readonly lesson: Lesson; readonly file: string}
-	| {readonly ok: false; readonly file: string; readonly errors: readonly string[]};
+	{readonly ok: true; readonly lesson: Lesson; readonly file: string} | {readonly ok: false; readonly file: string; readonly errors: readonly string[]};
 
 /** Where the lessons that ship with registry-lab are: beside src/ (a checkout) or dist/ (the package). */
 export function builtInLessonsDir(): string {
@@ -24,6 +24,9 @@ export function builtInLessonsDir(): string {
 export async function loadLessonFile(file: string): Promise<LoadResult> {
 	let text: string;
 	try {
+		// A lesson is a page of text: a bigger file is refused before it is read (parse.ts says why).
+		if ((await stat(file)).size > maxLessonBytes)
+			return {ok: false, file, errors: [`${file}: the lesson is larger than 1 MB; a lesson file is a page of text.`]};
 		text = await readFile(file, 'utf8');
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
