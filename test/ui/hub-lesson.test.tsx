@@ -89,6 +89,11 @@ describe('the lesson on Docker Hub (Hub API replayed locally)', () => {
 		// Docker Hub is docker's default: no registry argument.
 		const ready = await waitForText(app, '$ docker login --username alicestudent --password-stdin');
 		expect(ready).not.toContain('dckr_pat');
+		// Typing it instead: the step's answers are recalled, the secret one masked.
+		await press(app, keys.tab);
+		const typing = await waitForText(app, 'Type the command yourself');
+		expect(typing).toMatch(/Your answers: Password for alicestudent[^\n]*: \*{8}/);
+		expect(app.frames.join('\n')).not.toContain('dckr_pat');
 		app.unmount();
 	});
 
