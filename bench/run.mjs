@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run bench: how heavy registry-lab is for a class that runs `npx registry-lab` at once.
 // Figures, not tests: it prints a table with the budgets of docs/ARCHITECTURE.md beside each figure (PASS/MISS).
-//   node bench/run.mjs [--runs N] [--only size,explain,first-frame,app] [--no-build] [--no-push] [--node-options '...']
+//   node bench/run.mjs [--runs N] [--only size,explain,diagnose,first-frame,app] [--no-build] [--no-push] [--node-options '...']
 //                      [--node-args '...'] [--verbose]
 // Needs: tmux, /usr/bin/time, docker with a running daemon, a registry program for --practice.
 import {execFileSync, spawnSync} from 'node:child_process';
@@ -22,8 +22,8 @@ const appNodeOptions = args.includes('--node-options') ? args[args.indexOf('--no
 // --node-args '...': node flags NODE_OPTIONS refuses (--cpu-prof, --heap-prof), for the interactive app, to see where it spends.
 const appNodeArgs = args.includes('--node-args') ? args[args.indexOf('--node-args') + 1].split(' ').filter(Boolean) : [];
 const node = process.execPath;
-// --only a,b: just those sections (size, explain, first-frame, app), to repeat one figure quickly; every section without it.
-const sections = ['size', 'explain', 'first-frame', 'app'];
+// --only a,b: just those sections (size, explain, diagnose, first-frame, app), to repeat one figure quickly; every section without it.
+const sections = ['size', 'explain', 'diagnose', 'first-frame', 'app'];
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',').filter(Boolean) : sections;
 for (const section of only) if (!sections.includes(section)) throw new Error(`--only: no section '${section}' (there are: ${sections.join(', ')})`);
 const want = section => only.includes(section);
@@ -71,6 +71,18 @@ if (want('explain')) {
 		ratio <= 2,
 		`node -e "": ${ms(median(bare))}; median of ${runs}`,
 	);
+}
+
+// 3. diagnose over hostile engine output (a registry's error text is not ours): the slowest of them all.
+if (want('diagnose')) {
+	log('diagnose over hostile inputs up to 1 MB (bench/diagnose.ts through tsx)');
+	const out = execFileSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'bench', 'diagnose.ts'), '3'], {
+		cwd: root,
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	const {inputs, worst} = JSON.parse(out);
+	row('diagnose, worst hostile input', ms(worst.ms), 'diagnose of any input up to 1 MB < 1 s', worst.ms < 1000, `${inputs} inputs; worst: ${worst.name}`);
 }
 
 // tmux: a real pseudo-terminal, 100x30.

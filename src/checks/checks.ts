@@ -198,9 +198,19 @@ const checkers: {[T in Check['type']]: Checker<T>} = {
 		const answer = await client.listTags(ref.path);
 		if (!answer.ok) return registryFailure(answer, `Could not list the tags of ${ref.path}.`, ref, context);
 		const tag = ref.tag ?? 'latest';
-		const listing = `Tags in ${ref.domain}/${ref.path}: ${answer.tags.join(', ') || '(none)'}`;
-		if (!answer.tags.includes(tag)) return {ok: false, summary: `The registry lists no tag '${tag}' in ${ref.path}.`, detail: listing};
-		return {ok: true, summary: listing, facts: {tags: answer.tags.join(', '), repositoryUrl: repositoryUrl(ref)}};
+		const shown = shownTags(answer.tags, answer.more ?? 0, answer.stoppedEarly === true);
+		const listing = `Tags in ${ref.domain}/${ref.path}: ${shown}`;
+		if (!answer.tags.includes(tag)) {
+			if (answer.more || answer.stoppedEarly) {
+				return {
+					ok: false,
+					summary: `Could not check for the tag '${tag}': the registry lists more tags in ${ref.path} than the lab reads.`,
+					detail: listing,
+				};
+			}
+			return {ok: false, summary: `The registry lists no tag '${tag}' in ${ref.path}.`, detail: listing};
+		}
+		return {ok: true, summary: listing, facts: {tags: shown, repositoryUrl: repositoryUrl(ref)}};
 	},
 };
 
@@ -238,6 +248,8 @@ function registryFailure(answer: RegistryFailure, notFound: string, ref: ImageRe
 				diagnosis: diagnoseAs(`dial tcp ${ref.domain}: connect: connection refused`),
 			};
 		default:
+			// The client refused to send the password, or the answer was not what was asked: the check could not be made.
+			if (answer.code === 'INSECURE_REALM' || answer.code === 'NOT_A_MANIFEST') return {ok: false, summary: `Could not check ${ref.familiar}.`, detail};
 			return {ok: false, summary: `The registry answered with an error${answer.status ? ` (HTTP ${answer.status})` : ''}.`, detail};
 	}
 }
@@ -254,6 +266,21 @@ function repositoryUrl(ref: ImageReference): string {
 	if (!isDockerHub(ref.domain)) return '';
 	const [namespace = 'library', ...rest] = ref.path.split('/');
 	return hubRepositoryUrl(namespace, rest.join('/'));
+}
+
+/** A tag list as shown: the first few, then how many more, so a registry with a million tags prints one short line. */
+export const shownTagCount = 20;
+
+export function shownTags(tags: readonly string[], more: number, stoppedEarly: boolean): string {
+	if (tags.length === 0 && more === 0) return stoppedEarly ? '(none read)' : '(none)';
+	const rest = tags.length - shownTagCount + more;
+	const first = tags
+		.slice(0, shownTagCount)
+		.map(tag => (tag.length > 128 ? `${tag.slice(0, 127)}…` : tag))
+		.join(', ');
+	const unread = stoppedEarly ? ' (and the registry had still more)' : '';
+	const after = rest > 0 ? ` … and ${rest} more${unread}` : stoppedEarly ? ' … and the registry had more' : '';
+	return `${first}${after}`;
 }
 
 function shortId(id: string): string {

@@ -12,6 +12,10 @@
  * store) and docker v29 with the containerd image store, and podman's
  * (containers/image) wording. Real examples live in
  * test/fixtures/docker-errors.json and test/fixtures/engine-errors-real.json.
+ *
+ * The text can come from a hostile registry, so matching stays linear: only the tail of the
+ * output is read (the error is at the end), and no pattern lets two unbounded quantifiers, or
+ * two match attempts on one line, range over the same characters.
  */
 import type {Cause, Diagnosis} from '../lesson/results.js';
 import {dockerHubDomain, isDockerHub, registryName, registryTitle} from '../registry/address.js';
@@ -28,14 +32,42 @@ export type DiagnoseContext = {
 	readonly reference?: string;
 };
 
+/** The engines print the error last: the tail is enough, and it bounds the work on a hostile message. */
+export const examinedChars = 64 * 1024;
+export const examinedLines = 200;
+
 export function diagnose(text: string, context: DiagnoseContext = {}): Diagnosis {
-	const facts = factsOf(text, context);
+	const facts = factsOf(tailOf(text), context);
 	const cause = causeOf(facts);
 	return {cause, ...explain[cause](facts)};
 }
 
 // ---------------------------------------------------------------------------
 // What we know: the message, and what the context (or the message) tells us.
+
+/** The last `examinedLines` lines of the last `examinedChars` characters. */
+export function tailOf(text: string): string {
+	let tail = text.length > examinedChars ? text.slice(-examinedChars) : text;
+	let end = tail.length;
+	for (let count = 0; count < examinedLines && end > 0; count++) end = tail.lastIndexOf('\n', end - 1);
+	if (end > 0) tail = tail.slice(end + 1);
+	return tail;
+}
+
+/** Whether some line has `first` and, after it, `then` (both lower case): what `first[^\n]*then` says, in linear time. */
+function inOrderOnALine(text: string, first: string, then: string): boolean {
+	const lower = text.toLowerCase();
+	for (let at = lower.indexOf(first); at !== -1; ) {
+		const lineEnd = lower.indexOf('\n', at);
+		const end = lineEnd === -1 ? lower.length : lineEnd;
+		const found = lower.indexOf(then, at + first.length);
+		if (found !== -1 && found + then.length <= end) return true;
+		if (lineEnd === -1) return false;
+		// A later `first` on the same line can only find less: go to the next line.
+		at = lower.indexOf(first, end);
+	}
+	return false;
+}
 
 type Subcommand = 'login' | 'logout' | 'push' | 'pull' | 'run' | 'tag' | 'inspect' | 'rmi' | 'other';
 
@@ -157,11 +189,11 @@ function domainOf(reference: string | null): string | null {
 
 /** The registry host a message names: `Get "https://HOST/v2/"`, `pinging container registry HOST`, `login attempt to http://HOST/v2/`. */
 function hostInText(text: string): string | null {
-	const url = /https?:\/\/([^/"\s`]+)\/v2\//.exec(text);
+	const url = /https?:\/\/([^/"\s`]{1,255})\/v2\//.exec(text);
 	if (url?.[1]) return url[1];
-	const ping = /pinging container registry ([^\s:]+(?::\d+)?)/.exec(text);
+	const ping = /pinging container registry ([^\s:]{1,255}(?::\d{1,5})?)/.exec(text);
 	if (ping?.[1]) return ping[1];
-	const repository = /The push refers to repository \[([^/\]]+)\//.exec(text);
+	const repository = /The push refers to repository \[([^/\][\s]{1,255})\//.exec(text);
 	return repository?.[1] ?? null;
 }
 
@@ -183,7 +215,6 @@ const engineNotFound = new RegExp(
 		String.raw`'(?:docker|podman)' is not recognized as`,
 		String.raw`The term '(?:docker|podman)(?:\.exe)?' is not recognized`,
 		String.raw`The command '(?:docker|podman)' could not be found in this WSL`,
-		String.raw`spawn \S*(?:docker|podman)\S* ENOENT`,
 		String.raw`^ENOENT$`,
 	].join('|'),
 	'im',
@@ -195,7 +226,7 @@ const daemonPermission = new RegExp(
 	[
 		String.raw`permission denied while trying to connect to the (?:docker daemon socket|docker API)`,
 		String.raw`docker client must be run with elevated privileges`,
-		String.raw`dial unix [^:]*docker\.sock: connect: permission denied`,
+		String.raw`dial unix [^:\s]*docker\.sock: connect: permission denied`,
 		String.raw`Got permission denied while trying to connect`,
 	].join('|'),
 	'i',
@@ -240,7 +271,7 @@ const platformMismatch = new RegExp(
 		String.raw`no matching manifest for`,
 		String.raw`no image found in manifest list for architecture`,
 		String.raw`does not match the specified platform`,
-		String.raw`image platform \([^)]*\) does not match`,
+		String.raw`image platform \([^()]*\) does not match`,
 		String.raw`exec format error`,
 	].join('|'),
 	'i',
@@ -292,6 +323,8 @@ const loginRefused = new RegExp(
 		String.raw`invalid username\/password`,
 		String.raw`must (?:log in|login) with a Personal Access Token`,
 		String.raw`unauthorized: (?:incorrect|invalid) (?:username|password|credentials)`,
+		// docker login tried the login it had stored, and the registry refused it.
+		String.raw`Stored credentials invalid or expired`,
 	].join('|'),
 	'i',
 );
@@ -305,18 +338,23 @@ const imageNotFound = new RegExp(
 		String.raw`name unknown`,
 		String.raw`repository name not known`,
 		String.raw`repository \S+ not found`,
-		String.raw`failed to resolve reference[^\n]*: not found`,
 		String.raw`\bnot found: not found`,
-		String.raw`reading manifest [^\n]* in [^\n]*: (?:manifest unknown|name unknown|not found)`,
+		String.raw`reading manifest \S+ in \S+: (?:manifest unknown|name unknown|not found)`,
 	].join('|'),
 	'i',
 );
+
+/** `spawn …docker… ENOENT`: the token is matched once, then searched, so a long token costs its length only. */
+const spawnMissing = (facts: Facts): boolean => {
+	for (const match of facts.text.matchAll(/spawn (\S*) ENOENT/gi)) if (/docker|podman/i.test(match[1] ?? '')) return true;
+	return false;
+};
 
 const isPull = (facts: Facts): boolean => facts.subcommand === 'pull' || facts.subcommand === 'run';
 const isLogin = (facts: Facts): boolean => facts.subcommand === 'login';
 
 const rules: readonly Rule[] = [
-	{cause: 'engine-missing', when: has(engineNotFound)},
+	{cause: 'engine-missing', when: facts => engineNotFound.test(facts.text) || spawnMissing(facts)},
 	{cause: 'credential-helper', when: has(credentialHelper)},
 	{cause: 'daemon-permission', when: has(daemonPermission)},
 	{cause: 'daemon-unreachable', when: has(daemonUnreachable)},
@@ -338,7 +376,7 @@ const rules: readonly Rule[] = [
 	{cause: 'push-denied', when: has(resourceDenied)},
 	{cause: 'login-failed', when: facts => unauthorized.test(facts.text) && isLogin(facts)},
 	{cause: 'not-logged-in', when: has(unauthorized)},
-	{cause: 'image-not-found', when: has(imageNotFound)},
+	{cause: 'image-not-found', when: facts => imageNotFound.test(facts.text) || inOrderOnALine(facts.text, 'failed to resolve reference', ': not found')},
 ];
 
 function causeOf(facts: Facts): Cause {
@@ -412,10 +450,10 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 					'On Linux, check the connection with `podman system connection list`, or start the service with `systemctl --user start podman.socket`.',
 			};
 		}
-		const address = /(?:daemon|docker API) at ((?:unix|tcp|npipe|ssh):\/\/[^\s;]+?)[.;]?(?:\s|$)/i.exec(facts.text)?.[1];
+		const address = /(?:daemon|docker API) at ((?:unix|tcp|npipe|ssh):\/\/[^\s;]{1,255}?)[.;]?(?:\s|$)/i.exec(facts.text)?.[1];
 		const usual =
 			address === undefined ||
-			/\/var\/run\/docker\.sock$|\/\.docker\/run\/docker\.sock$|\/\.docker\/desktop\/docker\.sock$|docker_engine$|dockerDesktop\w*Engine$/.test(address);
+			/\/var\/run\/docker\.sock$|\/\.docker\/(?:run|desktop)\/docker\.sock$|docker_engine$|[\\/]dockerDesktop\w*Engine$/.test(address);
 		const elsewhere = usual
 			? ''
 			: ` docker is looking for its daemon at ${address}: if that is not where it runs, ` +
@@ -584,7 +622,7 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 		const host = facts.registry ?? 'HOST:PORT';
 		const certsDir = facts.engine === 'podman' ? '/etc/containers/certs.d' : '/etc/docker/certs.d';
 		const expired = /expired|not yet valid/i.test(facts.text);
-		const wrongName = /certificate is valid for ([^,\n]+)/i.exec(facts.text)?.[1];
+		const wrongName = /certificate is valid for ([^,\n]{1,200})/i.exec(facts.text)?.[1];
 		const title = expired
 			? `The HTTPS certificate of ${host} has expired (or your computer's clock is wrong).`
 			: wrongName
@@ -600,7 +638,7 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 	},
 
 	'credential-helper'(facts) {
-		const helper = /docker-credential-([\w.-]+)/.exec(facts.text)?.[1];
+		const helper = /docker-credential-([\w.-]{1,64})/.exec(facts.text)?.[1];
 		const program = helper ? `docker-credential-${helper}` : 'the credential helper';
 		const config = facts.engine === 'podman' ? 'your containers auth file' : '~/.docker/config.json (or $DOCKER_CONFIG/config.json)';
 		const specific =
@@ -643,7 +681,7 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 	},
 
 	'platform-mismatch'(facts) {
-		const wanted = /no matching manifest for (\S+)|for architecture (\w+)|wanted (\S+)/i.exec(facts.text);
+		const wanted = /no matching manifest for (\S{1,100})|for architecture (\w{1,100})|wanted (\S{1,100})/i.exec(facts.text);
 		const platform = wanted?.[1] ?? wanted?.[2] ?? wanted?.[3];
 		return {
 			title: `The image is not built for this computer's kind of processor${platform ? ` (${platform})` : ''}.`,

@@ -42,3 +42,31 @@ export async function within<T>(signal: AbortSignal | undefined, timeoutMs: numb
 		signal?.removeEventListener('abort', onAbort);
 	}
 }
+
+/** The longest wait or lifetime the lab believes from a server: an hour. */
+export const maxServerSeconds = 3600;
+
+/** Seconds a server asked for, as a whole number from 0 to `max`: a huge, negative or broken value cannot stall the lab. */
+export function clampSeconds(value: number, max = maxServerSeconds): number {
+	if (Number.isNaN(value)) return 0;
+	return Math.min(max, Math.max(0, Math.ceil(value)));
+}
+
+/** `Retry-After`: delta-seconds or an HTTP date, clamped; undefined when it is neither. */
+export function retryAfterValue(value: string | null | undefined, now = Date.now()): number | undefined {
+	const trimmed = value?.trim();
+	if (!trimmed) return undefined;
+	if (/^\d{1,30}$/.test(trimmed)) return clampSeconds(Number(trimmed));
+	// Only the date form (a weekday name first) is read as a date: Date.parse takes too much else.
+	if (!/^[A-Za-z]{3},/.test(trimmed) || trimmed.length > 64) return undefined;
+	const date = Date.parse(trimmed);
+	return Number.isNaN(date) ? undefined : clampSeconds((date - now) / 1000);
+}
+
+/**
+ * A listing that takes several requests (tags, the catalog, Docker Hub's repositories) stops after this many pages
+ * or bytes, and keeps this many names: a registry that pages forever cannot fill the memory or the screen.
+ */
+export const maxListPages = 10;
+export const maxListBytes = 16 * 1024 * 1024;
+export const maxListItems = 10_000;

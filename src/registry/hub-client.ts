@@ -7,7 +7,7 @@
  */
 
 import {httpFetch, type FetchedResponse, type FetchLike} from './http-request.js';
-import {errorText, isRecord, parseJson, within} from './http-util.js';
+import {clampSeconds, errorText, isRecord, maxListBytes, maxListItems, maxListPages, parseJson, retryAfterValue, within} from './http-util.js';
 import {dockerIdProblem} from './hub-username.js';
 
 export type HubClientOptions = {
@@ -31,7 +31,10 @@ export type HubRepository = {
 	readonly pullCount: number | null;
 };
 
-export type HubRepositoriesResult = {ok: true; repositories: readonly HubRepository[]} | {ok: false; message: string; status?: number};
+/** `more`: repositories seen past the kept ones; `stoppedEarly`: the pages or bytes ran out before the list did. */
+export type HubRepositoriesResult =
+	| {ok: true; repositories: readonly HubRepository[]; more?: number; stoppedEarly?: boolean}
+	| {ok: false; message: string; status?: number};
 export type TagCheck = {status: 'exists' | 'missing' | 'unknown'; message?: string};
 
 export type HubClient = {
@@ -48,8 +51,7 @@ export const HUB_SIGNUP_URL = 'https://app.docker.com/signup/';
 
 const HUB_BASE_URL = 'https://hub.docker.com';
 const defaultTimeoutMs = 10_000;
-/** 100 a page (the documented maximum) x 20 pages. */
-const maxPages = 20;
+/** 100 a page (the documented maximum); the pages and bytes of one listing are bounded (http-util.ts). */
 const pageSize = 100;
 
 /** The repository's page on Docker Hub; official images (library/) live under /_/. */
@@ -66,7 +68,7 @@ export function hubTokenSettingsUrl(): string {
 	return 'https://app.docker.com/settings/personal-access-tokens';
 }
 
-type Reply = {readonly ok: true; readonly status: number; readonly headers: FetchedResponse['headers']; readonly json: unknown};
+type Reply = {readonly ok: true; readonly status: number; readonly headers: FetchedResponse['headers']; readonly json: unknown; readonly bytes: number};
 type Failed = {readonly ok: false; readonly message: string};
 
 export function createHubClient(options: HubClientOptions = {}): HubClient {
@@ -79,7 +81,8 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
 	const get = async (url: string): Promise<Reply | Failed> => {
 		const answer = await within(signal, timeoutMs, async requestSignal => {
 			const response = await fetchImpl(url, {headers: {Accept: 'application/json'}, signal: requestSignal, redirect: 'follow'});
-			return {ok: true as const, status: response.status, headers: response.headers, json: parseJson(await response.text())};
+			const text = await response.text();
+			return {ok: true as const, status: response.status, headers: response.headers, json: parseJson(text), bytes: Buffer.byteLength(text)};
 		});
 		if (answer.ok) return answer.value;
 		if (answer.why === 'canceled') return {ok: false, message: 'The request to Docker Hub was canceled.'};
@@ -116,7 +119,9 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
 			const repositories: HubRepository[] = [];
 			let url: string | undefined = `${base}/v2/namespaces/${encodeURIComponent(namespace)}/repositories?page_size=${pageSize}`;
 			const visited = new Set<string>();
-			for (let page = 0; url !== undefined && page < maxPages; page++) {
+			let bytes = 0;
+			let more = 0;
+			for (let page = 0; url !== undefined && page < maxListPages && bytes < maxListBytes; page++) {
 				visited.add(url);
 				const reply = await get(url);
 				if (!reply.ok) return {ok: false, message: `Could not list the repositories of ${namespace}: ${reply.message}`};
@@ -139,15 +144,19 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
 						message: `Docker Hub answered the list of ${namespace}'s repositories in a shape this lab does not know.`,
 					};
 				}
+				bytes += reply.bytes;
 				for (const entry of reply.json.results) {
 					const repository = toRepository(entry, namespace);
-					if (repository) repositories.push(repository);
+					if (!repository) continue;
+					if (repositories.length < maxListItems) repositories.push(repository);
+					else more += 1;
 				}
 				const next: unknown = reply.json.next;
 				url = typeof next === 'string' && next ? sameOrigin(next, baseOrigin, url) : undefined;
 				if (url !== undefined && visited.has(url)) url = undefined;
 			}
-			return {ok: true, repositories};
+			const stoppedEarly = url !== undefined;
+			return {ok: true, repositories, ...(more > 0 ? {more} : {}), ...(stoppedEarly ? {stoppedEarly} : {})};
 		} catch (error) {
 			return {ok: false, message: `Could not list the repositories of ${namespace}: ${errorText(error)}`};
 		}
@@ -207,16 +216,12 @@ function statusWords(reply: Reply): string {
 	return `Docker Hub answered HTTP ${reply.status}.${saidPart}`;
 }
 
-/** Retry-After is seconds (current docs); older docs describe X-Retry-After as a unix timestamp. */
+/** Retry-After is seconds (current docs); older docs describe X-Retry-After as a unix timestamp. At most an hour. */
 export function retryAfter(headers: FetchedResponse['headers'], now = Date.now()): number | undefined {
-	const value = headers.get('retry-after')?.trim();
-	if (value) {
-		if (/^\d+$/.test(value)) return Number(value);
-		const date = Date.parse(value);
-		if (!Number.isNaN(date)) return Math.max(0, Math.ceil((date - now) / 1000));
-	}
+	const wait = retryAfterValue(headers.get('retry-after'), now);
+	if (wait !== undefined) return wait;
 	const stamp = headers.get('x-retry-after')?.trim();
-	if (stamp && /^\d+$/.test(stamp)) return Math.max(0, Number(stamp) - Math.floor(now / 1000));
+	if (stamp && /^\d{1,30}$/.test(stamp)) return clampSeconds(Number(stamp) - Math.floor(now / 1000));
 	return undefined;
 }
 

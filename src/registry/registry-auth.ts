@@ -3,7 +3,7 @@
  * then send Basic credentials, or get a Bearer token from the token service the challenge names
  * (kept per scope until shortly before it expires), and retry once.
  */
-import {isRecord, parseJson} from './http-util.js';
+import {clampSeconds, isRecord, parseJson} from './http-util.js';
 import {statusFailure, type RegistryFailure, type Reply} from './registry-failure.js';
 
 /** A username and password for the registry HTTP API. Never shown, logged or saved by the lab. */
@@ -46,6 +46,7 @@ const defaultTokenSeconds = 60;
 export function createRegistryAuth({credentials, base, title, request}: AuthOptions): RegistryAuth {
 	const basicHeader = credentials ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` : undefined;
 	const user = credentials ? JSON.stringify(credentials.username) : '';
+	const registryHost = new URL(base).host;
 	let challenge: Challenge | 'none' | undefined;
 	const tokens = new Map<string, {token: string; expiresAt: number}>();
 
@@ -61,6 +62,18 @@ export function createRegistryAuth({credentials, base, title, request}: AuthOpti
 		}
 		if (c.service !== undefined) url.searchParams.set('service', c.service);
 		if (scope !== undefined) url.searchParams.set('scope', scope);
+		// The password may go to the registry's own host, or to another one only over HTTPS: a realm elsewhere in plain HTTP
+		// would let anyone on the way read it.
+		if (basicHeader && url.protocol !== 'https:' && url.host !== registryHost) {
+			return {
+				ok: false,
+				reason: 'http-error',
+				code: 'INSECURE_REALM',
+				message:
+					`${title} sends logins to another server, ${url.host}, over plain HTTP (not HTTPS), ` +
+					'so the lab does not send your password there and cannot check this.',
+			};
+		}
 		const reply = await request(url, 'GET', {Accept: 'application/json', ...(basicHeader ? {Authorization: basicHeader} : {})});
 		if (!reply.ok) return reply;
 		if (reply.status === 401 || reply.status === 403) {
@@ -90,7 +103,8 @@ export function createRegistryAuth({credentials, base, title, request}: AuthOpti
 		if (!token) {
 			return {ok: false, reason: 'http-error', status: reply.status, message: `${title}'s sign-in service (${url.host}) answered without a token.`};
 		}
-		const expiresIn = isRecord(json) && typeof json.expires_in === 'number' && json.expires_in > 0 ? json.expires_in : defaultTokenSeconds;
+		// A lifetime past an hour (or a broken one) is not believed: asking again costs one request.
+		const expiresIn = isRecord(json) && typeof json.expires_in === 'number' && json.expires_in > 0 ? clampSeconds(json.expires_in) : defaultTokenSeconds;
 		tokens.set(tokenKey(c, scope), {token, expiresAt: Date.now() + Math.max(0, expiresIn - tokenMarginSeconds) * 1000});
 		return {ok: true, token};
 	};

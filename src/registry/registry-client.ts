@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto';
 import {isRepositoryPath, validateTag} from '../container/reference.js';
 import {dockerHubApiHost, isLoopbackHost, registryApiHost, registryTitle} from './address.js';
 import {httpFetch, type FetchLike} from './http-request.js';
-import {errorText, isRecord, parseJson, within} from './http-util.js';
+import {errorText, isRecord, maxListBytes, maxListItems, maxListPages, parseJson, within} from './http-util.js';
 import {createRegistryAuth, parseChallenge, type AuthHeader, type Method, type RegistryCredentials} from './registry-auth.js';
 import {canceledFailure, fetchFailure, parseRegistryErrors, statusFailure, timeoutFailure, type RegistryFailure, type Reply} from './registry-failure.js';
 
@@ -34,14 +34,16 @@ export type PingResult =
 	| {readonly ok: true; readonly auth: 'none' | 'basic' | 'bearer'; readonly authenticated: boolean; readonly scheme: 'http' | 'https'}
 	| RegistryFailure;
 export type ManifestResult = {readonly ok: true; readonly digest: string; readonly mediaType: string | null; readonly durationMs: number} | RegistryFailure;
-export type TagsResult = {readonly ok: true; readonly tags: readonly string[]} | RegistryFailure;
-export type CatalogResult = {readonly ok: true; readonly repositories: readonly string[]} | RegistryFailure;
+/** `more`: names seen past the kept ones; `stoppedEarly`: the pages or bytes ran out before the list did. */
+export type Listed = {readonly more?: number; readonly stoppedEarly?: boolean};
+export type TagsResult = ({readonly ok: true; readonly tags: readonly string[]} & Listed) | RegistryFailure;
+export type CatalogResult = ({readonly ok: true; readonly repositories: readonly string[]} & Listed) | RegistryFailure;
 
 export type RegistryClient = {
 	ping(): Promise<PingResult>;
 	/** reference = tag or digest */
 	headManifest(repository: string, reference: string): Promise<ManifestResult>;
-	/** Follows Link pagination (at most 50 pages). */
+	/** Follows Link pagination (bounded in pages and bytes, see http-util.ts). */
 	listTags(repository: string): Promise<TagsResult>;
 	catalog(): Promise<CatalogResult>;
 };
@@ -55,7 +57,10 @@ export const MANIFEST_MEDIA_TYPES = [
 ] as const;
 
 const defaultTimeoutMs = 10_000;
-const maxPages = 50;
+
+export function isManifestMediaType(mediaType: string | null): boolean {
+	return mediaType !== null && (MANIFEST_MEDIA_TYPES as readonly string[]).includes(mediaType);
+}
 
 export function createRegistryClient(options: RegistryClientOptions): RegistryClient {
 	const apiHost = registryApiHost(options.registry);
@@ -202,7 +207,20 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 					(reply.status >= 200 && reply.status < 300 ? `sha256:${createHash('sha256').update(reply.body).digest('hex')}` : null);
 			}
 			if (reply.status >= 200 && reply.status < 300 && digest) {
-				const mediaType = reply.headers.get('content-type')?.split(';')[0]?.trim() || null;
+				// Only a manifest passes: a token, a login page or any JSON after a redirect is not one, whatever its status.
+				const mediaType = reply.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() || null;
+				if (!isManifestMediaType(mediaType)) {
+					return {
+						ok: false,
+						reason: 'http-error',
+						status: reply.status,
+						code: 'NOT_A_MANIFEST',
+						message:
+							`${title} answered ${what} with ` +
+							`${mediaType === null ? 'no Content-Type' : `Content-Type ${JSON.stringify(mediaType.slice(0, 100))}`}, ` +
+							'not an image manifest, so the lab cannot tell whether the image is there.',
+					};
+				}
 				return {ok: true, digest, mediaType, durationMs: Math.round(performance.now() - started)};
 			}
 			if (reply.status === 401) return refused(reply, head.auth, what);
@@ -247,16 +265,20 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 		});
 
 	/** GET a list and its next pages (Link rel="next", same origin, bounded). */
-	const paged = async (first: URL, scope: string, key: 'tags' | 'repositories', what: string): Promise<{ok: true; items: string[]} | RegistryFailure> => {
+	type Paged = ({ok: true; items: string[]} & Listed) | RegistryFailure;
+	const paged = async (first: URL, scope: string, key: 'tags' | 'repositories', what: string): Promise<Paged> => {
 		const items: string[] = [];
 		const seen = new Set<string>();
 		let url: URL | undefined = first;
-		for (let page = 0; url && page < maxPages; page++) {
+		let bytes = 0;
+		let more = 0;
+		for (let page = 0; url && page < maxListPages && bytes < maxListBytes; page++) {
 			const got = await auth.authed(url, 'GET', scope, {Accept: 'application/json'});
 			if (!('reply' in got)) return got;
 			const {reply, auth: sent} = got;
 			if (reply.status === 401) return refused(reply, sent, what);
 			if (reply.status < 200 || reply.status >= 300) return statusFailure(reply, title);
+			bytes += reply.body.length;
 			const json = parseJson(reply.body);
 			if (!isRecord(json)) {
 				return {
@@ -269,15 +291,16 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 			const list = json[key];
 			if (Array.isArray(list)) {
 				for (const item of list) {
-					if (typeof item === 'string' && !seen.has(item)) {
+					if (typeof item !== 'string' || seen.has(item)) continue;
+					if (items.length < maxListItems) {
 						seen.add(item);
 						items.push(item);
-					}
+					} else more += 1;
 				}
 			}
 			url = nextLink(reply.headers.get('link'), url);
 		}
-		return {ok: true, items};
+		return {ok: true, items, ...listedPart({more, stoppedEarly: url !== undefined})};
 	};
 
 	const listTags = (repository: string): Promise<TagsResult> =>
@@ -286,7 +309,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 			if (invalid) return {ok: false, reason: 'not-found', message: invalid};
 			const url = new URL(`/v2/${pathOf(repository)}/tags/list`, base);
 			const listed = await paged(url, `repository:${repository}:pull`, 'tags', `the tags of ${repository}`);
-			if (listed.ok) return {ok: true, tags: listed.items};
+			if (listed.ok) return {ok: true, tags: listed.items, ...listedPart(listed)};
 			if (listed.reason === 'not-found') {
 				return {...listed, message: `There is no repository ${repository} on ${title}. Check the name (and its namespace), or push it first.`};
 			}
@@ -305,7 +328,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 				};
 			}
 			const listed = await paged(new URL('/v2/_catalog', base), 'registry:catalog:*', 'repositories', 'the list of repositories');
-			if (listed.ok) return {ok: true, repositories: listed.items};
+			if (listed.ok) return {ok: true, repositories: listed.items, ...listedPart(listed)};
 			if (listed.reason === 'not-found') return {...listed, message: `${title} does not offer a list of its repositories (GET /v2/_catalog gave 404).`};
 			return listed;
 		});
@@ -315,6 +338,11 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 
 // ---------------------------------------------------------------------------
 // Names and URLs
+
+/** Only the bounds that were met, so a whole list reads as before. */
+function listedPart(listed: Listed): Listed {
+	return {...(listed.more ? {more: listed.more} : {}), ...(listed.stoppedEarly ? {stoppedEarly: true} : {})};
+}
 
 function checkName(repository: string): string | undefined {
 	if (repository.length === 0) return 'The repository name is empty.';

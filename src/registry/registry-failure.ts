@@ -3,7 +3,7 @@
  * RegistryFailure whose message says what happened and what to try.
  */
 import type {FetchedResponse} from './http-request.js';
-import {errorText, isRecord, parseJson} from './http-util.js';
+import {errorText, isRecord, parseJson, retryAfterValue} from './http-util.js';
 
 export type RegistryFailure = {
 	readonly ok: false;
@@ -30,13 +30,9 @@ export function parseRegistryErrors(body: Buffer | string): {code?: string; mess
 	};
 }
 
-/** Seconds to wait from a Retry-After header: delta-seconds or an HTTP date. */
+/** Seconds to wait from a Retry-After header: delta-seconds or an HTTP date, at most an hour. */
 export function retryAfterSeconds(value: string | null, now = Date.now()): number | undefined {
-	if (!value) return undefined;
-	const trimmed = value.trim();
-	if (/^\d+$/.test(trimmed)) return Number(trimmed);
-	const date = Date.parse(trimmed);
-	return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+	return retryAfterValue(value, now);
 }
 
 /** A reply that is not a success, in words: 401, 403, 404, 429, a server error, or HTTP where HTTPS was wanted. */

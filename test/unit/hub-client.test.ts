@@ -1,3 +1,4 @@
+import {maxListPages} from '../../src/registry/http-util.js';
 import {readFileSync} from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -203,7 +204,8 @@ describe('listRepositories', () => {
 		expect(elsewhere.ok && elsewhere.repositories.map(repository => repository.name)).toEqual(['demo', 'notes']);
 		expect(other.seen).toHaveLength(0);
 		const endless = await client.listRepositories('endless');
-		expect(endless.ok && endless.repositories).toHaveLength(20);
+		expect(endless.ok && endless.repositories).toHaveLength(maxListPages);
+		expect(endless).toMatchObject({ok: true, stoppedEarly: true});
 	});
 });
 
@@ -246,6 +248,10 @@ describe('Docker Hub addresses', () => {
 		expect(retryAfter(new Headers({'Retry-After': 'Wed, 01 Jan 2025 00:00:30 GMT'}), now)).toBe(30);
 		expect(retryAfter(new Headers({'X-Retry-After': String(now / 1000 + 45)}), now)).toBe(45);
 		expect(retryAfter(new Headers(), now)).toBeUndefined();
+		// What a server says is clamped: at most an hour, never negative.
+		expect(retryAfter(new Headers({'Retry-After': '100000000000000000000'}), now)).toBe(3600);
+		expect(retryAfter(new Headers({'X-Retry-After': '99999999999999999999'}), now)).toBe(3600);
+		expect(retryAfter(new Headers({'X-Retry-After': '1'}), now)).toBe(0);
 	});
 
 	it('asks through the fetch it is given, and the real Hub by default', async () => {

@@ -7,6 +7,8 @@ import {isLoopbackHost, registryApiHost} from '../../src/registry/address.js';
 import {parseChallenge} from '../../src/registry/registry-auth.js';
 import {createRegistryClient, MANIFEST_MEDIA_TYPES, nextLink, type RegistryFailure} from '../../src/registry/registry-client.js';
 import {retryAfterSeconds} from '../../src/registry/registry-failure.js';
+import {maxListBytes, maxListItems, maxListPages, maxServerSeconds} from '../../src/registry/http-util.js';
+import {shownTags} from '../../src/checks/checks.js';
 import {closeServers, serveHttp as serve, type Served} from '../helpers/http-server.js';
 
 const password = 'S3cret-Pass-Word!';
@@ -409,14 +411,15 @@ describe('pagination', () => {
 		expect(server.seen).toHaveLength(3);
 	});
 
-	it('stops after 50 pages, and never follows a link to another server', async () => {
+	it('stops after a bounded number of pages, says so, and never follows a link to another server', async () => {
 		let page = 0;
 		const endless = await serve((request, response) => {
 			page += 1;
 			json(response, 200, {repositories: [`r${page}`]}, {Link: `</v2/_catalog?n=1&last=r${page}>; rel="next"`});
 		});
 		const listed = await createRegistryClient({registry: endless.host}).catalog();
-		expect(listed.ok && listed.repositories).toHaveLength(50);
+		expect(listed.ok && listed.repositories).toHaveLength(maxListPages);
+		expect(listed).toMatchObject({ok: true, stoppedEarly: true});
 
 		const elsewhere = await serve((request, response) => json(response, 200, {tags: ['x']}));
 		const server = await serve((request, response) =>
@@ -563,3 +566,106 @@ zj0EAwIDSAAwRQIhALEH92B2PN9XpU1rK63lctUoesXU1VjCqsJKrr40k24kAiBR
 f2z6m68VJ5V7/tkqX+1FwWzT7AJnCQWDf3tQF9gXVg==
 -----END CERTIFICATE-----
 `;
+
+describe('a hostile registry', () => {
+	it('a pagination bomb (pages just under the body cap, forever) is cut at the page and byte bounds', async () => {
+		// Each page holds about 7.5 MB of distinct tags and links to one more page.
+		const perPage = 500_000;
+		let pages = 0;
+		const server = await serve((request, response) => {
+			pages += 1;
+			const tags = Array.from({length: perPage}, (_, index) => `p${pages}-${index.toString(36).padStart(6, '0')}`);
+			json(response, 200, {name: 'a/b', tags}, {Link: `</v2/a/b/tags/list?page=${pages + 1}>; rel="next"`});
+		});
+		const listed = await createRegistryClient({registry: server.host}).listTags('a/b');
+		expect(listed.ok).toBe(true);
+		if (!listed.ok) return;
+		expect(listed.tags).toHaveLength(maxListItems);
+		expect(listed.stoppedEarly).toBe(true);
+		expect(listed.more).toBeGreaterThan(0);
+		expect(listed.tags.length + (listed.more ?? 0)).toBe(pages * perPage);
+		// 16 MB in all: the third page of 7.5 MB is the last one read.
+		expect(pages).toBeLessThanOrEqual(Math.ceil(maxListBytes / (7 * 1024 * 1024)) + 1);
+		const shown = shownTags(listed.tags, listed.more ?? 0, true);
+		expect(shown.length).toBeLessThan(1000);
+		expect(shown).toMatch(/… and \d+ more \(and the registry had still more\)$/);
+	});
+
+	it('an endless body is cut at 8 MB, and a body that stalls times out', async () => {
+		const endless = await serve((request, response) => {
+			response.writeHead(200, {'Content-Type': 'application/json'});
+			const chunk = Buffer.alloc(64 * 1024, 'a');
+			const write = () => {
+				while (!response.destroyed && response.write(chunk));
+				if (!response.destroyed) response.once('drain', write);
+			};
+			write();
+		});
+		const cut = failed(await createRegistryClient({registry: endless.host}).listTags('a/b'));
+		expect(cut.message).toContain('larger than 8 MB');
+
+		const stalled = await serve((request, response) => {
+			response.writeHead(200, {'Content-Type': 'application/json'});
+			response.write('{"tags": [');
+		});
+		const timedOut = failed(await createRegistryClient({registry: stalled.host, timeoutMs: 300}).listTags('a/b'));
+		expect(timedOut).toMatchObject({reason: 'network', code: 'TIMEOUT'});
+	});
+
+	it('a token realm on another host in plain HTTP never receives the password', async () => {
+		const realm = await serve((request, response) => json(response, 200, {token: 'stolen'}));
+		const server = await serve((request, response) => {
+			if (request.headers.authorization === 'Bearer stolen') return manifest(response);
+			registryError(response, 401, 'UNAUTHORIZED', 'authentication required', {
+				'WWW-Authenticate': `Bearer realm="http://localhost:${new URL(realm.origin).port}/token",service="x"`,
+			});
+		});
+		const client = createRegistryClient({registry: server.host, credentials});
+		const failure = failed(await client.headManifest('alice/demo', '1.0'));
+		expect(failure).toMatchObject({code: 'INSECURE_REALM'});
+		expect(failure.message).toContain('does not send your password');
+		expect(realm.seen.filter(seen => seen.headers.authorization !== undefined)).toHaveLength(0);
+		expect(realm.seen).toHaveLength(0);
+	});
+
+	it('a token realm on the registry\'s own host still gets the login (the practice registry)', async () => {
+		const server: Served = await serve((request, response, url) => {
+			if (url.pathname === '/token') return basicOk(request) ? json(response, 200, {token: 'good'}) : json(response, 401, {});
+			if (request.headers.authorization === 'Bearer good') return manifest(response);
+			registryError(response, 401, 'UNAUTHORIZED', 'authentication required', {'WWW-Authenticate': `Bearer realm="${server.origin}/token"`});
+		});
+		expect(await createRegistryClient({registry: server.host, credentials}).headManifest('alice/demo', '1.0')).toMatchObject({ok: true});
+	});
+
+	it('a 200 that is not a manifest (a token JSON after a redirect) does not pass', async () => {
+		const server = await serve((request, response, url) => {
+			if (url.pathname === '/token') return json(response, 200, {token: 'x', expires_in: 300});
+			response.writeHead(302, {Location: '/token'});
+			response.end();
+		});
+		const failure = failed(await createRegistryClient({registry: server.host}).headManifest('alice/demo', '1.0'));
+		expect(failure).toMatchObject({code: 'NOT_A_MANIFEST'});
+		expect(failure.message).toContain('application/json');
+
+		const untyped = await serve((request, response) => {
+			response.writeHead(200, {'Docker-Content-Digest': digest, 'Content-Length': '2'});
+			response.end('{}');
+		});
+		expect(failed(await createRegistryClient({registry: untyped.host}).headManifest('alice/demo', '1.0'))).toMatchObject({code: 'NOT_A_MANIFEST'});
+	});
+
+	it('a huge, negative or broken Retry-After becomes a wait of at most an hour', async () => {
+		const server = await serve((request, response) =>
+			registryError(response, 429, 'TOOMANYREQUESTS', 'slow down', {'Retry-After': '100000000000000000000'}),
+		);
+		const failure = failed(await createRegistryClient({registry: server.host}).listTags('a/b'));
+		expect(failure).toMatchObject({reason: 'rate-limited', retryAfterSeconds: maxServerSeconds});
+		expect(failure.message).toContain(`wait ${maxServerSeconds} seconds`);
+		expect(retryAfterSeconds('9'.repeat(400))).toBeUndefined();
+		expect(retryAfterSeconds('-5')).toBeUndefined();
+		expect(retryAfterSeconds('1.5')).toBeUndefined();
+		expect(retryAfterSeconds('Wed, 21 Oct 2015 07:28:00 GMT')).toBe(0);
+		expect(retryAfterSeconds('Fri, 01 Jan 9999 00:00:00 GMT')).toBe(maxServerSeconds);
+		expect(retryAfterSeconds('12')).toBe(12);
+	});
+});
