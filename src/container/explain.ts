@@ -3,7 +3,7 @@
  * reads it, as JSON or as a plain-text explanation for a student.
  */
 import {dockerHubApiHost, isDockerHub, registryDescription} from '../registry/address.js';
-import {parseReference, readAsDomainOnlyForUppercase, type ImageReference} from './reference.js';
+import {isRepositoryPath, parseReference, readAsDomainOnlyForUppercase, validateTag, type ImageReference} from './reference.js';
 
 export type ExplainJson = {
 	input: string;
@@ -14,10 +14,44 @@ export type ExplainJson = {
 	digest: string | null;
 	normalized: string | null;
 	reason?: string;
+	/** How docker reads a name it accepts in a way the student may not expect. */
+	note?: string;
 };
+
+/**
+ * A name whose first part looks like a registry (it has a '.' or ':') but is no valid host name, as in
+ * `ex_ample.com/repo`: docker's parser then takes the whole name as a repository path with no registry
+ * at all, so it accepts the name, and a push or pull fails with "no Host in request URL".
+ */
+function readWithoutHost(input: string): {path: string; tag: string | null; digest: string | null; note: string} | undefined {
+	const at = input.indexOf('@');
+	const name = at === -1 ? input : input.slice(0, at);
+	const digest = at === -1 ? null : input.slice(at + 1);
+	const colon = name.lastIndexOf(':');
+	const hasTag = colon > name.lastIndexOf('/');
+	const path = hasTag ? name.slice(0, colon) : name;
+	const tag = hasTag ? name.slice(colon + 1) : null;
+	if (!path.includes('/') || path.length > 255 || !isRepositoryPath(path) || (tag !== null && !validateTag(tag).ok)) return undefined;
+	const first = path.slice(0, path.indexOf('/'));
+	return {
+		path,
+		tag: tag ?? (digest ? null : 'latest'),
+		digest,
+		note:
+			`docker accepts this name but reads it with no registry at all: '${first}' is not a valid host name, so the whole name is taken ` +
+			`as a repository path, and a push or pull fails ("no Host in request URL"). If '${first}' is a registry, check its spelling; ` +
+			'host names have only letters, digits, - and .',
+	};
+}
 
 export function explainJson(input: string): ExplainJson {
 	const result = parseReference(input);
+	const noHost = result.valid || result.rule !== 'bad-domain' ? undefined : readWithoutHost(input);
+	if (noHost) {
+		const {path, tag, digest, note} = noHost;
+		const normalized = `${path}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
+		return {input, valid: true, domain: null, path, tag, digest, normalized, note};
+	}
 	if (!result.valid) return {input, valid: false, domain: null, path: null, tag: null, digest: null, normalized: null, reason: result.reason};
 	const {domain, path, tag, digest, normalized} = result.reference;
 	return {input, valid: true, domain, path, tag, digest, normalized};
@@ -25,6 +59,19 @@ export function explainJson(input: string): ExplainJson {
 
 export function explainText(input: string): string {
 	const result = parseReference(input);
+	const noHost = result.valid || result.rule !== 'bad-domain' ? undefined : readWithoutHost(input);
+	if (noHost) {
+		return [
+			`'${input}' is accepted by docker, but not the way it looks.`,
+			'',
+			row('Registry', 'none (docker reads no registry host in this name)'),
+			row('Repository', noHost.path),
+			...(noHost.tag ? [row('Tag', noHost.tag)] : []),
+			...(noHost.digest ? [row('Digest', noHost.digest)] : []),
+			'',
+			`Note: ${noHost.note}`,
+		].join('\n');
+	}
 	if (!result.valid) return [`'${input}' is not a valid image name.`, `Reason: ${result.reason}`].join('\n');
 	const reference = result.reference;
 	const lines = [

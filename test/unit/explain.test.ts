@@ -108,4 +108,23 @@ describe('explainText', () => {
 	it('has no colour codes', () => {
 		for (const input of ['alpine', 'Alice/demo', 'my app', `alpine@${digest}`]) expect(explainText(input)).not.toContain('\u001B[');
 	});
+
+	it('a first part that looks like a registry but is no host name: docker takes the whole name as a path, with no registry', () => {
+		expect(explainJson('ex_ample.com/repo:1.0')).toMatchObject({
+			valid: true,
+			domain: null,
+			path: 'ex_ample.com/repo',
+			tag: '1.0',
+			note: expect.stringContaining('no Host in request URL'),
+		});
+		const text = explainText('ex_ample.com/repo');
+		expect(text).toMatch(/^Registry: +none/m);
+		expect(text).toMatch(/^Repository: +ex_ample\.com\/repo$/m);
+		// A port after it is no path: that name docker refuses.
+		expect(explainJson('ex_ample.com:5000/repo')).toMatchObject({valid: false});
+	});
+
+	it('a repository path over 255 characters is not valid: the daemon refuses it', () => {
+		expect(explainJson(`alice/${'a'.repeat(250)}`)).toMatchObject({valid: false, reason: expect.stringMatching(/at most 255/)});
+	});
 });
