@@ -1,7 +1,6 @@
 // Both faces draw the engine's output shown, never obeyed: escape sequences it prints (a title, a
 // clipboard write) reach the screen as control pictures.
-import {chmod, mkdtemp, rm} from 'node:fs/promises';
-import {writeFile} from 'node:fs/promises';
+import {chmod, mkdtemp, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {PassThrough} from 'node:stream';
