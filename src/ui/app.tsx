@@ -131,7 +131,7 @@ export function App(props: AppProps): React.JSX.Element {
  * The driver gets back what it gave, not what was shown: a picked option's value, the default
  * taken with Enter, the command line accepted as shown, found by where they stand in the request.
  */
-function original(move: Move | Quit, given: MoveRequest, shown: MoveRequest): Move | Quit {
+export function original(move: Move | Quit, given: MoveRequest, shown: MoveRequest): Move | Quit {
 	if ('name' in move && move.name === 'answer') {
 		const options = shown.input?.pick?.options ?? [];
 		const index = options.findIndex(option => option.value === move.value);
