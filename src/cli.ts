@@ -1,6 +1,13 @@
+import type {Out} from './commands/args.js';
+import {jsonSafe, terminalSafe} from './text/terminal-safe.js';
+
 /** Argument dispatch: each subcommand loads only what it needs, so quick commands start quickly. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
-	const out = (text: string): void => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+	// Everything a command prints passes here, names and registry answers included: shown, never obeyed.
+	const out: Out = (text, format) => {
+		const safe = format === 'json' ? jsonSafe(text) : terminalSafe(text);
+		process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
+	};
 	switch (argv[0]) {
 		case 'explain':
 			return (await import('./commands/explain.js')).explainCommand(argv.slice(1), out);

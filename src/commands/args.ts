@@ -1,5 +1,19 @@
 import {readFileSync} from 'node:fs';
 import {parseArgs} from 'node:util';
+import {terminalSafe} from '../text/terminal-safe.js';
+
+/** What a command prints: text for a person, or (format 'json') one JSON document for a machine. */
+export type Out = (text: string, format?: 'json') => void;
+
+/** A message on standard error. It may name what was typed or read from a file: shown, never obeyed. */
+export function warn(text: string): void {
+	process.stderr.write(terminalSafe(text));
+}
+
+/** Text on standard output that is not a command's result (help, the version). */
+export function say(text: string): void {
+	process.stdout.write(terminalSafe(text));
+}
 
 /** One option of a command: a switch, or an option with a value (from a fixed list, when `choices` is set). */
 export type FlagSpec = {readonly type: 'boolean'} | {readonly type: 'string'; readonly default?: string; readonly choices?: readonly string[]};
@@ -33,11 +47,11 @@ export function parseCommandLine<F extends Record<string, FlagSpec>>(argv: reado
 		return usage(command.name, error instanceof Error ? explainParseError(error.message) : String(error));
 	}
 	if (parsed.values.help) {
-		process.stdout.write(`${command.help.replace(/^\n/, '')}\n`);
+		say(`${command.help.replace(/^\n/, '')}\n`);
 		return {ok: false, exitCode: 0};
 	}
 	if (parsed.values.version) {
-		process.stdout.write(`${packageVersion()}\n`);
+		say(`${packageVersion()}\n`);
 		return {ok: false, exitCode: 0};
 	}
 	const flags: Record<string, string | boolean | undefined> = {};
@@ -57,7 +71,7 @@ export function parseCommandLine<F extends Record<string, FlagSpec>>(argv: reado
 }
 
 function usage(name: string, message: string): Done {
-	process.stderr.write(`${name}: ${message}\nRun ${name} --help to see every option.\n`);
+	warn(`${name}: ${message}\nRun ${name} --help to see every option.\n`);
 	return {ok: false, exitCode: 2};
 }
 

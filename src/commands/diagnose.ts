@@ -1,4 +1,4 @@
-import {parseCommandLine} from './args.js';
+import {parseCommandLine, type Out} from './args.js';
 import {diagnose} from '../container/diagnose.js';
 
 export const diagnoseHelp = `
@@ -22,7 +22,7 @@ export const diagnoseHelp = `
 
 export async function diagnoseCommand(
 	argv: readonly string[],
-	io: {out: (text: string) => void; stdin: NodeJS.ReadableStream & {isTTY?: boolean}},
+	io: {out: Out; stdin: NodeJS.ReadableStream & {isTTY?: boolean}},
 ): Promise<number> {
 	const cli = parseCommandLine(argv, {
 		name: 'registry-lab diagnose',
@@ -46,7 +46,8 @@ export async function diagnoseCommand(
 		...(cli.flags.command ? {command: cli.flags.command} : {}),
 		...(cli.flags.registry ? {registry: cli.flags.registry} : {}),
 	});
-	io.out(cli.flags.json ? JSON.stringify(diagnosis) : `${diagnosis.title}\n\nWhat to do: ${diagnosis.hint}\n(cause: ${diagnosis.cause})`);
+	if (cli.flags.json) io.out(JSON.stringify(diagnosis), 'json');
+	else io.out(`${diagnosis.title}\n\nWhat to do: ${diagnosis.hint}\n(cause: ${diagnosis.cause})`);
 	return diagnosis.cause === 'unknown' ? 1 : 0;
 }
 

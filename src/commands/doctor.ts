@@ -1,7 +1,7 @@
 import {statfs} from 'node:fs/promises';
 import os from 'node:os';
 import {engineCommand} from '../container/commands.js';
-import {parseCommandLine} from './args.js';
+import {parseCommandLine, type Out} from './args.js';
 import {defaultEngine, type Engine} from '../container/engine.js';
 import {listLogins} from '../container/login-state.js';
 import {preflight} from '../container/preflight.js';
@@ -205,7 +205,7 @@ export function doctorText(checks: readonly DoctorCheck[]): string {
 	return `${lines.join('\n')}\n\n${verdict}`;
 }
 
-export async function doctorCommand(argv: readonly string[], out: (text: string) => void): Promise<number> {
+export async function doctorCommand(argv: readonly string[], out: Out): Promise<number> {
 	// A bare `--registry` at the end is a forgotten value: say what to type there.
 	if (argv.at(-1) === '--registry') {
 		out('registry-lab doctor: --registry: Type the registry address after --registry, like 127.0.0.1:5000.');
@@ -237,6 +237,7 @@ export async function doctorCommand(argv: readonly string[], out: (text: string)
 	}
 	const checks = await runDoctor(defaultEngine(cli.flags.engine), cli.flags.registry);
 	const ok = checks.every(check => check.status !== 'fail');
-	out(cli.flags.json ? JSON.stringify({ok, checks}) : doctorText(checks));
+	if (cli.flags.json) out(JSON.stringify({ok, checks}), 'json');
+	else out(doctorText(checks));
 	return ok ? 0 : 1;
 }

@@ -1,4 +1,4 @@
-import {parseCommandLine} from './args.js';
+import {parseCommandLine, type Out} from './args.js';
 import {explainJson, explainText} from '../container/explain.js';
 
 export const explainHelp = `
@@ -19,7 +19,7 @@ export const explainHelp = `
     $ registry-lab explain 127.0.0.1:5000/alice/demo:1.0 --json
 `;
 
-export function explainCommand(argv: readonly string[], out: (text: string) => void): number {
+export function explainCommand(argv: readonly string[], out: Out): number {
 	const cli = parseCommandLine(argv, {name: 'registry-lab explain', help: explainHelp, flags: {json: {type: 'boolean'}}});
 	if (!cli.ok) return cli.exitCode;
 	if (cli.input.length !== 1) {
@@ -28,6 +28,7 @@ export function explainCommand(argv: readonly string[], out: (text: string) => v
 	}
 	const input = cli.input[0]!;
 	const json = explainJson(input);
-	out(cli.flags.json ? JSON.stringify(json) : explainText(input));
+	if (cli.flags.json) out(JSON.stringify(json), 'json');
+	else out(explainText(input));
 	return json.valid ? 0 : 1;
 }

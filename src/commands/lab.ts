@@ -1,4 +1,4 @@
-import {parseCommandLine} from './args.js';
+import {parseCommandLine, warn} from './args.js';
 import {defaultEngine, type EngineName} from '../container/engine.js';
 import {findLesson} from '../lesson/find.js';
 import {loadLessons} from '../lesson/load.js';
@@ -90,7 +90,7 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 		env: process.env,
 	});
 	if (mode.kind === 'no-terminal') {
-		process.stderr.write(
+		warn(
 			'registry-lab is interactive and needs a terminal, or answers on standard input: run it in a terminal window.\n' +
 				'Line by line, for a screen reader or a script: `registry-lab --plain` (answers are read from standard input).\n' +
 				'Without a screen: `registry-lab verify` checks saved progress (add --json for a machine), and `registry-lab doctor` checks this computer.\n',
@@ -102,7 +102,7 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 	enableLeanHeap();
 	const engine = defaultEngine(flags.engine as EngineName);
 	const store = openProgressStore();
-	if (store.notice) process.stderr.write(`registry-lab: ${store.notice}\n`);
+	if (store.notice) warn(`registry-lab: ${store.notice}\n`);
 	const save = (state: RunState): void => store.save(state.lesson.id, progressOfRun(state));
 	if (!lesson) {
 		const id = await chooseLesson(mode.kind === 'interactive', store.all());
@@ -132,7 +132,7 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 }
 
 function lessonError(lesson: {file: string; errors: readonly string[]}): number {
-	process.stderr.write(`registry-lab: the lesson ${lesson.file} cannot be used:\n${lesson.errors.map(error => `  - ${error}`).join('\n')}\n`);
+	warn(`registry-lab: the lesson ${lesson.file} cannot be used:\n${lesson.errors.map(error => `  - ${error}`).join('\n')}\n`);
 	return 2;
 }
 
@@ -148,6 +148,6 @@ async function chooseLesson(interactive: boolean, progress: Readonly<Record<stri
 }
 
 function usageError(message: string): number {
-	process.stderr.write(`registry-lab: ${message}\nRun registry-lab --help to see every option.\n`);
+	warn(`registry-lab: ${message}\nRun registry-lab --help to see every option.\n`);
 	return 2;
 }

@@ -1,5 +1,6 @@
 import {createInterface} from 'node:readline/promises';
-import {parseCommandLine} from './args.js';
+import {terminalSafe} from '../text/terminal-safe.js';
+import {parseCommandLine, warn, type Out} from './args.js';
 import {openProgressStore, type LessonProgress} from '../progress/store.js';
 import {registryOfKind} from '../registry/address.js';
 
@@ -24,7 +25,7 @@ export const resetHelp = `
 `;
 
 export type ResetIo = {
-	readonly out: (text: string) => void;
+	readonly out: Out;
 	readonly input: NodeJS.ReadableStream & {isTTY?: boolean};
 	readonly output: NodeJS.WritableStream & {isTTY?: boolean};
 };
@@ -33,12 +34,12 @@ export async function resetCommand(argv: readonly string[], io: ResetIo): Promis
 	const cli = parseCommandLine(argv, {name: 'registry-lab reset', help: resetHelp, flags: {yes: {type: 'boolean'}}});
 	if (!cli.ok) return cli.exitCode;
 	if (cli.input.length > 1) {
-		process.stderr.write(`registry-lab reset: name at most one lesson.\nRun registry-lab reset --help to see every option.\n`);
+		warn(`registry-lab reset: name at most one lesson.\nRun registry-lab reset --help to see every option.\n`);
 		return 2;
 	}
 	const lessonId = cli.input[0];
 	const store = openProgressStore();
-	if (store.notice) process.stderr.write(`registry-lab: ${store.notice}\n`);
+	if (store.notice) warn(`registry-lab: ${store.notice}\n`);
 	const saved = lessonId === undefined ? Object.entries(store.all()) : Object.entries(store.all()).filter(([id]) => id === lessonId);
 	if (saved.length === 0) {
 		io.out(lessonId === undefined ? 'No saved progress: nothing to clear.' : `No saved progress for lesson ${lessonId}: nothing to clear.`);
@@ -48,11 +49,11 @@ export async function resetCommand(argv: readonly string[], io: ResetIo): Promis
 	const what = lessonId === undefined ? `every lesson (${saved.map(([id]) => id).join(', ')})` : `lesson ${lessonId}`;
 	if (!cli.flags.yes) {
 		if (!io.input.isTTY || !io.output.isTTY) {
-			process.stderr.write(`registry-lab reset: there is no terminal to ask in; pass --yes to clear the saved progress of ${what}.\n`);
+			warn(`registry-lab reset: there is no terminal to ask in; pass --yes to clear the saved progress of ${what}.\n`);
 			return 2;
 		}
 		const asker = createInterface({input: io.input, output: io.output});
-		const answer = await asker.question(`Clear saved progress for ${what}? [y/N] `).finally(() => asker.close());
+		const answer = await asker.question(terminalSafe(`Clear saved progress for ${what}? [y/N] `)).finally(() => asker.close());
 		if (!/^\s*y(es)?\s*$/i.test(answer)) {
 			io.out('Nothing was cleared.');
 			return 1;

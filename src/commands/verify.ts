@@ -1,4 +1,4 @@
-import {parseCommandLine} from './args.js';
+import {parseCommandLine, warn, type Out} from './args.js';
 import {createLabServices} from '../driver/services.js';
 import {verifyLine, verifyProgress, type VerifyReport} from '../checks/verify-run.js';
 import {defaultEngine, type EngineName} from '../container/engine.js';
@@ -33,7 +33,7 @@ export const verifyHelp = `
     $ registry-lab verify --json
 `;
 
-export async function verifyCommand(argv: readonly string[], out: (text: string) => void): Promise<number> {
+export async function verifyCommand(argv: readonly string[], out: Out): Promise<number> {
 	const cli = parseCommandLine(argv, {
 		name: 'registry-lab verify',
 		help: verifyHelp,
@@ -46,7 +46,7 @@ export async function verifyCommand(argv: readonly string[], out: (text: string)
 	if (!cli.ok) return cli.exitCode;
 	const {flags} = cli;
 	if (cli.input.length > 0) {
-		process.stderr.write(
+		warn(
 			`registry-lab verify: unexpected '${cli.input[0]}' (choose a lesson with --lesson).\n` +
 				'Run registry-lab verify --help to see every option.\n',
 		);
@@ -56,18 +56,19 @@ export async function verifyCommand(argv: readonly string[], out: (text: string)
 	const found = await findLesson(flags.lesson);
 	if (!found.ok) {
 		const message = lessonProblem(found);
-		if (flags.json) out(JSON.stringify({lesson: flags.lesson, ok: false, error: 'unknown-lesson', message, lessons: found.known}));
-		else process.stderr.write(`registry-lab verify: ${message}\n`);
+		if (flags.json) out(JSON.stringify({lesson: flags.lesson, ok: false, error: 'unknown-lesson', message, lessons: found.known}), 'json');
+		else warn(`registry-lab verify: ${message}\n`);
 		return 2;
 	}
 	const {lesson} = found;
 
 	const store = openProgressStore();
-	if (store.notice) process.stderr.write(`registry-lab: ${store.notice}\n`);
+	if (store.notice) warn(`registry-lab: ${store.notice}\n`);
 	const progress = store.get(lesson.id);
 	if (!progress) {
 		const message = `no saved progress for lesson ${lesson.id}: run registry-lab first${lesson.id === 'registries' ? '' : ` --lesson ${flags.lesson}`}.`;
-		out(flags.json ? JSON.stringify({lesson: lesson.id, ok: false, error: 'no-progress', message}) : `registry-lab verify: ${message}`);
+		if (flags.json) out(JSON.stringify({lesson: lesson.id, ok: false, error: 'no-progress', message}), 'json');
+		else out(`registry-lab verify: ${message}`);
 		return 1;
 	}
 
@@ -81,7 +82,8 @@ export async function verifyCommand(argv: readonly string[], out: (text: string)
 		runCheck: check => services.runCheck(check),
 		...(progress.registryKind === 'practice' ? {registryGone: await practiceGone(progress.registry)} : {}),
 	});
-	out(flags.json ? JSON.stringify(report) : humanReport(report, lesson, progress));
+	if (flags.json) out(JSON.stringify(report), 'json');
+	else out(humanReport(report, lesson, progress));
 	return report.ok ? 0 : 1;
 }
 

@@ -1,5 +1,6 @@
 import {createInterface, type Interface} from 'node:readline';
 import {Writable} from 'node:stream';
+import {terminalSafe} from '../text/terminal-safe.js';
 
 /** What the student answered: a line, or nothing more to read (end of input, or ctrl+c). */
 export type Answer = {readonly kind: 'line'; readonly text: string} | {readonly kind: 'end'};
@@ -48,7 +49,9 @@ export function openLines(input: NodeJS.ReadableStream & {isTTY?: boolean}, outp
 	rl.on('SIGINT', interrupt);
 	process.on('SIGINT', interrupt);
 	return {
-		ask(prompt, {secret = false} = {}) {
+		ask(unsafePrompt, {secret = false} = {}) {
+			// A prompt may name a tag or a label from a lesson file: shown, never obeyed.
+			const prompt = terminalSafe(unsafePrompt);
 			// Written as it is (rl.prompt() would first move the cursor and clear the line); on a
 			// terminal readline redraws the prompt only when a line is edited, so it gets ours.
 			rl.setPrompt(secret ? '' : prompt);

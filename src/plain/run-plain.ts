@@ -24,6 +24,7 @@ import {fill} from '../lesson/template.js';
 import type {Failure} from '../lesson-run/lesson-run.js';
 import {currentStep} from '../lesson-run/lesson-run.js';
 import {hostProblem} from '../registry/address.js';
+import {terminalSafe} from '../text/terminal-safe.js';
 import {openLines, type Lines} from './lines.js';
 import {ascii, indent, paragraphs, plainText} from './text.js';
 import {actionFor, againPrompt, plainWord, stepPrompt, typingHelp} from './words.js';
@@ -55,8 +56,9 @@ export async function runPlain(options: PlainOptions): Promise<{finished: boolea
 	const {lesson, output} = options;
 	// A reader that went away (`| head`, a closed window) ends the lesson quietly, not with a stack trace.
 	let gone = false;
+	// Every line passes here: tags, registry answers and the engine's output are shown, never obeyed.
 	const print: Print = (text = '') => {
-		if (!gone) output.write(`${text}\n`);
+		if (!gone) output.write(`${terminalSafe(text)}\n`);
 	};
 	// ctrl+c asks the session: it stops a running command, or the lesson ends.
 	const current: {session?: LabSession} = {};

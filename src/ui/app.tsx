@@ -3,6 +3,7 @@ import React, {useEffect, useRef, useState} from 'react';
 import type {AnswerOf, LessonView, Move, MoveRequest, Port, Question, Quit} from '../driver/port.js';
 import {startLab, type LabOptions, type LabSession} from '../driver/run-lab.js';
 import type {Resume, SavedRun} from '../driver/saved-run.js';
+import {safeDeep, terminalSafe} from '../text/terminal-safe.js';
 import {PreflightView} from './components/preflight-view.js';
 import {RegistryPicker} from './components/registry-picker.js';
 import {ResumeOffer} from './components/resume-offer.js';
@@ -39,30 +40,38 @@ export function App(props: AppProps): React.JSX.Element {
 	const session = useRef<LabSession | undefined>(undefined);
 
 	useEffect(() => {
+		// What the driver hands over (tags, registry answers, the engine's output, the lesson file) is
+		// made safe before it is stored, so every component draws safe text. The lesson is shared by
+		// every state: the cache walks it once.
+		const cache = new WeakMap<object, unknown>();
+		const safe = <T,>(value: T): T => safeDeep(value, {cache});
 		const port: Port = {
-			working: label => setFace(current => ({...current, working: label})),
-			say: text =>
+			working: label => setFace(current => ({...current, working: label === undefined ? undefined : terminalSafe(label)})),
+			say: unsafeText => {
+				const text = terminalSafe(unsafeText);
 				setFace(current =>
 					current.lesson ? {...current, notes: [...current.notes, text].slice(-2)} : {...current, said: [...current.said, text].slice(-3)},
-				),
+				);
+			},
 			ask: question =>
 				new Promise(resolve => {
 					const answer = (value: unknown): void => {
 						setFace(current => ({...current, asking: undefined}));
 						resolve(value as never);
 					};
-					setFace(current => ({...current, asking: {question, answer}}));
+					setFace(current => ({...current, asking: {question: safe(question), answer}}));
 				}),
-			show: view => setFace(current => ({...current, lesson: view})),
+			show: view => setFace(current => ({...current, lesson: safe(view)})),
 			// The lesson state carries the output; the screen draws it from there.
 			output: () => undefined,
 			move: request =>
 				new Promise(resolve => {
+					const shown = safe(request);
 					const answer = (move: Move | Quit): void => {
 						setFace(current => ({...current, moving: undefined}));
-						resolve(move);
+						resolve(original(move, request, shown));
 					};
-					setFace(current => ({...current, lesson: request.view, moving: {request, answer}}));
+					setFace(current => ({...current, lesson: shown.view, moving: {request: shown, answer}}));
 				}),
 		};
 		const {resume, saved, onExit, ...options} = props;
@@ -93,7 +102,7 @@ export function App(props: AppProps): React.JSX.Element {
 				<Text color={theme.accent} bold>
 					registry-lab
 				</Text>
-				<Text color={theme.muted}> · {props.lesson.title}</Text>
+				<Text color={theme.muted}> · {terminalSafe(props.lesson.title)}</Text>
 			</Text>
 			<Box marginTop={1} flexDirection="column">
 				{face.lesson ? (
@@ -116,6 +125,24 @@ export function App(props: AppProps): React.JSX.Element {
 			</Box>
 		</Box>
 	);
+}
+
+/**
+ * The driver gets back what it gave, not what was shown: a picked option's value, the default
+ * taken with Enter, the command line accepted as shown, found by where they stand in the request.
+ */
+export function original(move: Move | Quit, given: MoveRequest, shown: MoveRequest): Move | Quit {
+	if ('name' in move && move.name === 'answer') {
+		const options = shown.input?.pick?.options ?? [];
+		const index = options.findIndex(option => option.value === move.value);
+		const picked = index >= 0 ? given.input?.pick?.options[index]?.value : undefined;
+		if (picked !== undefined) return {name: 'answer', value: picked};
+		if (move.value === shown.input?.defaultValue && given.input?.defaultValue !== undefined) return {name: 'answer', value: given.input.defaultValue};
+	}
+	if ('name' in move && move.name === 'typed' && shown.view.command !== null && move.line === shown.view.command && given.view.command !== null) {
+		return {name: 'typed', line: given.view.command};
+	}
+	return move;
 }
 
 /** Before the first step: what the start-up asks, or what it is doing. */

@@ -2,6 +2,7 @@ import {Select} from '@inkjs/ui';
 import {Box, Text} from 'ink';
 import React from 'react';
 import type {LessonEntry} from '../../driver/lesson-entries.js';
+import {terminalSafe} from '../../text/terminal-safe.js';
 import {marks, theme} from '../theme.js';
 
 /** The lessons, each with its completion mark; choosing one starts (or resumes) it. */
@@ -14,7 +15,10 @@ export function LessonMenu({lessons, onChoose}: {readonly lessons: readonly Less
 			<Text> </Text>
 			<Text bold>Which lesson?</Text>
 			<Select
-				options={lessons.map(lesson => ({label: `${mark(lesson.status)} ${lesson.title} — ${describe(lesson.status)}`, value: lesson.id}))}
+				options={lessons.map(lesson => ({
+					label: terminalSafe(`${mark(lesson.status)} ${lesson.title} — ${describe(lesson.status)}`),
+					value: lesson.id,
+				}))}
 				visibleOptionCount={8}
 				onChange={onChoose}
 			/>
