@@ -102,16 +102,7 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 	enableLeanHeap();
 	const engine = defaultEngine(flags.engine as EngineName);
 	const store = openStoreForLesson();
-	// The driver says a returned sentence once and the lesson goes on: a failed save never ends a lesson.
-	const save = (state: RunState): string | void => {
-		if (!store) return;
-		try {
-			store.save(state.lesson.id, progressOfRun(state));
-		} catch (error) {
-			const why = storeProblem(error).reason;
-			return `Your progress could not be saved (${why}): the lesson goes on, but resuming will start from the last step that was saved.`;
-		}
-	};
+	const save = progressSaver(store);
 	if (!lesson) {
 		const id = await chooseLesson(mode.kind === 'interactive', store?.all() ?? {});
 		if (id === null) return 1;
@@ -137,6 +128,22 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 	const {renderApp} = await import('../ui/render-app.js');
 	const outcome = await renderApp({lesson: lesson.lesson, engine, choice, onProgress: save, ...(saved ? {saved} : {})});
 	return outcome.finished ? 0 : 1;
+}
+
+/**
+ * The lesson's onProgress: the driver says a returned sentence once and the lesson goes on, so a
+ * failed save never ends a lesson. Without a store (it could not be opened) nothing is saved.
+ */
+export function progressSaver(store: ProgressStore | undefined): (state: RunState) => string | void {
+	return state => {
+		if (!store) return;
+		try {
+			store.save(state.lesson.id, progressOfRun(state));
+		} catch (error) {
+			const why = storeProblem(error).reason;
+			return `Your progress could not be saved (${why}): the lesson goes on, but resuming will start from the last step that was saved.`;
+		}
+	};
 }
 
 /** An unusable progress file is said once on stderr, and the lesson runs without saving. */

@@ -2,7 +2,11 @@ import {mkdir, mkdtemp, readFile, rm, symlink, writeFile} from 'node:fs/promises
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {progressSaver} from '../../src/commands/lab.js';
+import {startRun} from '../../src/lesson-run/lesson-run.js';
+import {openProgressStore} from '../../src/progress/store.js';
 import {runCommand} from '../../src/run/run-command.js';
+import {registryLesson} from '../helpers/lesson.js';
 
 let dir: string;
 
@@ -62,5 +66,28 @@ describe('a progress file that cannot be used', () => {
 		expect(result.stderr.match(/runs without saving/g)).toHaveLength(1);
 		noStackTrace(result.stderr);
 		expect(result.exitCode).toBe(1);
+	});
+});
+
+describe('saving in the lesson', () => {
+	const vars = {registry: '127.0.0.1:5000', registryKind: 'class', username: 'student'};
+	const state = async () => startRun(await registryLesson(), 'class', vars, {stepId: 'push'});
+
+	it('a full disk mid-lesson: the save returns one sentence for the driver to say, and throws nothing', async () => {
+		const full = {
+			writeSync: () => {
+				throw Object.assign(new Error('ENOSPC: no space left on device'), {code: 'ENOSPC'});
+			},
+		};
+		const save = progressSaver(openProgressStore({cwd: dir, fs: full}));
+		expect(save(await state())).toBe(
+			'Your progress could not be saved (the disk is full): the lesson goes on, but resuming will start from the last step that was saved.',
+		);
+	});
+
+	it('a store that works saves and returns nothing; without a store nothing is saved', async () => {
+		expect(progressSaver(openProgressStore({cwd: dir}))(await state())).toBeUndefined();
+		expect(openProgressStore({cwd: dir}).get('registries')?.stepId).toBe('push');
+		expect(progressSaver(undefined)(await state())).toBeUndefined();
 	});
 });
