@@ -1,8 +1,8 @@
-import {chmod, lstat, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile} from 'node:fs/promises';
+import {chmod, lstat, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile} from 'node:fs/promises';
 import {openSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {describe, expect, it} from 'vitest';
+import {describe, expect, it, vi} from 'vitest';
 import {defaultProgressDir, openProgressStore, ProgressStoreError, progressFrom} from '../../src/progress/store.js';
 import {runCommand} from '../../src/run/run-command.js';
 
@@ -94,7 +94,24 @@ function failing(code: string, operation: 'writeSync' | 'openSync') {
 }
 
 describe('the progress store on a hostile disk', () => {
-	it('keeps the file private: progress.json 0600 in a folder 0700, even one an older version made 0755', async () => {
+	it('the default folder an older version made 0755 becomes 0700', async () => {
+		const config = await tempDir();
+		const dir = path.join(config, 'registry-lab');
+		await mkdir(dir, {mode: 0o755});
+		await chmod(dir, 0o755);
+		vi.stubEnv('REGISTRY_LAB_HOME', '');
+		vi.stubEnv('XDG_CONFIG_HOME', config);
+		try {
+			const store = process.platform === 'linux' ? openProgressStore() : undefined;
+			if (!store) return;
+			expect(store.path).toBe(path.join(dir, 'progress.json'));
+			expect((await stat(dir)).mode & 0o777).toBe(0o700);
+		} finally {
+			vi.unstubAllEnvs();
+		}
+	});
+
+	it('keeps the file private: progress.json 0600 in a folder 0700, and a file an older version made 0644 becomes 0600', async () => {
 		const parent = await tempDir();
 		const cwd = path.join(parent, 'nested', 'registry-lab');
 		openProgressStore({cwd}).save('a', progressAt('login'));
