@@ -67,13 +67,6 @@ const stubs = {
 	// Ink loads its devtools bridge (react-devtools-core and ws) only when DEV=true; that is for Ink's own developers.
 	'ink-devtools': 'export {};',
 	'react-devtools-core': 'export default {initialize() {}, connectToDevTools() {}};',
-	// conf compiles a JSON schema with ajv only when given `schema`, and runs semver only for `migrations`:
-	// src/progress/store.ts passes neither (it validates with zod).
-	'ajv/dist/2020.js': "export class Ajv2020 { constructor() { throw new Error('registry-lab: conf schemas are not bundled'); } }",
-	'ajv-formats': 'export default {default() {}};',
-	semver:
-		"const no = () => { throw new Error('registry-lab: conf migrations are not bundled'); };\n" +
-		'export default {eq: no, clean: no, satisfies: no, lte: no, gt: no, valid: no};',
 	// zod's error messages in forty languages; the app speaks English. Nor does it turn JSON schemas into zod.
 	'zod-from-json-schema': "export function fromJSONSchema() { throw new Error('registry-lab: fromJSONSchema is not bundled'); }",
 	// z.compile (ahead-of-time compiled parsers) is opt-in and unused; ordinary parsing does not touch it.
@@ -128,7 +121,6 @@ const trim = {
 		const stub = key => ({path: key, namespace: 'stub'});
 		build.onResolve({filter: /^react-devtools-core$/}, () => stub('react-devtools-core'));
 		build.onResolve({filter: /^\.\/devtools\.js$/}, args => (/[/\\]ink[/\\]build[/\\]/.test(args.importer) ? stub('ink-devtools') : undefined));
-		build.onResolve({filter: /^(ajv\/dist\/2020\.js|ajv-formats|semver)$/}, args => (/[/\\]conf[/\\]/.test(args.importer) ? stub(args.path) : undefined));
 		build.onResolve({filter: /^\.\.\/locales\/index\.js$/}, args => (/[/\\]zod[/\\]v4[/\\]/.test(args.importer) ? stub('zod-locales') : undefined));
 		build.onResolve({filter: /^\.\/from-json-schema\.js$/}, args =>
 			/[/\\]zod[/\\]v4[/\\]classic[/\\]/.test(args.importer) ? stub('zod-from-json-schema') : undefined,

@@ -5,7 +5,7 @@ import {loadLessons} from '../lesson/load.js';
 import type {RunState} from '../lesson-run/lesson-run.js';
 import {chooseMode, stdinReadable} from '../plain/mode.js';
 import {progressOfRun} from '../driver/save-progress.js';
-import {openProgressStore, type LessonProgress} from '../progress/store.js';
+import {openProgressStore, storeProblem, type LessonProgress, type ProgressStore} from '../progress/store.js';
 import {enableLeanHeap} from '../run/lean-heap.js';
 import {resumable} from '../driver/saved-run.js';
 import {lessonEntries} from '../driver/lesson-entries.js';
@@ -101,16 +101,15 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 	// A lesson keeps this process alive for minutes: keep its memory small (`npm run bench`, peak RSS).
 	enableLeanHeap();
 	const engine = defaultEngine(flags.engine as EngineName);
-	const store = openProgressStore();
-	if (store.notice) warn(`registry-lab: ${store.notice}\n`);
-	const save = (state: RunState): void => store.save(state.lesson.id, progressOfRun(state));
+	const store = openStoreForLesson();
+	const save = progressSaver(store);
 	if (!lesson) {
-		const id = await chooseLesson(mode.kind === 'interactive', store.all());
+		const id = await chooseLesson(mode.kind === 'interactive', store?.all() ?? {});
 		if (id === null) return 1;
 		lesson = await findLesson(id);
 		if (!lesson.ok) return lessonError(lesson);
 	}
-	const saved = resumable(store.get(lesson.lesson.id), choice);
+	const saved = resumable(store?.get(lesson.lesson.id), choice);
 	if (mode.kind === 'plain') {
 		const {runPlain} = await import('../plain/run-plain.js');
 		const outcome = await runPlain({
@@ -129,6 +128,34 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 	const {renderApp} = await import('../ui/render-app.js');
 	const outcome = await renderApp({lesson: lesson.lesson, engine, choice, onProgress: save, ...(saved ? {saved} : {})});
 	return outcome.finished ? 0 : 1;
+}
+
+/**
+ * The lesson's onProgress: the driver says a returned sentence once and the lesson goes on, so a
+ * failed save never ends a lesson. Without a store (it could not be opened) nothing is saved.
+ */
+export function progressSaver(store: ProgressStore | undefined): (state: RunState) => string | void {
+	return state => {
+		if (!store) return;
+		try {
+			store.save(state.lesson.id, progressOfRun(state));
+		} catch (error) {
+			const why = storeProblem(error).reason;
+			return `Your progress could not be saved (${why}): the lesson goes on, but resuming will start from the last step that was saved.`;
+		}
+	};
+}
+
+/** An unusable progress file is said once on stderr, and the lesson runs without saving. */
+function openStoreForLesson(): ProgressStore | undefined {
+	try {
+		const store = openProgressStore();
+		if (store.notice) warn(`registry-lab: ${store.notice}\n`);
+		return store;
+	} catch (error) {
+		warn(`registry-lab: ${storeProblem(error).message} The lesson runs without saving your progress.\n`);
+		return undefined;
+	}
 }
 
 function lessonError(lesson: {file: string; errors: readonly string[]}): number {

@@ -1,7 +1,7 @@
 import {createInterface} from 'node:readline/promises';
 import {terminalSafe} from '../text/terminal-safe.js';
 import {parseCommandLine, warn, type Out} from './args.js';
-import {openProgressStore, type LessonProgress} from '../progress/store.js';
+import {openProgressStore, storeProblem, type LessonProgress, type ProgressStore} from '../progress/store.js';
 import {registryOfKind} from '../registry/address.js';
 
 export const resetHelp = `
@@ -38,7 +38,12 @@ export async function resetCommand(argv: readonly string[], io: ResetIo): Promis
 		return 2;
 	}
 	const lessonId = cli.input[0];
-	const store = openProgressStore();
+	let store: ProgressStore;
+	try {
+		store = openProgressStore();
+	} catch (error) {
+		return storeFailed(error);
+	}
 	if (store.notice) warn(`registry-lab: ${store.notice}\n`);
 	const saved = lessonId === undefined ? Object.entries(store.all()) : Object.entries(store.all()).filter(([id]) => id === lessonId);
 	if (saved.length === 0) {
@@ -60,9 +65,19 @@ export async function resetCommand(argv: readonly string[], io: ResetIo): Promis
 		}
 	}
 
-	store.clear(lessonId);
+	try {
+		store.clear(lessonId);
+	} catch (error) {
+		return storeFailed(error);
+	}
 	io.out(saved.map(([id, progress]) => `Cleared saved progress for lesson ${id}: ${describe(progress)}.`).join('\n'));
 	return 0;
+}
+
+/** Nothing was cleared: exit 1, as when the student answers no. */
+function storeFailed(error: unknown): number {
+	warn(`registry-lab reset: ${storeProblem(error).message} Nothing was cleared.\n`);
+	return 1;
 }
 
 function describe(progress: LessonProgress): string {

@@ -4,7 +4,7 @@ import {verifyLine, verifyProgress, type VerifyReport} from '../checks/verify-ru
 import {defaultEngine, type EngineName} from '../container/engine.js';
 import {findLesson, lessonProblem} from '../lesson/find.js';
 import type {Lesson} from '../lesson/schema.js';
-import {openProgressStore, type LessonProgress} from '../progress/store.js';
+import {openProgressStore, storeProblem, type LessonProgress} from '../progress/store.js';
 import {choiceOf, savedVars} from '../driver/saved-run.js';
 import {registryOfKind} from '../registry/address.js';
 import {createRegistryClient} from '../registry/registry-client.js';
@@ -62,9 +62,18 @@ export async function verifyCommand(argv: readonly string[], out: Out): Promise<
 	}
 	const {lesson} = found;
 
-	const store = openProgressStore();
-	if (store.notice) warn(`registry-lab: ${store.notice}\n`);
-	const progress = store.get(lesson.id);
+	let progress: LessonProgress | undefined;
+	try {
+		const store = openProgressStore();
+		if (store.notice) warn(`registry-lab: ${store.notice}\n`);
+		progress = store.get(lesson.id);
+	} catch (error) {
+		// Saved progress that cannot be read is nothing to verify: exit 1, as with nothing saved.
+		const {message} = storeProblem(error);
+		if (flags.json) out(JSON.stringify({lesson: lesson.id, ok: false, error: 'progress-unreadable', message}), 'json');
+		else warn(`registry-lab verify: ${message}\n`);
+		return 1;
+	}
 	if (!progress) {
 		const message = `no saved progress for lesson ${lesson.id}: run registry-lab first${lesson.id === 'registries' ? '' : ` --lesson ${flags.lesson}`}.`;
 		if (flags.json) out(JSON.stringify({lesson: lesson.id, ok: false, error: 'no-progress', message}), 'json');

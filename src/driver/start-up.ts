@@ -117,6 +117,7 @@ async function startPractice(
 		port.working(undefined);
 		if (started.ok) {
 			onPractice(started);
+			if (started.notice) port.say(started.notice);
 			port.say(`The practice registry is running at ${started.host}.`);
 			port.working('A pretend classmate is pushing an image for you to pull…');
 			const extra = await practiceVars(engine, started, signal);
@@ -124,6 +125,7 @@ async function startPractice(
 			return signal.aborted ? undefined : {choice: {kind: 'practice'}, host: started.host, extra};
 		}
 		if (signal.aborted) return undefined;
+		if (started.notice) port.say(started.notice);
 		const answer = await ask(
 			port,
 			{kind: 'practice-problem', message: started.message, hint: started.hint, ...(started.log ? {log: started.log} : {})},

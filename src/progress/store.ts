@@ -1,5 +1,11 @@
-import {existsSync, renameSync} from 'node:fs';
-import Conf from 'conf';
+/**
+ * The progress file: `{version: 1, lessons: {...}}` in a folder private to the user. Writes go to a
+ * new temp file beside it that is then renamed over it, under a lock file, after reading the file
+ * again: several labs saving at once keep each other's lessons, and a crash never leaves half a file.
+ */
+import * as nodeFs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {z} from 'zod';
 
 /** What is kept of one lesson: choices and proof, never a password or token. */
@@ -20,7 +26,7 @@ export const lessonProgressSchema = z.object({
 export type LessonProgress = z.infer<typeof lessonProgressSchema>;
 
 const fileSchema = z.object({version: z.literal(1), lessons: z.record(z.string(), lessonProgressSchema)});
-type ProgressFile = z.infer<typeof fileSchema>;
+type Lessons = z.infer<typeof fileSchema>['lessons'];
 
 /** The variables that may be saved; everything else (passwords above all) stays in memory. */
 export const savedVariables = ['registry', 'registryKind', 'username', 'image', 'target', 'digest', 'pullRef'] as const;
@@ -31,58 +37,328 @@ export type ProgressStore = {
 	readonly notice?: string;
 	get(lessonId: string): LessonProgress | undefined;
 	all(): Readonly<Record<string, LessonProgress>>;
+	/** Throws a ProgressStoreError (one sentence) when the file cannot be written. */
 	save(lessonId: string, progress: LessonProgress): void;
+	/** Throws a ProgressStoreError (one sentence) when the file cannot be written. */
 	clear(lessonId?: string): void;
 };
+
+/** The file operations the store uses; tests replace one to play a full disk or a refused write. */
+export type StoreFs = Pick<
+	typeof nodeFs,
+	| 'mkdirSync'
+	| 'lstatSync'
+	| 'statSync'
+	| 'chmodSync'
+	| 'openSync'
+	| 'readFileSync'
+	| 'writeSync'
+	| 'fsyncSync'
+	| 'closeSync'
+	| 'renameSync'
+	| 'unlinkSync'
+>;
 
 export type StoreOptions = {
 	/** Folder of the progress file; default: the user's config folder (REGISTRY_LAB_HOME overrides). */
 	readonly cwd?: string;
+	readonly fs?: Partial<StoreFs>;
+	/** How long a save waits for another lab's lock before giving up (default 5 s). */
+	readonly lockWaitMs?: number;
 };
 
-export function openProgressStore(options: StoreOptions = {}): ProgressStore {
-	const cwd = options.cwd ?? process.env.REGISTRY_LAB_HOME;
-	let unreadable: string | undefined;
-	const make = () =>
-		new Conf<ProgressFile>({
-			projectName: 'registry-lab',
-			projectSuffix: '',
-			configName: 'progress',
-			...(cwd ? {cwd} : {}),
-			// Never let a broken file throw or be wiped: note it, and it is moved aside below.
-			deserialize(text) {
-				try {
-					return JSON.parse(text) as ProgressFile;
-				} catch (error) {
-					unreadable = `not valid JSON: ${error instanceof Error ? error.message : String(error)}`;
-					return {version: 1, lessons: {}};
-				}
-			},
-		});
-	let conf = make();
-	const checked = fileSchema.safeParse(conf.store);
-	if (!checked.success && Object.keys(conf.store).length > 0) unreadable ??= `unexpected contents at ${checked.error.issues[0]?.path.join('.') || 'the top'}`;
-	let notice: string | undefined;
-	if (unreadable) {
-		const aside = `${conf.path}.unreadable-${new Date().toISOString().replaceAll(':', '-')}`;
-		if (existsSync(conf.path)) renameSync(conf.path, aside);
-		notice = `Your saved progress could not be read (${unreadable}); it was moved to ${aside} and you start afresh.`;
-		conf = make();
+/** A problem with the progress file, said in one sentence; `reason` is its short form, as in "(the disk is full)". */
+export class ProgressStoreError extends Error {
+	override readonly name = 'ProgressStoreError';
+	constructor(
+		message: string,
+		readonly reason: string,
+		readonly code?: string,
+	) {
+		super(message);
 	}
-	const lessons = (): ProgressFile['lessons'] => conf.store.lessons ?? {};
+}
+
+/** One sentence for anything a store operation threw. */
+export function storeProblem(error: unknown): {message: string; reason: string} {
+	if (error instanceof ProgressStoreError) return {message: error.message, reason: error.reason};
+	const text = error instanceof Error ? error.message : String(error);
+	return {message: `Your progress file could not be used (${text}).`, reason: text};
+}
+
+/** The folder conf (through env-paths) used, so progress saved before stays where it was. */
+export function defaultProgressDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+	const home = os.homedir();
+	const name = 'registry-lab';
+	if (platform === 'darwin') return path.join(home, 'Library', 'Preferences', name);
+	if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), name, 'Config');
+	return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), name);
+}
+
+const fileName = 'progress.json';
+const staleLockMs = 30_000;
+const noFollow = nodeFs.constants.O_NOFOLLOW ?? 0;
+
+export function openProgressStore(options: StoreOptions = {}): ProgressStore {
+	const fs: StoreFs = {...nodeFs, ...options.fs};
+	const dir = path.resolve(options.cwd ?? (process.env.REGISTRY_LAB_HOME || defaultProgressDir()));
+	const file = path.join(dir, fileName);
+	const lockWaitMs = options.lockWaitMs ?? 5000;
+
+	prepareFolder(fs, dir, options.cwd === undefined && !process.env.REGISTRY_LAB_HOME);
+	let notice: string | undefined;
+	// Reading takes no lock, so `verify` works on a folder it may not write; only moving a bad file aside does.
+	const first = readFile(fs, file);
+	let lessons: Lessons =
+		first.kind === 'ok' ? first.lessons
+		: first.kind === 'missing' ? {}
+		: withLock(fs, file, lockWaitMs, () => {
+				const again = readFile(fs, file);
+				if (again.kind === 'ok') return again.lessons;
+				if (again.kind === 'unreadable') notice = moveAside(fs, file, again.why);
+				return {};
+			});
+
+	/** Under the lock: read what is there now (other labs save too), change it, write it back. */
+	const update = (change: (current: Lessons) => Lessons) => {
+		lessons = withLock(fs, file, lockWaitMs, () => {
+			const read = readFile(fs, file);
+			if (read.kind === 'unreadable') moveAside(fs, file, read.why);
+			const next = change(read.kind === 'ok' ? read.lessons : {});
+			writeAtomically(fs, file, `${JSON.stringify({version: 1, lessons: next}, null, '\t')}\n`);
+			return next;
+		});
+	};
+
 	return {
-		path: conf.path,
+		path: file,
 		...(notice ? {notice} : {}),
-		get: lessonId => lessons()[lessonId],
-		all: () => lessons(),
+		get: lessonId => lessons[lessonId],
+		all: () => lessons,
 		save(lessonId, progress) {
-			conf.set({version: 1, lessons: {...lessons(), [lessonId]: lessonProgressSchema.parse(progress)}});
+			const parsed = lessonProgressSchema.parse(progress);
+			update(current => ({...current, [lessonId]: parsed}));
 		},
 		clear(lessonId) {
-			const rest = Object.fromEntries(Object.entries(lessons()).filter(([id]) => id !== lessonId));
-			conf.set({version: 1, lessons: lessonId === undefined ? {} : rest});
+			update(current => (lessonId === undefined ? {} : Object.fromEntries(Object.entries(current).filter(([id]) => id !== lessonId))));
 		},
 	};
+}
+
+/** The folder is made private (0700); an existing folder the user named is left as it is, the file in it is private anyway. */
+function prepareFolder(fs: StoreFs, dir: string, ours: boolean): void {
+	try {
+		const made = fs.mkdirSync(dir, {recursive: true, mode: 0o700});
+		const stat = fs.statSync(dir);
+		if (!stat.isDirectory()) throw Object.assign(new Error('not a directory'), {code: 'ENOTDIR'});
+		if ((made !== undefined || ours) && process.platform !== 'win32' && (stat.mode & 0o077) !== 0) fs.chmodSync(dir, 0o700);
+	} catch (error) {
+		throw explain(error, dir, 'folder');
+	}
+}
+
+type Read = {kind: 'ok'; lessons: Lessons} | {kind: 'missing'} | {kind: 'unreadable'; why: string};
+
+function readFile(fs: StoreFs, file: string): Read {
+	let text: string;
+	try {
+		refuseLink(fs, file);
+		const fd = fs.openSync(file, nodeFs.constants.O_RDONLY | noFollow);
+		try {
+			text = fs.readFileSync(fd, 'utf8');
+		} finally {
+			fs.closeSync(fd);
+		}
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {kind: 'missing'};
+		throw explain(error, file, 'file');
+	}
+	tighten(fs, file);
+	let data: unknown;
+	try {
+		data = JSON.parse(text);
+	} catch (error) {
+		return {kind: 'unreadable', why: `not valid JSON: ${error instanceof Error ? error.message : String(error)}`};
+	}
+	const checked = fileSchema.safeParse(data);
+	if (!checked.success) {
+		const where = data === null || typeof data !== 'object' ? '' : checked.error.issues[0]?.path.join('.');
+		return {kind: 'unreadable', why: `unexpected contents at ${where || 'the top'}`};
+	}
+	return {kind: 'ok', lessons: checked.data.lessons};
+}
+
+/** A file written by an older registry-lab may be readable by others: make it the user's alone. */
+function tighten(fs: StoreFs, file: string): void {
+	if (process.platform === 'win32') return;
+	try {
+		if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
+	} catch {
+		// A file we may read but not change (a read-only disk) is still read.
+	}
+}
+
+function moveAside(fs: StoreFs, file: string, why: string): string {
+	const aside = `${file}.unreadable-${new Date().toISOString().replaceAll(':', '-')}`;
+	try {
+		fs.renameSync(file, aside);
+	} catch (error) {
+		throw explain(error, file, 'file');
+	}
+	return `Your saved progress could not be read (${why}); it was moved to ${aside} and you start afresh.`;
+}
+
+function refuseLink(fs: StoreFs, file: string): void {
+	let isLink: boolean;
+	try {
+		isLink = fs.lstatSync(file).isSymbolicLink();
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+		throw error;
+	}
+	if (isLink) throw Object.assign(new Error('symbolic link'), {code: 'ELOOP'});
+}
+
+/** A new file (never an existing one, never through a link) renamed over the old: readers see the old file or the new, whole. */
+function writeAtomically(fs: StoreFs, file: string, text: string): void {
+	const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+	try {
+		refuseLink(fs, file);
+		const fd = fs.openSync(temp, 'wx', 0o600);
+		try {
+			fs.writeSync(fd, text);
+			fs.fsyncSync(fd);
+		} finally {
+			fs.closeSync(fd);
+		}
+		fs.renameSync(temp, file);
+	} catch (error) {
+		try {
+			fs.unlinkSync(temp);
+		} catch {
+			// It may never have been made.
+		}
+		throw explain(error, file, 'file');
+	}
+}
+
+/**
+ * An exclusive lock file made with `wx`, holding our pid. A lock whose lab is gone, or older than
+ * any save takes, is stale and removed; past lockWaitMs the save gives up rather than hang the lesson.
+ */
+function withLock<T>(fs: StoreFs, file: string, lockWaitMs: number, work: () => T): T {
+	const lock = `${file}.lock`;
+	const deadline = Date.now() + lockWaitMs;
+	const token = `${process.pid} ${Date.now()} ${Math.random().toString(36).slice(2, 10)}`;
+	for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+		let fd: number | undefined;
+		try {
+			fd = fs.openSync(lock, 'wx', 0o600);
+			fs.writeSync(fd, token);
+			fs.closeSync(fd);
+			break;
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+				if (fd !== undefined) dropLock(fs, lock, fd);
+				throw explain(error, path.dirname(file), 'folder');
+			}
+		}
+		removeIfStale(fs, lock);
+		if (Date.now() > deadline) {
+			throw new ProgressStoreError(
+				`Another registry-lab kept the progress file locked for more than ${Math.round(lockWaitMs / 1000)} s (${lock}).`,
+				'another registry-lab is saving at the same time',
+				'ELOCKED',
+			);
+		}
+		Atomics.wait(sleeper, 0, 0, pause);
+	}
+	try {
+		return work();
+	} finally {
+		try {
+			if (readText(fs, lock) === token) fs.unlinkSync(lock);
+		} catch {
+			// Gone already: a stale-lock check elsewhere took it, which only happens past staleLockMs.
+		}
+	}
+}
+
+/** A lock we made but could not fill in (a full disk) is taken away again, so it never blocks the next save. */
+function dropLock(fs: StoreFs, lock: string, fd: number): void {
+	try {
+		fs.closeSync(fd);
+	} catch {
+		// Closed already.
+	}
+	try {
+		fs.unlinkSync(lock);
+	} catch {
+		// Nothing to take away.
+	}
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+function removeIfStale(fs: StoreFs, lock: string): void {
+	try {
+		const text = readText(fs, lock);
+		const pid = Number(text.split(' ')[0]);
+		const age = Date.now() - fs.statSync(lock).mtimeMs;
+		// A lock just being written is empty for a moment: only age makes it stale.
+		const dead = Number.isInteger(pid) && pid > 0 && !alive(pid);
+		if (!dead && age < staleLockMs) return;
+		// Read once more: only the lock judged stale goes, never a fresh one another lab has just made.
+		if (readText(fs, lock) === text) fs.unlinkSync(lock);
+	} catch {
+		// Gone meanwhile: the next try takes it.
+	}
+}
+
+function readText(fs: StoreFs, file: string): string {
+	return fs.readFileSync(file, 'utf8');
+}
+
+function alive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+function explain(error: unknown, where: string, what: 'file' | 'folder'): ProgressStoreError {
+	if (error instanceof ProgressStoreError) return error;
+	const code = (error as NodeJS.ErrnoException).code;
+	const the = what === 'folder' ? `the folder ${where}` : where;
+	switch (code) {
+		case 'ENOTDIR':
+		case 'EEXIST':
+			return new ProgressStoreError(
+				`Your progress cannot be kept in ${where}: part of that path is a file, not a folder (check REGISTRY_LAB_HOME).`,
+				'its folder is a file',
+				code,
+			);
+		case 'EACCES':
+		case 'EPERM':
+			return new ProgressStoreError(`You are not allowed to read or write ${the}, where your progress is kept.`, 'permission denied', code);
+		case 'EROFS':
+			return new ProgressStoreError(`Your progress cannot be saved: ${the} is on a read-only file system.`, 'the file system is read-only', code);
+		case 'ENOSPC':
+		case 'EDQUOT':
+			return new ProgressStoreError(`Your progress cannot be saved in ${the}: the disk is full.`, 'the disk is full', code);
+		case 'ELOOP':
+			return new ProgressStoreError(
+				`The progress file ${where} is a symbolic link, which registry-lab does not follow: remove the link and start again.`,
+				'the progress file is a symbolic link',
+				code,
+			);
+		default: {
+			const text = error instanceof Error ? error.message : String(error);
+			return new ProgressStoreError(`Your progress file ${where} could not be used (${text}).`, text, code);
+		}
+	}
 }
 
 /** The saved form of a lesson run: only allow-listed variables, plus where it got to. */

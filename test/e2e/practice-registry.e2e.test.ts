@@ -8,6 +8,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {engineCommand} from '../../src/container/commands.js';
 import {tarOf} from '../../src/container/images.js';
 import {findRegistryBinary, startPracticeRegistry, type PracticeRegistry} from '../../src/registry/practice-registry.js';
+import {defaultRunsDir} from '../../src/registry/practice/run-records.js';
 import {runCommand} from '../../src/run/run-command.js';
 import {makeTestImage, removeImage, requireEngine, tempDockerConfig, testEngine, uniqueName} from '../helpers/engine.js';
 import {dockerLogin, portOpen, startTestRegistry} from '../helpers/registry.js';
@@ -202,8 +203,98 @@ describe('the registry is not left running when the lab is ended by a signal', (
 			expect(await portOpen(host)).toBe(false);
 			expect(await processesWith(path.join(dataDir, 'config.yml'))).toEqual([]);
 			expect(existsSync(dataDir)).toBe(false);
+			// Cleaned up on the way out: no record is left for a later start to act on.
+			expect((await readdir(defaultRunsDir())).filter(name => name.startsWith(`${child.pid}-`))).toEqual([]);
 		});
 	}
+});
+
+describe('what a practice registry leaves behind', () => {
+	const loggedIn = async (configDir: string, host: string) =>
+		Object.keys((JSON.parse(await readFile(path.join(configDir, 'config.json'), 'utf8')) as {auths?: object}).auths ?? {}).includes(host);
+
+	it('stop() logs the student\'s engine out of it: the docker config no longer has the host', async () => {
+		const config = await tempDockerConfig();
+		cleanups.push(config.cleanup);
+		const engine = testEngine(config.env);
+		const started = await startPracticeRegistry({engine, accounts: [alice]});
+		if (!started.ok) throw new Error(started.message);
+		cleanups.push(() => started.stop());
+		await dockerLogin(engine.env, started.host, alice.username, alice.password);
+		expect(await loggedIn(config.dir, started.host)).toBe(true);
+		await started.stop();
+		expect(await loggedIn(config.dir, started.host)).toBe(false);
+	});
+
+	it('after a SIGKILL of the lab, the next start stops its registry, removes its files and login, and says so', async () => {
+		const dir = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-orphan-'));
+		cleanups.push(() => rm(dir, {recursive: true, force: true}));
+		const runsDir = path.join(dir, 'runs');
+		const config = await tempDockerConfig();
+		cleanups.push(config.cleanup);
+		const engine = testEngine(config.env);
+		const script = path.join(dir, 'lab.mts');
+		const module = (file: string) => JSON.stringify(pathToFileURL(path.join(repoRoot, file)).href);
+		await writeFile(
+			script,
+			[
+				`import {startPracticeRegistry} from ${module('src/registry/practice-registry.ts')};`,
+				`const engine = {name: 'docker', bin: 'docker', env: process.env};`,
+				`const accounts = [${JSON.stringify(alice)}];`,
+				`const started = await startPracticeRegistry({runsDir: ${JSON.stringify(runsDir)}, engine, accounts});`,
+				'if (!started.ok) { console.error(started.message); process.exit(3); }',
+				'console.log(JSON.stringify({host: started.host, dataDir: started.dataDir}));',
+				'setInterval(() => {}, 1000);',
+			].join('\n'),
+		);
+		const child = spawn(process.execPath, ['--import', 'tsx', script], {cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: {...engine.env}});
+		const ended = new Promise(resolve => child.once('exit', resolve));
+		const line = await new Promise<string>((resolve, reject) => {
+			let stdout = '';
+			child.stdout.on('data', chunk => {
+				stdout += String(chunk);
+				if (stdout.includes('\n')) resolve(stdout.split('\n')[0]!);
+			});
+			void ended.then(() => reject(new Error('the lab exited before its registry started')));
+		});
+		const orphan = JSON.parse(line) as {host: string; dataDir: string};
+		await dockerLogin(engine.env, orphan.host, alice.username, alice.password);
+		child.kill('SIGKILL');
+		await ended;
+		// SIGKILL runs no clean-up: all of it is still there.
+		expect(await portOpen(orphan.host)).toBe(true);
+		expect(await processesWith(path.join(orphan.dataDir, 'config.yml'))).toHaveLength(1);
+		expect(existsSync(orphan.dataDir)).toBe(true);
+		expect(await readdir(runsDir)).toHaveLength(1);
+
+		// A record of a lab that is gone, naming a pid that is now some other program: that program is never killed.
+		const stranger = spawn('sleep', ['60'], {stdio: 'ignore'});
+		cleanups.push(async () => stranger.kill('SIGKILL'));
+		const strangerDir = await mkdtemp(path.join(dir, 'stranger-data-'));
+		await writeFile(
+			path.join(runsDir, '999999999-feedbeef.json'),
+			JSON.stringify({labPid: 999_999_999, startedAt: new Date().toISOString(), pid: stranger.pid, config: '/nowhere/config.yml', remove: [strangerDir]}),
+		);
+
+		const next = await startPracticeRegistry({runsDir, engine, accounts: [bob]});
+		if (!next.ok) throw new Error(next.message);
+		cleanups.push(() => next.stop());
+		expect(next.notice).toMatch(/An earlier lab ended without stopping 2 practice registries \(.*127\.0\.0\.1:\d+.*\): it was stopped now/);
+		expect(await portOpen(orphan.host)).toBe(false);
+		expect(await processesWith(path.join(orphan.dataDir, 'config.yml'))).toEqual([]);
+		expect(existsSync(orphan.dataDir)).toBe(false);
+		expect(existsSync(strangerDir)).toBe(false);
+		expect(stranger.exitCode === null && stranger.signalCode === null).toBe(true);
+		expect(await loggedIn(config.dir, orphan.host)).toBe(false);
+		// Only the record of the registry now running is left, and a clean stop removes it.
+		expect(await readdir(runsDir)).toHaveLength(1);
+		await next.stop();
+		expect(await readdir(runsDir)).toEqual([]);
+		const again = await startPracticeRegistry({runsDir, engine, accounts: [bob]});
+		if (!again.ok) throw new Error(again.message);
+		expect(again.notice).toBeUndefined();
+		await again.stop();
+	});
 });
 
 describe('without a registry program: the registry image through the engine', () => {

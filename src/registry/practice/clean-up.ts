@@ -1,6 +1,11 @@
 /** Nothing is left running when the lab ends: on exit, and on SIGINT/SIGTERM/SIGHUP. */
 
-export type Tracked = {readonly killSync: () => void; readonly removeSync: (() => void) | undefined};
+export type Tracked = {
+	readonly killSync: () => void;
+	readonly logoutSync?: () => void;
+	readonly removeSync: (() => void) | undefined;
+	readonly forgetSync?: () => void;
+};
 const tracked = new Set<Tracked>();
 const exitSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 let watching = false;
@@ -38,7 +43,9 @@ function cleanUpNow(): void {
 		tracked.delete(entry);
 		try {
 			entry.killSync();
+			entry.logoutSync?.();
 			entry.removeSync?.();
+			entry.forgetSync?.();
 		} catch {
 			// The process is going away: do what can be done.
 		}

@@ -44,6 +44,8 @@ export type DataDir = {
 	readonly secret: string;
 	/** Unique per start: the 401 from *this* registry names it, so another server on the port is not taken for ours. */
 	readonly realm: string;
+	/** What remove() takes away: the folder, or only our files in a folder that was given. */
+	readonly entries: readonly string[];
 	readonly remove: () => Promise<void>;
 	readonly removeSync: () => void;
 };
@@ -68,6 +70,7 @@ export async function prepareDataDir(requested: string | undefined, lines: reado
 		storage,
 		secret: randomBytes(32).toString('hex'),
 		realm: `registry-lab practice ${randomBytes(4).toString('hex')}`,
+		entries: ours,
 		async remove() {
 			for (const entry of ours) await rm(entry, {recursive: true, force: true, maxRetries: 3}).catch(() => undefined);
 			if (existed) await rmdir(dir).catch(() => undefined);

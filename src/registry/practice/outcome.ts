@@ -2,9 +2,13 @@
  * What the parts of the practice registry share: its public types, the one address it
  * listens on, and the failures they return (each a message and what to do next).
  */
+import {spawnSync} from 'node:child_process';
+import {engineCommand} from '../../container/commands.js';
 import type {Engine} from '../../container/engine.js';
+import {runCommand} from '../../run/run-command.js';
 import {stopOnce, track, untrack, type Tracked} from './clean-up.js';
 import type {DataDir} from './data-dir.js';
+import type {RunRecorder} from './run-records.js';
 
 export type PracticeAccount = {readonly username: string; readonly password: string};
 
@@ -18,7 +22,9 @@ export type PracticeRegistry = {
 	readonly how: 'binary' | 'container';
 	/** The registry program's path, or the container's id. */
 	readonly program: string;
-	/** Stops the registry and removes dataDir (unless keepData). Safe to call more than once. */
+	/** Something the student should read, said once: what an earlier lab that was killed left behind and how it was cleaned up. */
+	readonly notice?: string;
+	/** Stops the registry, logs the engine out of it, and removes dataDir (unless keepData). Safe to call more than once. */
 	stop(): Promise<void>;
 };
 
@@ -41,9 +47,11 @@ export type StartOptions = {
 	readonly how?: 'binary' | 'container';
 	/** The image for the container fallback (default registry:2). */
 	readonly image?: string;
+	/** Where each start records what it ran, so a start after a killed lab can clean up (default: a private folder in the temp folder). */
+	readonly runsDir?: string;
 };
 
-export type StartFailure = {readonly ok: false; readonly message: string; readonly hint: string; readonly log?: string};
+export type StartFailure = {readonly ok: false; readonly message: string; readonly hint: string; readonly log?: string; readonly notice?: string};
 
 export type StartResult = ({readonly ok: true} & PracticeRegistry) | StartFailure;
 
@@ -54,6 +62,9 @@ export type Context = {
 	readonly accounts: readonly PracticeAccount[];
 	readonly data: DataDir;
 	readonly timeoutMs: number;
+	/** The engine to run the container with, and to log out of the registry when it stops. */
+	readonly engine: Engine;
+	readonly record: RunRecorder;
 };
 
 /** One try on one port: started, the port was taken (try another), or failed. */
@@ -74,9 +85,21 @@ export const installHint =
 
 export const portInUse = /address already in use|port is already allocated/i;
 
-/** Tracked from the start until stop() is done, files too: an exit of the lab in between still cleans up. */
-export function trackRun(context: Context, killSync: () => void): Tracked {
-	return track({killSync, removeSync: context.options.keepData ? undefined : context.data.removeSync});
+/** Tracked from the start until stop() is done, files and login too: an exit of the lab in between still cleans up. */
+export function trackRun(context: Context, host: string, killSync: () => void): Tracked {
+	const {engine} = context;
+	const logoutSync = () => {
+		spawnSync(engine.bin, [...(engine.globalArgs ?? []), 'logout', host], {env: {...process.env, ...engine.env}, stdio: 'ignore', timeout: 5000});
+	};
+	return track({killSync, logoutSync, removeSync: context.options.keepData ? undefined : context.data.removeSync, forgetSync: context.record.forget});
+}
+
+/**
+ * A login to a registry that is gone is of no use and would stay in the student's docker config:
+ * log out, best effort and bounded, with the student's engine settings.
+ */
+export async function logoutFrom(engine: Engine, host: string): Promise<void> {
+	await runCommand(engineCommand(engine, ['logout', host], {timeoutMs: 10_000})).catch(() => undefined);
 }
 
 type Running = {
@@ -92,7 +115,9 @@ export function startedRegistry(context: Context, running: Running): Outcome {
 	const {data, options} = context;
 	const stop = stopOnce(async () => {
 		await running.kill();
+		await logoutFrom(context.engine, running.host);
 		if (!options.keepData) await data.remove();
+		context.record.forget();
 		untrack(running.entry);
 	});
 	const {host, how, program} = running;

@@ -76,7 +76,8 @@ export async function startBinary(context: Context, binary: string, port: number
 	const killSync = () => {
 		if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 	};
-	const entry = trackRun(context, killSync);
+	const entry = trackRun(context, host, killSync);
+	if (child.pid !== undefined) context.record.started({host, pid: child.pid, config: data.config, engine: context.engine});
 	const kill = async () => {
 		if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
 			child.kill('SIGTERM');

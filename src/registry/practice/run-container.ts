@@ -4,15 +4,13 @@ import {randomBytes} from 'node:crypto';
 import {writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {engineCommand} from '../../container/commands.js';
-import {defaultEngine} from '../../container/engine.js';
 import {runCommand, type CommandResult} from '../../run/run-command.js';
 import {untrack} from './clean-up.js';
 import {canceled, failed, installHint, portInUse, practiceHost, seconds, startedRegistry, trackRun, type Context, type Outcome} from './outcome.js';
 import {waitUntilReady} from './readiness.js';
 
 export async function startContainer(context: Context, port: number): Promise<Outcome> {
-	const {data, options} = context;
-	const engine = options.engine ?? defaultEngine('docker');
+	const {data, options, engine} = context;
 	const image = options.image ?? (engine.name === 'podman' ? 'docker.io/library/registry:2' : 'registry:2');
 	const run = (args: readonly string[], timeoutMs: number) => runCommand(engineCommand(engine, args, {timeoutMs}), {signal: options.signal});
 
@@ -87,7 +85,8 @@ export async function startContainer(context: Context, port: number): Promise<Ou
 			timeout: 15_000,
 		});
 	};
-	const entry = trackRun(context, killSync);
+	const entry = trackRun(context, host, killSync);
+	context.record.started({host, containerId: id, engine});
 	let removed = false;
 	const kill = async () => {
 		await removeContainer(id);
