@@ -25,13 +25,15 @@ export type InstallOptions = {
 	readonly exit?: (code: number) => void;
 };
 
+const processExit = (code: number): void => process.exit(code);
 let grace = 5000;
-let exit: (code: number) => void = code => process.exit(code);
+let exit = processExit;
+let quietStreams = false;
 
 /** Listen to the exit signals, once for the whole process (the entry point does it, for every command). */
 export function installExitSignals(options: InstallOptions = {}): void {
-	grace = options.graceMs ?? grace;
-	exit = options.exit ?? exit;
+	grace = options.graceMs ?? 5000;
+	exit = options.exit ?? processExit;
 	if (installed) return;
 	installed = true;
 	for (const signal of signals) process.on(signal, onSignal);
@@ -75,7 +77,8 @@ function onSignal(signal: NodeJS.Signals): void {
 	if (which === 'SIGINT') for (const interrupt of [...interrupts]) if (interrupt()) return;
 	exiting = which;
 	// After a hangup the terminal may be gone: a failed write must not end the lab before it cleaned up.
-	for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+	if (!quietStreams) for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+	quietStreams = true;
 	const ends = [...endings].map(async ending => {
 		try {
 			await ending(which);
