@@ -238,3 +238,28 @@ describe('the interactive app ends on a signal, cleaned up, with the terminal gi
 		});
 	}
 });
+
+describe('a short command ends on a signal with 128 + n', () => {
+	it('SIGTERM, SIGHUP and SIGINT while diagnose waits for its input', async () => {
+		const signals = Object.keys(codes) as Signal[];
+		const start = () => spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'diagnose'], {stdio: ['pipe', 'pipe', 'pipe']});
+		const children = signals.map(start);
+		try {
+			type Ended = {code: number | null; signal: NodeJS.Signals | null};
+			const ended = children.map(child => new Promise<Ended>(resolve => child.on('exit', (code, by) => resolve({code, signal: by}))));
+			// A line without its end: diagnose waits for the rest.
+			for (const child of children) child.stdin.write('Error response from daemon: unauthorized');
+			// Signalled once the lab listens: the kernel's mask of caught signals has SIGHUP and SIGINT (bits 0 and 1).
+			const listening = async (pid: number): Promise<boolean> =>
+				(parseInt(/SigCgt:\s*([\da-f]+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0', 16) & 3) === 3;
+			for (const child of children) await until('the handlers', async () => (await listening(child.pid!)) || undefined, 20_000, () => '');
+			signals.forEach((signal, index) => {
+				expect(children[index]!.exitCode).toBe(null);
+				children[index]!.kill(`SIG${signal}`);
+			});
+			expect(await Promise.all(ended)).toEqual(signals.map(signal => ({code: codes[signal], signal: null})));
+		} finally {
+			for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+		}
+	});
+});
