@@ -26,7 +26,8 @@ beforeAll(async () => {
 	await requireEngine();
 	root = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-signals-'));
 	// A docker whose push for the pretend classmate (its own DOCKER_CONFIG) hangs: the start-up of a
-	// practice lesson then has a long-running engine command. Everything else is the real docker.
+	// practice lesson then has a long-running engine command, with a child of its own (the sleep is not
+	// exec'd): stopping it must stop its whole process group. Everything else is the real docker.
 	const realDocker = execFileSync('sh', ['-c', 'command -v docker'], {encoding: 'utf8'}).trim();
 	fakeBin = path.join(root, 'bin');
 	await mkdir(fakeBin);
@@ -35,7 +36,7 @@ beforeAll(async () => {
 		[
 			'#!/bin/sh',
 			'case "$DOCKER_CONFIG" in *registry-lab-classmate-*)',
-			'  if [ "$1" = push ] && [ -n "$SIGNALS_PUSH_PID" ]; then echo $$ > "$SIGNALS_PUSH_PID"; echo "pushing slowly"; exec sleep 300; fi;;',
+			'  if [ "$1" = push ] && [ -n "$SIGNALS_PUSH_PID" ]; then echo $$ > "$SIGNALS_PUSH_PID"; echo "pushing slowly"; sleep 300; fi;;',
 			'esac',
 			`exec '${realDocker}' "$@"`,
 			'',
