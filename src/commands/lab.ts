@@ -45,6 +45,8 @@ export const labHelp = `
     1  the lesson was left before the end
     2  bad usage (an unknown option, a bad value), or no terminal and nothing
        on standard input to read answers from
+    129, 130, 143
+       ended by SIGHUP, SIGINT or SIGTERM, after stopping what it started
 
   Examples
     $ registry-lab --practice

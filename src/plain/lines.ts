@@ -45,9 +45,9 @@ export function openLines(input: NodeJS.ReadableStream & {isTTY?: boolean}, outp
 		output.write('\n');
 		end();
 	};
-	// On a terminal readline turns ctrl+c into this event; from a pipe it is a signal to the process.
+	// On a terminal readline turns ctrl+c into this event; from a pipe it is a signal to the process,
+	// which src/run/signals.ts owns (run-plain.ts asks it to stop a running command first).
 	rl.on('SIGINT', interrupt);
-	process.on('SIGINT', interrupt);
 	return {
 		ask(unsafePrompt, {secret = false} = {}) {
 			// A prompt may name a tag or a label from a lesson file: shown, never obeyed.
@@ -76,7 +76,6 @@ export function openLines(input: NodeJS.ReadableStream & {isTTY?: boolean}, outp
 			});
 		},
 		close() {
-			process.off('SIGINT', interrupt);
 			rl.close();
 			end();
 		},

@@ -24,6 +24,7 @@ import {fill} from '../lesson/template.js';
 import type {Failure} from '../lesson-run/lesson-run.js';
 import {currentStep} from '../lesson-run/lesson-run.js';
 import {hostProblem} from '../registry/address.js';
+import {onExitSignal, onInterruptSignal} from '../run/signals.js';
 import {terminalSafe} from '../text/terminal-safe.js';
 import {openLines, type Lines} from './lines.js';
 import {ascii, indent, paragraphs, plainText} from './text.js';
@@ -80,11 +81,20 @@ export async function runPlain(options: PlainOptions): Promise<{finished: boolea
 	const face = plainPort(lines, print);
 	const session = startLab(face.port, options);
 	current.session = session;
+	// ctrl+c from a pipe comes as SIGINT: it stops a running command first, like ctrl+c on a terminal.
+	const offInterrupt = onInterruptSignal(() => session.stop());
+	// Any exit signal leaves the lesson: the command stops and the practice registry is stopped before the exit.
+	const offExit = onExitSignal(() => {
+		session.leave();
+		return session.done;
+	});
 	try {
 		const outcome = await session.done;
 		if (!outcome.finished && face.lessonShown()) print('You left the lesson before the end. Your progress up to the last step you passed is saved.');
 		return outcome;
 	} finally {
+		offInterrupt();
+		offExit();
 		lines.close();
 	}
 }

@@ -46,6 +46,10 @@ export async function runCommand(spec: CommandSpec, options: RunOptions = {}): P
 		timeout: spec.timeoutMs,
 		cancelSignal: signal,
 		forceKillAfterDelay: 2000,
+		// A process group of its own: stopping it also stops what it started (a wrapper script's
+		// children), which execa's kill of the one pid would leave running. execa does not clean up
+		// a detached child on exit: killGroup below does.
+		detached: true,
 		cleanup: true,
 		stripFinalNewline: true,
 		encoding: 'utf8',
@@ -70,7 +74,27 @@ export async function runCommand(spec: CommandSpec, options: RunOptions = {}): P
 		}
 	}
 
-	const result = await subprocess;
+	const killGroup = (kill: NodeJS.Signals): void => {
+		if (subprocess.pid === undefined) return;
+		try {
+			process.kill(-subprocess.pid, kill);
+		} catch {
+			// The group is gone already.
+		}
+	};
+	const onAbort = (): void => killGroup('SIGTERM');
+	const onExit = (): void => killGroup('SIGKILL');
+	signal?.addEventListener('abort', onAbort, {once: true});
+	process.on('exit', onExit);
+	let result: Awaited<typeof subprocess>;
+	try {
+		result = await subprocess;
+	} finally {
+		signal?.removeEventListener('abort', onAbort);
+		process.off('exit', onExit);
+	}
+	// Stopped or timed out: whatever the program started and left behind goes too.
+	if (result.isCanceled || result.timedOut) killGroup('SIGKILL');
 	const durationMs = Math.round(performance.now() - started);
 	const code = (result as {code?: string}).code;
 	const spawnFailed = result.failed && result.exitCode === undefined && !result.isCanceled && !result.timedOut && !result.isTerminated;

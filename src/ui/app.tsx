@@ -18,6 +18,8 @@ export type AppProps = Omit<LabOptions, 'start' | 'saved'> & {
 	readonly saved?: SavedRun;
 	/** Called once when the app is about to exit, with how the lesson ended. */
 	readonly onExit?: (outcome: {finished: boolean}) => void;
+	/** Called once with the lesson's session when it starts (render-app ends it on an exit signal). */
+	readonly onSession?: (session: LabSession) => void;
 };
 
 type Asking = {readonly question: Question; readonly answer: (value: AnswerOf<Question>) => void};
@@ -74,9 +76,10 @@ export function App(props: AppProps): React.JSX.Element {
 					setFace(current => ({...current, lesson: shown.view, moving: {request: shown, answer}}));
 				}),
 		};
-		const {resume, saved, onExit, ...options} = props;
+		const {resume, saved, onExit, onSession, ...options} = props;
 		const lab = startLab(port, {...options, ...(resume ? {start: resume} : {}), ...(saved ? {saved} : {})});
 		session.current = lab;
+		onSession?.(lab);
 		let live = true;
 		void lab.done.then(outcome => {
 			if (!live) return;

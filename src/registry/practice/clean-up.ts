@@ -1,3 +1,5 @@
+import {ensureExitSignals, onExitSignal} from '../../run/signals.js';
+
 /** Nothing is left running when the lab ends: on exit, and on SIGINT/SIGTERM/SIGHUP. */
 
 export type Tracked = {
@@ -7,15 +9,20 @@ export type Tracked = {
 	readonly forgetSync?: () => void;
 };
 const tracked = new Set<Tracked>();
-const exitSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-let watching = false;
+let watching: (() => void) | undefined;
 
 export function track(entry: Tracked): Tracked {
 	tracked.add(entry);
 	if (!watching) {
-		watching = true;
+		// On exit, and on SIGINT, SIGTERM and SIGHUP through the lab's one owner of those signals
+		// (src/run/signals.ts), which then ends the process with 128 + the signal's number.
 		process.on('exit', cleanUpNow);
-		for (const signal of exitSignals) process.on(signal, onSignal);
+		const forget = onExitSignal(cleanUpNow);
+		ensureExitSignals();
+		watching = () => {
+			process.off('exit', cleanUpNow);
+			forget();
+		};
 	}
 	return entry;
 }
@@ -33,9 +40,8 @@ export function untrack(entry: Tracked): void {
 
 function unwatchIfIdle(): void {
 	if (tracked.size > 0 || !watching) return;
-	watching = false;
-	process.off('exit', cleanUpNow);
-	for (const signal of exitSignals) process.off(signal, onSignal);
+	watching();
+	watching = undefined;
 }
 
 function cleanUpNow(): void {
@@ -50,20 +56,4 @@ function cleanUpNow(): void {
 			// The process is going away: do what can be done.
 		}
 	}
-}
-
-/**
- * A listener on a signal replaces Node's default (exit). If nobody else listens, the signal
- * means the end: stop the registries, take our listener off and send the same signal again,
- * so the process ends as it would have. If someone else listens (as signal-exit does, which
- * we count out like it counts itself out), the decision is theirs, and 'exit' cleans up.
- */
-function onSignal(signal: NodeJS.Signals): void {
-	const signalExit = (globalThis as Record<symbol, {count?: unknown} | undefined>)[Symbol.for('signal-exit emitter')];
-	const signalExitListeners = typeof signalExit?.count === 'number' ? signalExit.count : 0;
-	const others = process.listenerCount(signal) - 1 - signalExitListeners;
-	if (others > 0) return;
-	cleanUpNow();
-	unwatchIfIdle();
-	process.kill(process.pid, signal);
 }
