@@ -149,7 +149,7 @@ describe('a practice registry from the registry program on this computer', () =>
 
 describe('the registry is not left running when the lab is ended by a signal', () => {
 	const cases = [
-		{name: 'SIGINT, nothing else listening: the lab ends with 130, as a shell reports SIGINT', signal: 'SIGINT', extra: '', ends: {code: 130, signal: null}},
+		{name: 'SIGINT, nothing else listening: the lab ends with 130, as a shell says it', signal: 'SIGINT', extra: '', ends: {code: 130, signal: null}},
 		{
 			name: 'SIGTERM while a command runs (execa’s signal-exit listens too): the lab still ends, with 143',
 			signal: 'SIGTERM',
