@@ -27,7 +27,8 @@ import {hostProblem} from '../registry/address.js';
 import {onExitSignal, onInterruptSignal} from '../run/signals.js';
 import {terminalSafe} from '../text/terminal-safe.js';
 import {openLines, type Lines} from './lines.js';
-import {ascii, indent, paragraphs, plainText} from './text.js';
+import {paragraphs} from '../text/paragraphs.js';
+import {ascii, indent, plainText} from './text.js';
 import {actionFor, againPrompt, plainWord, stepPrompt, typingHelp} from './words.js';
 
 export type PlainOptions = {

@@ -1,19 +1,3 @@
-/**
- * Lesson text is wrapped for the YAML's sake: each paragraph becomes one line (the terminal
- * or the screen reader wraps it), indented lines stay as they are.
- */
-export function paragraphs(text: string): string {
-	return text
-		.trimEnd()
-		.split(/\n{2,}/)
-		.map(paragraph => {
-			const parts = paragraph.split('\n');
-			if (parts.every(line => /^\s/.test(line))) return paragraph;
-			return parts.map(line => line.trim()).join(' ');
-		})
-		.join('\n\n');
-}
-
 /** Two spaces before every line but the first, so what a program said stands apart from what the lab says. */
 export function indent(text: string, first = ''): string {
 	return text

@@ -7,6 +7,7 @@ import * as nodeFs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {z} from 'zod';
+import {isAlive} from '../run/process-alive.js';
 
 /** What is kept of one lesson: choices and proof, never a password or token. */
 export const lessonProgressSchema = z.object({
@@ -306,7 +307,7 @@ function removeIfStale(fs: StoreFs, lock: string): void {
 		const pid = Number(text.split(' ')[0]);
 		const age = Date.now() - fs.statSync(lock).mtimeMs;
 		// A lock just being written is empty for a moment: only age makes it stale.
-		const dead = Number.isInteger(pid) && pid > 0 && !alive(pid);
+		const dead = Number.isInteger(pid) && pid > 0 && !isAlive(pid);
 		if (!dead && age < staleLockMs) return;
 		// Read once more: only the lock judged stale goes, never a fresh one another lab has just made.
 		if (readText(fs, lock) === text) fs.unlinkSync(lock);
@@ -319,14 +320,6 @@ function readText(fs: StoreFs, file: string): string {
 	return fs.readFileSync(file, 'utf8');
 }
 
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
-	}
-}
 
 function explain(error: unknown, where: string, what: 'file' | 'folder'): ProgressStoreError {
 	if (error instanceof ProgressStoreError) return error;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {requireEngine} from '../helpers/engine.js';
 import {portOpen} from '../helpers/registry.js';
+import {isAlive} from '../../src/run/process-alive.js';
 
 /**
  * SIGTERM, SIGHUP and SIGINT end the lab, in plain mode and in the interactive app (in tmux, a real
@@ -47,7 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	for (const name of tmuxSessions) spawnQuiet('tmux', ['kill-session', '-t', name]);
-	for (const pid of seen) if (alive(pid)) process.kill(pid, 'SIGKILL');
+	for (const pid of seen) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
 	if (root) await rm(root, {recursive: true, force: true});
 });
 
@@ -102,14 +103,6 @@ function descendants(pid: number): number[] {
 	return found;
 }
 
-const alive = (pid: number): boolean => {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-};
 
 const commandOf = (pid: number): string => {
 	try {
@@ -138,13 +131,13 @@ const practiceFiles = async (tmp: string): Promise<string[]> =>
 /** What every case checks once the lab is gone: nothing it started is left, and the practice registry is gone with its files. */
 async function expectCleanedUp(before: {children: number[]; host: string; tmp: string; pushPid?: number}): Promise<void> {
 	// The processes it started (the registry, the hanging push) end with it.
-	await until('the lab’s children to end', () => before.children.every(pid => !alive(pid)) || undefined, 5000, () =>
+	await until('the lab’s children to end', () => before.children.every(pid => !isAlive(pid)) || undefined, 5000, () =>
 		before.children
-			.filter(alive)
+			.filter(isAlive)
 			.map(pid => `${pid} ${commandOf(pid)}`)
 			.join('\n'),
 	);
-	if (before.pushPid !== undefined) expect(alive(before.pushPid)).toBe(false);
+	if (before.pushPid !== undefined) expect(isAlive(before.pushPid)).toBe(false);
 	expect(await portOpen(before.host)).toBe(false);
 	expect(await practiceFiles(before.tmp)).toEqual([]);
 }

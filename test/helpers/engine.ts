@@ -7,6 +7,7 @@ import {engineCommand, importArgs} from '../../src/container/commands.js';
 import type {Engine} from '../../src/container/engine.js';
 import {tarOf} from '../../src/container/images.js';
 import {runCommand, type CommandResult} from '../../src/run/run-command.js';
+import {isAlive} from '../../src/run/process-alive.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -30,7 +31,7 @@ function sharedDockerConfig(): string {
 	if (shared !== undefined) return shared;
 	for (const entry of readdirSync(os.tmpdir())) {
 		const pid = Number(entry.slice(sharedPrefix.length));
-		if (entry.startsWith(sharedPrefix) && Number.isInteger(pid) && !alive(pid)) rmSync(path.join(os.tmpdir(), entry), {recursive: true, force: true});
+		if (entry.startsWith(sharedPrefix) && Number.isInteger(pid) && !isAlive(pid)) rmSync(path.join(os.tmpdir(), entry), {recursive: true, force: true});
 	}
 	const dir = path.join(os.tmpdir(), `${sharedPrefix}${process.pid}`);
 	mkdirSync(dir, {recursive: true, mode: 0o700});
@@ -40,14 +41,6 @@ function sharedDockerConfig(): string {
 	return dir;
 }
 
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
-	}
-}
 
 /** A fresh, empty docker (and podman) login store, and the environment that points at it. */
 export async function tempDockerConfig(): Promise<{dir: string; env: Record<string, string>; cleanup: () => Promise<void>}> {

@@ -8,6 +8,7 @@ import {App} from '../../src/ui/app.js';
 import {tempDockerConfig, testEngine} from '../helpers/engine.js';
 import {keys, press, type, waitForText, waitUntil} from '../helpers/ink.js';
 import {registryLesson} from '../helpers/lesson.js';
+import {isAlive} from '../../src/run/process-alive.js';
 
 let lesson: Lesson;
 
@@ -25,14 +26,6 @@ async function hangingPull(): Promise<{bin: string; pid: () => Promise<number>}>
 	return {bin, pid: async () => Number((await readFile(pidFile, 'utf8')).trim())};
 }
 
-const alive = (pid: number): boolean => {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-};
 
 async function startPull(key: string) {
 	const config = await tempDockerConfig();
@@ -54,7 +47,7 @@ async function startPull(key: string) {
 	await press(app, keys.tab, keys.enter);
 	await waitForText(app, 'pulling slowly');
 	const pid = await fake.pid();
-	expect(alive(pid)).toBe(true);
+	expect(isAlive(pid)).toBe(true);
 	await press(app, key);
 	return {app, pid, exited: () => exited};
 }
@@ -63,7 +56,7 @@ describe('stopping a running command', () => {
 	it('esc kills the engine process and the step waits for the student', async () => {
 		const {app, pid, exited} = await startPull(keys.escape);
 		await waitForText(app, 'Stopped. Nothing more will run until you say so.');
-		await waitUntil(() => !alive(pid));
+		await waitUntil(() => !isAlive(pid));
 		expect(exited()).toBeUndefined();
 		// Back to the step, still in "run it for me" mode as the student chose.
 		await press(app, 'r');
@@ -74,7 +67,7 @@ describe('stopping a running command', () => {
 	it('ctrl+c while a command runs stops the command, not the lab; a second ctrl+c quits', async () => {
 		const {app, pid, exited} = await startPull(keys.ctrlC);
 		await waitForText(app, 'Stopped.');
-		await waitUntil(() => !alive(pid));
+		await waitUntil(() => !isAlive(pid));
 		expect(exited()).toBeUndefined();
 		await press(app, keys.ctrlC);
 		await waitUntil(() => exited() !== undefined);

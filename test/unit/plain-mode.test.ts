@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {chooseMode, type ModeInputs} from '../../src/plain/mode.js';
-import {paragraphs, plainText} from '../../src/plain/text.js';
+import {plainText} from '../../src/plain/text.js';
+import {paragraphs} from '../../src/text/paragraphs.js';
 
 const terminal: ModeInputs = {plain: false, stdinTty: true, stdoutTty: true, stdinReadable: true, env: {TERM: 'xterm-256color'}};
 

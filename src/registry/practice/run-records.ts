@@ -13,6 +13,7 @@ import path from 'node:path';
 import {engineCommand} from '../../container/commands.js';
 import type {Engine} from '../../container/engine.js';
 import {runCommand} from '../../run/run-command.js';
+import {isAlive} from '../../run/process-alive.js';
 
 export type RunRecord = {
 	readonly labPid: number;
@@ -118,10 +119,10 @@ export async function cleanUpOrphans(runsDir: string, logoutHost: (engine: Engin
 		const record = readRecord(path.join(dir, name));
 		return record ? [{name, record}] : [];
 	});
-	const liveHosts = new Set(records.filter(({record}) => alive(record.labPid)).flatMap(({record}) => (record.host ? [record.host] : [])));
+	const liveHosts = new Set(records.filter(({record}) => isAlive(record.labPid)).flatMap(({record}) => (record.host ? [record.host] : [])));
 	const cleaned: string[] = [];
 	for (const {name, record} of records) {
-		if (alive(record.labPid)) continue;
+		if (isAlive(record.labPid)) continue;
 		// Claim the record first: two labs starting at once clean up each orphan once.
 		const claimed = path.join(dir, `${name}.claimed-${process.pid}`);
 		try {
@@ -168,18 +169,10 @@ function engineOf(recorded: NonNullable<RunRecord['engine']>): Engine {
 	return {name: recorded.name, bin: recorded.bin, env: {...process.env, ...recorded.env}, ...(recorded.globalArgs ? {globalArgs: recorded.globalArgs} : {})};
 }
 
-export function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
-	}
-}
 
 /** A pid may have been given to another program since: only a process whose command line names our config file is killed. */
 function killIfOurs(pid: number, config: string): void {
-	if (!alive(pid) || !commandLine(pid).includes(config)) return;
+	if (!isAlive(pid) || !commandLine(pid).includes(config)) return;
 	try {
 		process.kill(pid, 'SIGKILL');
 	} catch {

@@ -2,6 +2,7 @@ import {Box, Text, useInput, useStdout} from 'ink';
 import React from 'react';
 import type {LessonView, Move, MoveRequest} from '../../driver/port.js';
 import {fill} from '../../lesson/template.js';
+import {paragraphs} from '../../text/paragraphs.js';
 import {availableActions} from '../../lesson-run/actions.js';
 import {currentStep, type RunState} from '../../lesson-run/lesson-run.js';
 import {actionForKey, keyHints} from '../keys.js';
@@ -155,14 +156,9 @@ export function StepView({view, request, onMove, onStop}: StepViewProps): React.
  * the space at the start of the next line). Indented lines stay as they are.
  */
 export function reflow(text: string, width = 80): string {
-	return text
-		.trimEnd()
-		.split(/\n{2,}/)
-		.map(paragraph => {
-			const lines = paragraph.split('\n');
-			if (lines.every(line => /^\s/.test(line))) return paragraph;
-			return wrapWords(lines.map(line => line.trim()).join(' '), width);
-		})
+	return paragraphs(text)
+		.split('\n\n')
+		.map(paragraph => (/^\s/.test(paragraph) ? paragraph : wrapWords(paragraph, width)))
 		.join('\n\n');
 }
 
