@@ -127,7 +127,7 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 		return outcome.finished ? 0 : 1;
 	}
 	// Ink and React load only here: `explain`, plain mode and friends start as fast as node itself.
-	const {renderApp} = await import('../ui/render-app.js');
+	const {renderApp} = await loadScreen(() => import('../ui/render-app.js'));
 	const outcome = await renderApp({lesson: lesson.lesson, engine, choice, onProgress: save, ...(saved ? {saved} : {})});
 	return outcome.finished ? 0 : 1;
 }
@@ -172,11 +172,28 @@ function lessonError(lesson: {file: string; errors: readonly string[]}): number 
 async function chooseLesson(interactive: boolean, progress: Readonly<Record<string, LessonProgress>>): Promise<string | null> {
 	const lessons = (await loadLessons()).flatMap(result => (result.ok ? [result.lesson] : []));
 	if (!interactive || lessons.length < 2) return lessons.find(lesson => lesson.id === 'registries')?.id ?? lessons[0]?.id ?? 'registries';
-	const {pickLesson} = await import('../ui/pick-lesson.js');
+	const {pickLesson} = await loadScreen(() => import('../ui/pick-lesson.js'));
 	return pickLesson(lessonEntries(lessons, progress));
 }
 
 function usageError(message: string): number {
 	warn(`registry-lab: ${message}\nRun registry-lab --help to see every option.\n`);
 	return 2;
+}
+
+/**
+ * Ink decides once, as it loads, whether it runs in CI (CI or CONTINUOUS_INTEGRATION set), and
+ * then draws nothing until it exits. The lab has already chosen the screen only for a real
+ * terminal on both sides (chooseMode), where a variable a student's shell happens to export must
+ * not blank it: they are hidden while Ink loads, and given back at once (children still see them).
+ */
+async function loadScreen<T>(load: () => Promise<T>): Promise<T> {
+	const names = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
+	const saved = names.map(name => [name, process.env[name]] as const);
+	for (const name of names) delete process.env[name];
+	try {
+		return await load();
+	} finally {
+		for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
+	}
 }
