@@ -1,7 +1,7 @@
 import type {CheckResult} from '../lesson/results.js';
 import {stepApplies} from '../lesson/steps.js';
 import type {Check, Lesson, RegistryKind, Step} from '../lesson/schema.js';
-import {fill, fillDeep, type Vars} from '../lesson/template.js';
+import {fill, fillDeep, variablesInDeep, type Vars} from '../lesson/template.js';
 
 /** One step's answer, as `registry-lab verify` prints it. */
 export type VerifiedStep = {
@@ -40,8 +40,6 @@ export type VerifyOptions = {
 
 /** Checks that ask the registry itself; the rest look at this computer. */
 const registryChecks: ReadonlySet<Check['type']> = new Set(['manifest', 'tags']);
-
-const variablePattern = /\{([a-zA-Z][a-zA-Z0-9]*)\}/g;
 
 /**
  * Run the check of every step that applies to this kind of registry, in order, against the real
@@ -99,14 +97,7 @@ function verifiedStep(step: Step, title: string, result: CheckResult, vars: Vars
 }
 
 function missingVariables(check: Check, vars: Vars): string[] {
-	const names = new Set<string>();
-	const visit = (value: unknown): void => {
-		if (typeof value === 'string') for (const match of value.matchAll(variablePattern)) names.add(match[1]!);
-		else if (Array.isArray(value)) value.forEach(visit);
-		else if (value && typeof value === 'object') Object.values(value).forEach(visit);
-	};
-	visit(check);
-	return [...names].filter(name => !vars[name]);
+	return [...new Set(variablesInDeep(check))].filter(name => !vars[name]);
 }
 
 function firstLine(text: string | undefined): string | undefined {

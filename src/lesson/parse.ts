@@ -3,7 +3,8 @@ import type {ZodError} from 'zod';
 import {savedVariables} from '../progress/store.js';
 import {engineArgsProblem} from './engine-policy.js';
 import {maxLessonBytes} from './limits.js';
-import {lessonSchema, type Lesson, type RegistryKind, type Step} from './schema.js';
+import {lessonSchema, type Lesson, type RegistryKind} from './schema.js';
+import {variablesIn, variablesInDeep} from './template.js';
 import {stepApplies} from './steps.js';
 import type {LoadResult} from './load.js';
 
@@ -53,8 +54,6 @@ function zodProblems(error: ZodError): Problem[] {
 	return error.issues.map(issue => ({path: issue.path.filter(part => typeof part !== 'symbol'), message: issue.message}));
 }
 
-const variablePattern = /\{([a-zA-Z][a-zA-Z0-9]*)\}/g;
-
 /** Variables the runtime always provides. */
 export const builtInVariables = [
 	'registry',
@@ -87,7 +86,7 @@ function crossCheck(lesson: Lesson): Problem[] {
 			seen.add(step.id);
 			for (const input of step.inputs) known.add(input.id);
 			for (const name of Object.keys(step.derive)) known.add(name);
-			for (const name of usedVariables(step)) {
+			for (const name of variablesInDeep(step)) {
 				if (!known.has(name)) errors.push({path: ['steps', index], message: `(${step.id}) {${name}} is used before any step sets it`});
 			}
 		}
@@ -95,16 +94,6 @@ function crossCheck(lesson: Lesson): Problem[] {
 	return errors;
 }
 
-function usedVariables(step: Step): string[] {
-	const names: string[] = [];
-	const visit = (value: unknown): void => {
-		if (typeof value === 'string') for (const match of value.matchAll(variablePattern)) names.push(match[1]!);
-		else if (Array.isArray(value)) value.forEach(visit);
-		else if (value && typeof value === 'object') Object.values(value).forEach(visit);
-	};
-	visit(step);
-	return names;
-}
 
 /** Every string in a value, with its path. */
 function strings(value: unknown, path: Path, found: {path: Path; text: string}[] = []): {path: Path; text: string}[] {
@@ -150,8 +139,7 @@ function secretProblems(lesson: Lesson): Problem[] {
 		for (const {path, text} of strings(step, ['steps', index])) {
 			const onStdin = path.length === 4 && path[2] === 'command' && path[3] === 'stdin';
 			if (onStdin) continue;
-			for (const match of text.matchAll(variablePattern)) {
-				const name = match[1]!;
+			for (const name of variablesIn(text)) {
 				if (secrets.has(name)) {
 					problems.push({
 						path,
@@ -172,7 +160,7 @@ function commandProblems(lesson: Lesson): Problem[] {
 	for (const [index, step] of lesson.steps.entries()) {
 		const args = step.command?.args;
 		if (!args) continue;
-		const problem = engineArgsProblem(args, position => /\{[a-zA-Z][a-zA-Z0-9]*\}/.test(args[position] ?? ''));
+		const problem = engineArgsProblem(args, position => variablesIn(args[position] ?? '').length > 0);
 		if (problem) problems.push({path: ['steps', index, 'command', 'args', problem.index], message: `not allowed: ${problem.reason}`});
 	}
 	return problems;

@@ -16,3 +16,16 @@ export function fillDeep<T>(value: T, vars: Vars): T {
 	}
 	return value;
 }
+
+/** The {names} a text uses, in order. */
+export function variablesIn(text: string): string[] {
+	return [...text.matchAll(variablePattern)].map(match => match[1]!);
+}
+
+/** The {names} used by every string inside a value (objects and arrays are walked). */
+export function variablesInDeep(value: unknown): string[] {
+	if (typeof value === 'string') return variablesIn(value);
+	if (Array.isArray(value)) return value.flatMap(variablesInDeep);
+	if (value && typeof value === 'object') return Object.values(value).flatMap(variablesInDeep);
+	return [];
+}
