@@ -7,7 +7,7 @@ import {chooseMode, stdinReadable} from '../plain/mode.js';
 import {progressOfRun} from '../driver/save-progress.js';
 import {openProgressStore, storeProblem, type LessonProgress, type ProgressStore} from '../progress/store.js';
 import {enableLeanHeap} from '../run/lean-heap.js';
-import {resumable} from '../driver/saved-run.js';
+import {savedRuns} from '../driver/saved-run.js';
 import {lessonEntries} from '../driver/lesson-entries.js';
 import type {RegistryChoice} from '../driver/lab-vars.js';
 import {hostProblem} from '../registry/address.js';
@@ -111,14 +111,14 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 		lesson = await findLesson(id);
 		if (!lesson.ok) return lessonError(lesson);
 	}
-	const saved = resumable(store?.get(lesson.lesson.id), choice);
+	const runs = savedRuns(store?.runs(lesson.lesson.id) ?? []);
 	if (mode.kind === 'plain') {
 		const {runPlain} = await import('../plain/run-plain.js');
 		const outcome = await runPlain({
 			lesson: lesson.lesson,
 			engine,
 			...(choice ? {choice} : {}),
-			...(saved ? {saved} : {}),
+			runs,
 			reason: mode.why,
 			input: process.stdin,
 			output: process.stdout,
@@ -128,7 +128,7 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 	}
 	// Ink and React load only here: `explain`, plain mode and friends start as fast as node itself.
 	const {renderApp} = await loadScreen(() => import('../ui/render-app.js'));
-	const outcome = await renderApp({lesson: lesson.lesson, engine, choice, onProgress: save, ...(saved ? {saved} : {})});
+	const outcome = await renderApp({lesson: lesson.lesson, engine, choice, onProgress: save, runs});
 	return outcome.finished ? 0 : 1;
 }
 

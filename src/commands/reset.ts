@@ -45,13 +45,13 @@ export async function resetCommand(argv: readonly string[], io: ResetIo): Promis
 		return storeFailed(error);
 	}
 	if (store.notice) warn(`registry-lab: ${store.notice}\n`);
-	const saved = lessonId === undefined ? Object.entries(store.all()) : Object.entries(store.all()).filter(([id]) => id === lessonId);
+	const saved = (lessonId === undefined ? Object.keys(store.all()) : [lessonId]).flatMap(id => store.runs(id).map(run => [id, run] as const));
 	if (saved.length === 0) {
 		io.out(lessonId === undefined ? 'No saved progress: nothing to clear.' : `No saved progress for lesson ${lessonId}: nothing to clear.`);
 		return 0;
 	}
 
-	const what = lessonId === undefined ? `every lesson (${saved.map(([id]) => id).join(', ')})` : `lesson ${lessonId}`;
+	const what = lessonId === undefined ? `every lesson (${Object.keys(store.all()).join(', ')})` : `lesson ${lessonId}`;
 	if (!cli.flags.yes) {
 		if (!io.input.isTTY || !io.output.isTTY) {
 			warn(`registry-lab reset: there is no terminal to ask in; pass --yes to clear the saved progress of ${what}.\n`);
@@ -70,7 +70,12 @@ export async function resetCommand(argv: readonly string[], io: ResetIo): Promis
 	} catch (error) {
 		return storeFailed(error);
 	}
-	io.out(saved.map(([id, progress]) => `Cleared saved progress for lesson ${id}: ${describe(progress)}.`).join('\n'));
+	io.out(
+		[
+			...saved.map(([id, progress]) => `Cleared saved progress for lesson ${id}: ${describe(progress)}.`),
+			`${saved.length} saved run${saved.length === 1 ? '' : 's'} cleared.`,
+		].join('\n'),
+	);
 	return 0;
 }
 

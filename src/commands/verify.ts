@@ -4,7 +4,7 @@ import {verifyLine, verifyProgress, type VerifyReport} from '../checks/verify-ru
 import {defaultEngine, type EngineName} from '../container/engine.js';
 import {findLesson, lessonProblem} from '../lesson/find.js';
 import type {Lesson} from '../lesson/schema.js';
-import {openProgressStore, storeProblem, type LessonProgress} from '../progress/store.js';
+import {openProgressStore, runKey, storeProblem, type LessonProgress} from '../progress/store.js';
 import {choiceOf, savedVars} from '../driver/saved-run.js';
 import {registryOfKind} from '../registry/address.js';
 import {createRegistryClient} from '../registry/registry-client.js';
@@ -12,7 +12,7 @@ import {labVars} from '../driver/lab-vars.js';
 
 export const verifyHelp = `
   Usage
-    $ registry-lab verify [--json] [--lesson ID|FILE] [--engine docker|podman]
+    $ registry-lab verify [--json] [--lesson ID|FILE] [--registry HOST[:PORT] | --practice] [--engine docker|podman]
 
   Checks again, without the lesson screen, every step you have done: your
   login is still stored, your image is still on this computer, the registry
@@ -22,6 +22,8 @@ export const verifyHelp = `
 
   Options
     --lesson ID|FILE      the lesson to verify (default: registries)
+    --registry HOST[:PORT], --practice
+                          the run on that registry (docker.io: Docker Hub); default: the run saved last
     --engine NAME         docker (default) or podman
     --json                print one JSON object: {lesson, registry, ok, steps: [{id, title, ok, summary, detail?, cause?, hint?}]}
 
@@ -40,6 +42,8 @@ export async function verifyCommand(argv: readonly string[], out: Out): Promise<
 		flags: {
 			json: {type: 'boolean'},
 			lesson: {type: 'string', default: 'registries'},
+			registry: {type: 'string'},
+			practice: {type: 'boolean'},
 			engine: {type: 'string', default: 'docker', choices: ['docker', 'podman']},
 		},
 	});
@@ -66,7 +70,8 @@ export async function verifyCommand(argv: readonly string[], out: Out): Promise<
 	try {
 		const store = openProgressStore();
 		if (store.notice) warn(`registry-lab: ${store.notice}\n`);
-		progress = store.get(lesson.id);
+		const registry = flags.practice ? 'practice' : flags.registry === undefined ? undefined : runKey({registryKind: 'class', registry: flags.registry});
+		progress = store.get(lesson.id, registry);
 	} catch (error) {
 		// Saved progress that cannot be read is nothing to verify: exit 1, as with nothing saved.
 		const {message} = storeProblem(error);
@@ -75,7 +80,9 @@ export async function verifyCommand(argv: readonly string[], out: Out): Promise<
 		return 1;
 	}
 	if (!progress) {
-		const message = `no saved progress for lesson ${lesson.id}: run registry-lab first${lesson.id === 'registries' ? '' : ` --lesson ${flags.lesson}`}.`;
+		const on = flags.practice ? ' on the practice registry' : flags.registry ? ` on ${flags.registry}` : '';
+		const message =
+			`no saved progress for lesson ${lesson.id}${on}: ` + `run registry-lab first${lesson.id === 'registries' ? '' : ` --lesson ${flags.lesson}`}.`;
 		if (flags.json) out(JSON.stringify({lesson: lesson.id, ok: false, error: 'no-progress', message}), 'json');
 		else out(`registry-lab verify: ${message}`);
 		return 1;

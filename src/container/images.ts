@@ -31,16 +31,26 @@ export async function imageId(engine: Engine, reference: string, options: RunOpt
 
 export const starterImageName = 'registry-lab-starter:1.0';
 
+/** The starter image's one file: the same bytes every time, so a starter made again has the same layer. */
+const starterText = 'Hello from registry-lab!\nThis image was made on this computer to practise pushing and pulling.\n';
+
+/** The starter image's content: a tar of the same bytes every time (see tarOf). */
+export function starterTar(): Buffer {
+	return tarOf([{name: 'hello.txt', content: Buffer.from(starterText)}]);
+}
+
 /**
- * Make a tiny image offline: one text file, imported from a tar that we write ourselves,
- * so it works with no network and no Dockerfile.
+ * A tiny image offline: one text file, imported from a tar that we write ourselves, so it works
+ * with no network and no Dockerfile. Made once: an image of that name already here is used as it
+ * is, because each import gets a new image id (the engine stamps it with the time of the import),
+ * which would move the name away from the image that tags made from it (an earlier run's) point at.
  */
 export async function makeStarterImage(engine: Engine, reference = starterImageName, options: RunOptions = {}): Promise<Answer<string>> {
+	if ((await imageId(engine, reference, options)).ok) return {ok: true, value: reference};
 	const dir = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-starter-'));
 	try {
 		const file = path.join(dir, 'starter.tar');
-		const text = `Hello from registry-lab!\nThis image was made on ${new Date().toISOString()} to practise pushing and pulling.\n`;
-		await writeFile(file, tarOf([{name: 'hello.txt', content: Buffer.from(text)}]));
+		await writeFile(file, starterTar());
 		const result = await runCommand(engineCommand(engine, importArgs(file, reference), {timeoutMs: 60_000}), {signal: options.signal});
 		if (result.exitCode !== 0) return {ok: false, output: joinOutput(result), ...(result.spawnError ? {spawnError: result.spawnError} : {})};
 		return {ok: true, value: reference};
@@ -53,10 +63,13 @@ export function joinOutput(result: {stdout: string; stderr: string}): string {
 	return [result.stdout, result.stderr].filter(text => text.trim().length > 0).join('\n');
 }
 
-/** A minimal ustar archive of regular files. */
+/** Every file's time in tarOf's archives, 2024-01-01 00:00 UTC: the same files make the same bytes. */
+const fixedMtime = Date.UTC(2024, 0, 1) / 1000;
+
+/** A minimal ustar archive of regular files, owned by uid and gid 0 with no owner names, all with one fixed time: reproducible. */
 export function tarOf(files: readonly {name: string; content: Buffer; mode?: number}[]): Buffer {
 	const blocks: Buffer[] = [];
-	const mtime = Math.floor(Date.now() / 1000);
+	const mtime = fixedMtime;
 	for (const file of files) {
 		const header = Buffer.alloc(512);
 		header.write(file.name, 0, 100, 'utf8');

@@ -215,14 +215,22 @@ async function moveRequest(state: RunState, services: LabServices, busy: Busy): 
 	if (input.kind !== 'local-image') return {actions, input: request};
 	const {engine} = services;
 	const listed = await busy(`Running ${engine.name} images…`, () => services.listImages(engine));
-	const images = listed.ok ? listed.value : [];
+	const all = listed.ok ? listed.value : [];
+	// The starter image is made once and used from then on (makeStarterImage): offered once, first.
+	const starterHere = all.some(image => image.reference === starterImageName);
+	const images = all.filter(image => image.reference !== starterImageName);
 	const options: PickOption[] = [
-		{value: starterChoice, label: `Make a small starter image (${starterImageName}, a few bytes, no download)`},
+		{
+			value: starterChoice,
+			label: starterHere
+				? `Use the starter image (${starterImageName}, made earlier on this computer)`
+				: `Make a small starter image (${starterImageName}, a few bytes, no download)`,
+		},
 		...images.map(image => ({value: image.reference, label: `${image.reference}  ${image.id}  ${image.size}`})),
 	];
 	const note = !listed.ok
 		? `Could not list the images: ${listed.output || `${engine.name} images failed`}`
-		: images.length === 0
+		: all.length === 0
 			? 'You have no images yet. A starter image is a tiny image made on this computer, so you have something of your own to push.'
 			: undefined;
 	return {actions, input: {...request, pick: {heading: request.label, options, ...(note ? {note} : {})}}};

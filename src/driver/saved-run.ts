@@ -1,7 +1,7 @@
 import type {Lesson} from '../lesson/schema.js';
 import {stepsFor} from '../lesson/steps.js';
 import {fill} from '../lesson/template.js';
-import {savedVariables, type LessonProgress} from '../progress/store.js';
+import {runKey, savedVariables, type LessonProgress} from '../progress/store.js';
 import {registryOfChoice, type RegistryChoice} from './lab-vars.js';
 import type {ResumeOfferView} from './port.js';
 
@@ -9,6 +9,13 @@ import type {ResumeOfferView} from './port.js';
 export type SavedRun = {readonly choice: RegistryChoice; readonly stepId: string; readonly completed: readonly string[]; readonly vars: Record<string, string>};
 /** Where a run starts when it does not start at the beginning, with why it went back, when it did. */
 export type Resume = {readonly stepId: string; readonly vars: Record<string, string>; readonly completed?: readonly string[]; readonly notice?: string};
+
+/**
+ * What of a practice run still holds on the next practice registry: only what is on this computer.
+ * The registry's address, the names under it, the digest and the classmate's image went with the
+ * last one; the next one makes its own account.
+ */
+const keptForPractice: readonly string[] = ['image'];
 
 /** The registry a saved run used. */
 export function choiceOf(progress: Pick<LessonProgress, 'registry' | 'registryKind'>): RegistryChoice {
@@ -33,14 +40,28 @@ export function savedVars(progress: LessonProgress): Record<string, string> {
 }
 
 /**
- * Saved progress worth offering to resume: unfinished, on a registry that still exists
- * (a practice registry is gone with its lesson), and the one asked for, if any.
+ * The saved runs of a lesson worth offering to resume (unfinished, with a step done), in the order
+ * given (the store's: the most recently updated first). A practice run keeps only what is on this
+ * computer: it goes on with a new practice registry.
  */
-export function resumable(progress: LessonProgress | undefined, choice: RegistryChoice | undefined): SavedRun | undefined {
-	if (!progress || progress.finished || progress.registryKind === 'practice' || progress.completed.length === 0) return undefined;
-	const saved = choiceOf(progress);
-	if (choice && (choice.kind !== saved.kind || registryOfChoice(choice) !== registryOfChoice(saved))) return undefined;
-	return {choice: saved, stepId: progress.stepId, completed: progress.completed, vars: savedVars(progress)};
+export function savedRuns(runs: readonly LessonProgress[]): SavedRun[] {
+	return runs.flatMap(progress => {
+		if (progress.finished || progress.completed.length === 0) return [];
+		const vars = savedVars(progress);
+		const kept = progress.registryKind === 'practice' ? Object.fromEntries(Object.entries(vars).filter(([name]) => keptForPractice.includes(name))) : vars;
+		return [{choice: choiceOf(progress), stepId: progress.stepId, completed: progress.completed, vars: kept}];
+	});
+}
+
+/** Whether a saved run is on this registry (every practice registry counts as one). */
+export function isOn(run: SavedRun, choice: RegistryChoice): boolean {
+	const key = (of: RegistryChoice): string => runKey({registryKind: of.kind, registry: registryOfChoice(of)});
+	return key(run.choice) === key(choice);
+}
+
+/** The run to offer: the one on the registry asked for; with none asked for, the first (the most recently updated). */
+export function offeredRun(runs: readonly SavedRun[], choice: RegistryChoice | undefined): SavedRun | undefined {
+	return choice ? runs.find(run => isOn(run, choice)) : runs[0];
 }
 
 /** How an unfinished run is described when it is offered. */
@@ -58,4 +79,15 @@ export function resumeOffer(lesson: Lesson, saved: SavedRun): ResumeOfferView {
 		where: choice.kind === 'hub' ? 'Docker Hub' : choice.kind === 'class' ? choice.host : 'the practice registry',
 		...(saved.vars.username ? {username: saved.vars.username} : {}),
 	};
+}
+
+/** One line naming every unfinished run: `Unfinished: on the class registry HOST as NAME (step 4 of 9); on the practice registry (step 2 of 9).` */
+export function unfinishedLine(lesson: Lesson, runs: readonly SavedRun[]): string {
+	const each = runs.map(run => {
+		const {step, steps, username} = resumeOffer(lesson, run);
+		const {choice} = run;
+		const where = choice.kind === 'hub' ? 'Docker Hub' : choice.kind === 'class' ? `the class registry ${choice.host}` : 'the practice registry';
+		return `on ${where}${username ? ` as ${username}` : ''} (step ${step} of ${steps})`;
+	});
+	return `Unfinished: ${each.join('; ')}.`;
 }

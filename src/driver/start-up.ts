@@ -9,7 +9,7 @@ import {hostProblem} from '../registry/address.js';
 import {registryOfChoice, registryOptions, type RegistryChoice} from './lab-vars.js';
 import {isQuit, quit, type AnswerOf, type Port, type Question, type Quit} from './port.js';
 import {recheck} from './resume.js';
-import {resumeOffer, type Resume, type SavedRun} from './saved-run.js';
+import {offeredRun, resumeOffer, unfinishedLine, type Resume, type SavedRun} from './saved-run.js';
 
 /** How the lesson starts: where it pushes, the variables the start-up learned, and where it begins. */
 export type Setup = {readonly choice: RegistryChoice; readonly host: string; readonly extra: Vars; readonly resume?: Resume};
@@ -20,7 +20,12 @@ export type StartUpOptions = {
 	/** Chosen by a flag; asked when absent. */
 	readonly choice?: RegistryChoice;
 	readonly hub?: HubClient;
-	/** Saved progress of an unfinished run: offered for resuming, after checking it still holds. */
+	/**
+	 * The lesson's unfinished runs, the most recently updated first (savedRuns): the start names them,
+	 * and offers to resume the one on the registry chosen by a flag, or with none the first.
+	 */
+	readonly runs?: readonly SavedRun[];
+	/** This run is the one offered for resuming, after checking it still holds (a test going straight to the offer). */
 	readonly saved?: SavedRun;
 	/** Start at this step with these variables (a test going straight to a step). */
 	readonly start?: Resume;
@@ -60,23 +65,37 @@ export async function startUp(
 	signal: AbortSignal,
 	onPractice: (registry: PracticeRegistry) => void,
 ): Promise<Setup | undefined> {
-	const {lesson, engine, saved} = options;
-	let resuming = false;
-	if (saved) {
-		const answer = await ask(port, {kind: 'resume', offer: resumeOffer(lesson, saved)}, signal);
-		if (isQuit(answer)) return undefined;
-		resuming = answer === 'resume';
+	const {lesson, engine} = options;
+	const runs = options.runs ?? (options.saved ? [options.saved] : []);
+	const offered = options.saved ?? offeredRun(runs, options.choice);
+	// The student hears of every unfinished run that is not offered; choosing another registry leaves them as they are.
+	if (runs.some(run => run !== offered)) port.say(unfinishedLine(lesson, runs));
+	let resumed = offered && (await offerToResume(port, lesson, offered, signal));
+	if (resumed === null) return undefined;
+	const choice = resumed ? resumed.choice : (options.choice ?? (await askRegistry(port, signal)));
+	if (!choice) return undefined;
+	// Asked where to push, the student may name a registry with an unfinished run of its own.
+	const there = resumed || options.choice ? undefined : offeredRun(runs, choice);
+	if (there && there !== offered) {
+		resumed = await offerToResume(port, lesson, there, signal);
+		if (resumed === null) return undefined;
 	}
-	const choice = resuming && saved ? saved.choice : (options.choice ?? (await askRegistry(port, signal)));
-	if (!choice || !(await checkEngine(port, engine, signal))) return undefined;
-	if (resuming && saved && choice.kind !== 'practice') {
+	if (!(await checkEngine(port, engine, signal))) return undefined;
+	if (choice.kind === 'practice') return startPractice(port, options, signal, onPractice, resumed);
+	if (resumed) {
 		port.working('Checking that what you did last time still holds…');
-		const resume = await recheck(lesson, engine, saved, options.hub);
+		const resume = await recheck(lesson, engine, resumed, options.hub ? {hub: options.hub} : {});
 		port.working(undefined);
 		return signal.aborted ? undefined : {choice, host: registryOfChoice(choice), extra: {}, resume};
 	}
-	if (choice.kind === 'practice') return startPractice(port, options, signal, onPractice);
 	return {choice, host: registryOfChoice(choice), extra: {}, ...(options.start ? {resume: options.start} : {})};
+}
+
+/** The run, when the student resumes it; undefined: start over; null: the student left. */
+async function offerToResume(port: Port, lesson: Lesson, run: SavedRun, signal: AbortSignal): Promise<SavedRun | undefined | null> {
+	const answer = await ask(port, {kind: 'resume', offer: resumeOffer(lesson, run)}, signal);
+	if (isQuit(answer)) return null;
+	return answer === 'resume' ? run : undefined;
 }
 
 /** Where to push; a class registry's address is checked by the face as it is typed (hostProblem), and again here. */
@@ -104,11 +123,13 @@ async function checkEngine(port: Port, engine: Engine, signal: AbortSignal): Pro
 	}
 }
 
+/** A practice registry, with its pretend classmate; a practice run being resumed goes on with it, checked again against it. */
 async function startPractice(
 	port: Port,
 	options: StartUpOptions,
 	signal: AbortSignal,
 	onPractice: (registry: PracticeRegistry) => void,
+	resumed: SavedRun | undefined,
 ): Promise<Setup | undefined> {
 	const {engine} = options;
 	for (;;) {
@@ -122,7 +143,13 @@ async function startPractice(
 			port.working('A pretend classmate is pushing an image for you to pull…');
 			const extra = await practiceVars(engine, started, signal);
 			port.working(undefined);
-			return signal.aborted ? undefined : {choice: {kind: 'practice'}, host: started.host, extra};
+			if (signal.aborted) return undefined;
+			const setup = {choice: {kind: 'practice'}, host: started.host, extra} as const;
+			if (!resumed) return setup;
+			port.working('Checking what of your last practice run still holds…');
+			const resume = await recheck(options.lesson, engine, resumed, {practice: {host: started.host, extra}});
+			port.working(undefined);
+			return signal.aborted ? undefined : {...setup, resume};
 		}
 		if (signal.aborted) return undefined;
 		if (started.notice) port.say(started.notice);

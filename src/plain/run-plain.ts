@@ -46,6 +46,8 @@ export type PlainOptions = {
 	readonly openUrl?: LabOptions['openUrl'];
 	/** Saved progress of an unfinished run: offered for resuming, after checking it still holds. */
 	readonly saved?: SavedRun;
+	/** The lesson's unfinished runs: named at the start, and one offered for resuming (see LabOptions). */
+	readonly runs?: LabOptions['runs'];
 	/** Start at this step with these variables (a test going straight to a step). */
 	readonly start?: Resume;
 	/** Why plain mode was chosen, said once at the start ('--plain', 'no terminal', 'NO_COLOR', 'TERM=dumb'). */

@@ -1,15 +1,20 @@
 /**
- * The progress file: `{version: 1, lessons: {...}}` in a folder private to the user. Writes go to a
- * new temp file beside it that is then renamed over it, under a lock file, after reading the file
- * again: several labs saving at once keep each other's lessons, and a crash never leaves half a file.
+ * The progress file: `{version: 2, lessons: {LESSON: {REGISTRY: run}}}` in a folder private to the
+ * user, one run per lesson and registry (runKey), so a run on one registry never replaces a run on
+ * another. A version-1 file (one run per lesson) is read as version 2; it is written as version 2
+ * at the next save. Writes go to a new temp file beside it that is then renamed over it, under a
+ * lock file, after reading the file again: several labs saving at once keep each other's runs, and
+ * a crash never leaves half a file.
  */
 import * as nodeFs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {z} from 'zod';
+import type {RegistryKind} from '../lesson/schema.js';
+import {dockerHubDomain, registryName} from '../registry/address.js';
 import {isAlive} from '../run/process-alive.js';
 
-/** What is kept of one lesson: choices and proof, never a password or token. */
+/** What is kept of one run of a lesson: choices and proof, never a password or token. */
 export const lessonProgressSchema = z.object({
 	registry: z.string(),
 	registryKind: z.enum(['hub', 'class', 'practice']),
@@ -26,8 +31,22 @@ export const lessonProgressSchema = z.object({
 });
 export type LessonProgress = z.infer<typeof lessonProgressSchema>;
 
-const fileSchema = z.object({version: z.literal(1), lessons: z.record(z.string(), lessonProgressSchema)});
-type Lessons = z.infer<typeof fileSchema>['lessons'];
+/** Version 1 kept one run per lesson, whatever its registry. */
+const fileV1Schema = z.object({version: z.literal(1), lessons: z.record(z.string(), lessonProgressSchema)});
+const fileSchema = z.object({version: z.literal(2), lessons: z.record(z.string(), z.record(z.string(), lessonProgressSchema))});
+/** Lesson id, then runKey, then the run. */
+type Lessons = Record<string, Record<string, LessonProgress>>;
+
+/**
+ * Which registry a run belongs to, the key it is saved under: 'docker.io' for Docker Hub, a class
+ * registry's host[:port] in lowercase, and 'practice' for every practice registry (its port changes
+ * each time it starts, so a practice run goes on with the next one).
+ */
+export function runKey(run: {readonly registryKind: RegistryKind; readonly registry: string}): string {
+	if (run.registryKind === 'practice') return 'practice';
+	if (run.registryKind === 'hub') return dockerHubDomain;
+	return registryName(run.registry).toLowerCase();
+}
 
 /** The variables that may be saved; everything else (passwords above all) stays in memory. */
 export const savedVariables = ['registry', 'registryKind', 'username', 'image', 'target', 'digest', 'pullRef'] as const;
@@ -36,28 +55,25 @@ export type ProgressStore = {
 	readonly path: string;
 	/** Set when the file could not be read and was moved aside. */
 	readonly notice?: string;
-	get(lessonId: string): LessonProgress | undefined;
+	/** The lesson's run on one registry (a runKey); without one, the lesson's most recently updated run. */
+	get(lessonId: string, registry?: string): LessonProgress | undefined;
+	/** Every saved run of the lesson, the most recently updated first. */
+	runs(lessonId: string): readonly LessonProgress[];
+	/** Each lesson that has a run, with its most recently updated run. */
 	all(): Readonly<Record<string, LessonProgress>>;
-	/** Throws a ProgressStoreError (one sentence) when the file cannot be written. */
+	/**
+	 * Saves the run under its lesson and its registry (runKey): it replaces the lesson's run on that
+	 * registry only. Throws a ProgressStoreError (one sentence) when the file cannot be written.
+	 */
 	save(lessonId: string, progress: LessonProgress): void;
-	/** Throws a ProgressStoreError (one sentence) when the file cannot be written. */
+	/** Clears every run of one lesson, or of every lesson. Throws a ProgressStoreError (one sentence) when the file cannot be written. */
 	clear(lessonId?: string): void;
 };
 
 /** The file operations the store uses; tests replace one to play a full disk or a refused write. */
 export type StoreFs = Pick<
 	typeof nodeFs,
-	| 'mkdirSync'
-	| 'lstatSync'
-	| 'statSync'
-	| 'chmodSync'
-	| 'openSync'
-	| 'readFileSync'
-	| 'writeSync'
-	| 'fsyncSync'
-	| 'closeSync'
-	| 'renameSync'
-	| 'unlinkSync'
+	'mkdirSync' | 'lstatSync' | 'statSync' | 'chmodSync' | 'openSync' | 'readFileSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'unlinkSync'
 >;
 
 export type StoreOptions = {
@@ -111,14 +127,16 @@ export function openProgressStore(options: StoreOptions = {}): ProgressStore {
 	// Reading takes no lock, so `verify` works on a folder it may not write; only moving a bad file aside does.
 	const first = readFile(fs, file);
 	let lessons: Lessons =
-		first.kind === 'ok' ? first.lessons
-		: first.kind === 'missing' ? {}
-		: withLock(fs, file, lockWaitMs, () => {
-				const again = readFile(fs, file);
-				if (again.kind === 'ok') return again.lessons;
-				if (again.kind === 'unreadable') notice = moveAside(fs, file, again.why);
-				return {};
-			});
+		first.kind === 'ok'
+			? first.lessons
+			: first.kind === 'missing'
+				? {}
+				: withLock(fs, file, lockWaitMs, () => {
+						const again = readFile(fs, file);
+						if (again.kind === 'ok') return again.lessons;
+						if (again.kind === 'unreadable') notice = moveAside(fs, file, again.why);
+						return {};
+					});
 
 	/** Under the lock: read what is there now (other labs save too), change it, write it back. */
 	const update = (change: (current: Lessons) => Lessons) => {
@@ -126,7 +144,7 @@ export function openProgressStore(options: StoreOptions = {}): ProgressStore {
 			const read = readFile(fs, file);
 			if (read.kind === 'unreadable') moveAside(fs, file, read.why);
 			const next = change(read.kind === 'ok' ? read.lessons : {});
-			writeAtomically(fs, file, `${JSON.stringify({version: 1, lessons: next}, null, '\t')}\n`);
+			writeAtomically(fs, file, `${JSON.stringify({version: 2, lessons: next}, null, '\t')}\n`);
 			return next;
 		});
 	};
@@ -134,11 +152,20 @@ export function openProgressStore(options: StoreOptions = {}): ProgressStore {
 	return {
 		path: file,
 		...(notice ? {notice} : {}),
-		get: lessonId => lessons[lessonId],
-		all: () => lessons,
+		get: (lessonId, registry) => (registry === undefined ? newestFirst(lessons[lessonId])[0] : lessons[lessonId]?.[registry]),
+		runs: lessonId => newestFirst(lessons[lessonId]),
+		all: () =>
+			Object.fromEntries(
+				Object.keys(lessons).flatMap(id => {
+					const newest = newestFirst(lessons[id])[0];
+					return newest ? [[id, newest]] : [];
+				}),
+			),
 		save(lessonId, progress) {
 			const parsed = lessonProgressSchema.parse(progress);
-			update(current => ({...current, [lessonId]: parsed}));
+			const key = runKey(parsed);
+			// Last in the file: of two runs saved within the same millisecond, the one saved last counts as the more recent.
+			update(current => ({...current, [lessonId]: {...withoutKey(current[lessonId], key), [key]: parsed}}));
 		},
 		clear(lessonId) {
 			update(current => (lessonId === undefined ? {} : Object.fromEntries(Object.entries(current).filter(([id]) => id !== lessonId))));
@@ -181,12 +208,58 @@ function readFile(fs: StoreFs, file: string): Read {
 	} catch (error) {
 		return {kind: 'unreadable', why: `not valid JSON: ${error instanceof Error ? error.message : String(error)}`};
 	}
-	const checked = fileSchema.safeParse(data);
-	if (!checked.success) {
-		const where = data === null || typeof data !== 'object' ? '' : checked.error.issues[0]?.path.join('.');
-		return {kind: 'unreadable', why: `unexpected contents at ${where || 'the top'}`};
+	// A version-1 file kept one run per lesson: it becomes the lesson's run on its registry.
+	if (data !== null && typeof data === 'object' && (data as {version?: unknown}).version === 1) {
+		const old = fileV1Schema.safeParse(data);
+		if (!old.success) return unexpected(data, old.error);
+		return {kind: 'ok', lessons: keyed(Object.entries(old.data.lessons).map(([id, run]) => [id, [run]]))};
 	}
-	return {kind: 'ok', lessons: checked.data.lessons};
+	const checked = fileSchema.safeParse(data);
+	if (!checked.success) return unexpected(data, checked.error);
+	return {kind: 'ok', lessons: keyed(Object.entries(checked.data.lessons).map(([id, runs]) => [id, Object.values(runs)]))};
+}
+
+function unexpected(data: unknown, error: z.ZodError): Read {
+	const where = data === null || typeof data !== 'object' ? '' : error.issues[0]?.path.join('.');
+	return {kind: 'unreadable', why: `unexpected contents at ${where || 'the top'}`};
+}
+
+/**
+ * Each run under its runKey, whatever key the file gave it (a version-1 file had none; a file
+ * edited by hand may have a wrong one), in the order of the file; of two runs on one registry,
+ * the more recent stays.
+ */
+function keyed(lessons: readonly (readonly [string, readonly LessonProgress[]])[]): Lessons {
+	const result: Lessons = {};
+	for (const [id, runs] of lessons) {
+		const byKey = new Map<string, LessonProgress>();
+		for (const run of runs) {
+			const key = runKey(run);
+			const there = byKey.get(key);
+			if (there && timeOf(run) < timeOf(there)) continue;
+			byKey.delete(key);
+			byKey.set(key, run);
+		}
+		if (byKey.size > 0) result[id] = Object.fromEntries(byKey);
+	}
+	return result;
+}
+
+function withoutKey(runs: Readonly<Record<string, LessonProgress>> | undefined, key: string): Record<string, LessonProgress> {
+	return Object.fromEntries(Object.entries(runs ?? {}).filter(([other]) => other !== key));
+}
+
+/** A time that cannot be read counts as the oldest. */
+function timeOf(run: LessonProgress): number {
+	return Date.parse(run.updatedAt) || 0;
+}
+
+/** The runs, the most recently updated first; at the same time, the one later in the file (saved last) first. */
+function newestFirst(runs: Readonly<Record<string, LessonProgress>> | undefined): LessonProgress[] {
+	return Object.values(runs ?? {})
+		.map((run, index) => ({run, index}))
+		.sort((a, b) => timeOf(b.run) - timeOf(a.run) || b.index - a.index)
+		.map(({run}) => run);
 }
 
 /** A file written by an older registry-lab may be readable by others: make it the user's alone. */
@@ -319,7 +392,6 @@ function removeIfStale(fs: StoreFs, lock: string): void {
 function readText(fs: StoreFs, file: string): string {
 	return fs.readFileSync(file, 'utf8');
 }
-
 
 function explain(error: unknown, where: string, what: 'file' | 'folder'): ProgressStoreError {
 	if (error instanceof ProgressStoreError) return error;

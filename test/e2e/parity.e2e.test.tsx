@@ -73,7 +73,7 @@ async function throughTheApp(repository: string): Promise<Effect[]> {
 	await press(app, keys.enter);
 	await waitForText(app, /Logged in to .* as student/);
 	await press(app, keys.enter);
-	await waitForText(app, 'Make a small starter image');
+	await waitForText(app, /(Make a small|Use the) starter image/);
 	await press(app, keys.enter);
 	await waitForText(app, /registry-lab-starter:1\.0 is on this computer/);
 	await press(app, keys.enter);

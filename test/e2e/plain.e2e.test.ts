@@ -153,7 +153,7 @@ describe('registry-lab --plain, line by line', () => {
 		await cli.waitFor(/PASS Logged in to [^\n]* as student/);
 
 		await cli.waitFor('Step 4 of 9: Pick an image to share');
-		await cli.waitFor('0  Make a small starter image');
+		await cli.waitFor(/0 {2}(Make a small|Use the) starter image/);
 		await cli.waitFor(image);
 		await cli.answer(/Type a number \(0 to \d+\) or an image name \[0\]: /, image);
 		await cli.waitFor('PASS');

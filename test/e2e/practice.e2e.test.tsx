@@ -62,7 +62,7 @@ describe('--practice: a registry on this computer, no account needed', () => {
 		await waitForText(app, new RegExp(`Logged in to ${host.replace(/\./g, '\\.')} as ${username}`));
 		await press(app, keys.enter);
 
-		await waitForText(app, 'Make a small starter image');
+		await waitForText(app, /(Make a small|Use the) starter image/);
 		await press(app, keys.enter);
 		await waitForText(app, /is on this computer/);
 		await press(app, keys.enter);

@@ -21,6 +21,8 @@ let home: string;
 let image: string;
 let target: string;
 let classmateImage: string;
+/** What the lesson saved of the student's run on the class registry. */
+let classVars: Record<string, string>;
 const cleanups: (() => Promise<unknown>)[] = [];
 
 type Report = {
@@ -86,7 +88,7 @@ beforeAll(async () => {
 
 	// ...and the progress file holds what the lesson would have saved.
 	home = await tempHome();
-	saveProgress(home, {
+	classVars = {
 		registry: registry.host,
 		registryKind: 'class',
 		username: student.username,
@@ -95,7 +97,8 @@ beforeAll(async () => {
 		digest: manifest.digest,
 		pullRef: classmateImage,
 		password: student.password,
-	});
+	};
+	saveProgress(home, classVars);
 });
 
 afterAll(async () => {
@@ -179,6 +182,24 @@ describe('registry-lab verify against a real engine and registry', () => {
 		expect(JSON.stringify(report)).not.toMatch(/ECONNREFUSED|connection refused/i);
 		const words = await verify([], {home: gone});
 		expect(words.stdout).toMatch(/✘ fail {2}Push it: The practice registry .* is no longer running.* — Run registry-lab --practice/);
+	});
+
+	it('runs on two registries: the run saved last is checked, unless --registry or --practice names one', async () => {
+		const both = await tempHome();
+		saveProgress(both, classVars);
+		const host = `127.0.0.1:${await closedPort()}`;
+		saveProgress(both, {registry: host, registryKind: 'practice', username: 'student', image}, 'login');
+
+		const last = await verify(['--json'], {home: both});
+		expect((JSON.parse(last.stdout) as Report).registry).toBe(host);
+		const chosen = await verify(['--json', '--registry', registry.host], {home: both});
+		expect(JSON.parse(chosen.stdout)).toMatchObject({registry: registry.host, ok: true});
+		expect(chosen.exitCode).toBe(0);
+		const practice = await verify(['--json', '--practice'], {home: both});
+		expect((JSON.parse(practice.stdout) as Report).registry).toBe(host);
+		const elsewhere = await verify(['--registry', '127.0.0.1:1'], {home: both});
+		expect(elsewhere.exitCode).toBe(1);
+		expect(elsewhere.stdout).toMatch(/no saved progress for lesson registries on 127\.0\.0\.1:1: run registry-lab first/);
 	});
 
 	it('the pushed name removed from this computer: exactly the tag step fails (exit 1)', async () => {

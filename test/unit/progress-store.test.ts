@@ -3,7 +3,7 @@ import {openSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it, vi} from 'vitest';
-import {defaultProgressDir, openProgressStore, ProgressStoreError, progressFrom} from '../../src/progress/store.js';
+import {defaultProgressDir, openProgressStore, ProgressStoreError, progressFrom, runKey, type LessonProgress} from '../../src/progress/store.js';
 import {runCommand} from '../../src/run/run-command.js';
 
 const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'registry-lab-progress-'));
@@ -68,6 +68,124 @@ describe('the progress store', () => {
 		expect(Object.keys(store.all())).toEqual(['b']);
 		store.clear();
 		expect(store.all()).toEqual({});
+	});
+});
+
+/** A run on a registry, saved at a given time. */
+const runOn = (registryKind: LessonProgress['registryKind'], registry: string, stepId: string, updatedAt: string, username = 'alice'): LessonProgress => ({
+	...progressFrom({vars: {registry, registryKind, username}, completed: ['what-is-a-registry'], stats: {}, stepId, finished: false}),
+	updatedAt,
+});
+
+describe('runs per lesson and registry (version 2)', () => {
+	it('keys a run by its registry: Docker Hub as docker.io, a class registry by host[:port] in lowercase, every practice registry as practice', () => {
+		expect(runKey({registryKind: 'hub', registry: 'docker.io'})).toBe('docker.io');
+		expect(runKey({registryKind: 'class', registry: 'Registry.School.Example:5000'})).toBe('registry.school.example:5000');
+		expect(runKey({registryKind: 'class', registry: 'https://127.0.0.1:5000/v2/'})).toBe('127.0.0.1:5000');
+		expect(runKey({registryKind: 'class', registry: 'index.docker.io'})).toBe('docker.io');
+		expect(runKey({registryKind: 'practice', registry: '127.0.0.1:41234'})).toBe('practice');
+		expect(runKey({registryKind: 'practice', registry: '127.0.0.1:39999'})).toBe('practice');
+	});
+
+	it('a run on one registry never replaces the run on another; a run on the same registry replaces it', async () => {
+		const cwd = await tempDir();
+		const store = openProgressStore({cwd});
+		store.save('registries', runOn('class', '127.0.0.1:5000', 'tag', '2025-01-01T10:00:00.000Z'));
+		store.save('registries', runOn('practice', '127.0.0.1:41234', 'login', '2025-01-01T11:00:00.000Z', 'student'));
+		store.save('registries', runOn('hub', 'docker.io', 'account', '2025-01-01T09:00:00.000Z'));
+		// The next practice registry runs on another port: still the one practice run.
+		store.save('registries', runOn('practice', '127.0.0.1:39999', 'choose-image', '2025-01-01T12:00:00.000Z', 'student'));
+
+		const again = openProgressStore({cwd});
+		expect(again.runs('registries').map(run => [run.registryKind, run.registry, run.stepId])).toEqual([
+			['practice', '127.0.0.1:39999', 'choose-image'],
+			['class', '127.0.0.1:5000', 'tag'],
+			['hub', 'docker.io', 'account'],
+		]);
+		expect(again.get('registries')?.stepId).toBe('choose-image');
+		expect(again.get('registries', '127.0.0.1:5000')?.stepId).toBe('tag');
+		expect(again.get('registries', 'docker.io')?.stepId).toBe('account');
+		expect(again.get('registries', 'practice')?.registry).toBe('127.0.0.1:39999');
+		expect(again.get('registries', 'nowhere:1')).toBeUndefined();
+		expect(again.all()).toEqual({registries: again.get('registries')});
+
+		const file = JSON.parse(await readFile(store.path, 'utf8')) as {version: number; lessons: Record<string, Record<string, LessonProgress>>};
+		expect(file.version).toBe(2);
+		expect(Object.keys(file.lessons.registries ?? {}).sort()).toEqual(['127.0.0.1:5000', 'docker.io', 'practice']);
+	});
+
+	it('two runs saved within the same millisecond: the one saved last counts as the most recent, after reading the file again too', async () => {
+		const cwd = await tempDir();
+		const store = openProgressStore({cwd});
+		const at = '2025-01-01T10:00:00.000Z';
+		store.save('registries', runOn('class', '127.0.0.1:5000', 'tag', at));
+		store.save('registries', runOn('practice', '127.0.0.1:41234', 'login', at));
+		expect(openProgressStore({cwd}).get('registries')?.registryKind).toBe('practice');
+		store.save('registries', runOn('class', '127.0.0.1:5000', 'push', at));
+		expect(store.get('registries')?.stepId).toBe('push');
+		expect(
+			openProgressStore({cwd})
+				.runs('registries')
+				.map(run => run.registryKind),
+		).toEqual(['class', 'practice']);
+	});
+
+	it('clearing a lesson clears every run of it, and only that lesson', async () => {
+		const cwd = await tempDir();
+		const store = openProgressStore({cwd});
+		store.save('registries', runOn('class', '127.0.0.1:5000', 'tag', '2025-01-01T10:00:00.000Z'));
+		store.save('registries', runOn('practice', '127.0.0.1:41234', 'login', '2025-01-01T11:00:00.000Z'));
+		store.save('other', runOn('hub', 'docker.io', 'account', '2025-01-01T09:00:00.000Z'));
+		store.clear('registries');
+		expect(openProgressStore({cwd}).runs('registries')).toEqual([]);
+		expect(openProgressStore({cwd}).runs('other')).toHaveLength(1);
+	});
+
+	it("reads a version-1 file (one run per lesson): each run becomes the lesson's run on its registry, and the next save writes version 2", async () => {
+		const cwd = await tempDir();
+		const v1 = await readFile(new URL('../fixtures/progress/v1.json', import.meta.url), 'utf8');
+		expect(JSON.parse(v1)).toMatchObject({version: 1});
+		await writeFile(path.join(cwd, 'progress.json'), v1);
+
+		const store = openProgressStore({cwd});
+		expect(store.notice).toBeUndefined();
+		// Reading changes nothing on disk (verify may read a folder it cannot write).
+		expect(await readFile(store.path, 'utf8')).toBe(v1);
+		expect(store.runs('registries')).toEqual([
+			expect.objectContaining({
+				registry: '127.0.0.1:5000',
+				registryKind: 'class',
+				username: 'alice',
+				stepId: 'push',
+				stats: {login: {attempts: 2, hints: 0}, tag: {attempts: 1, hints: 1}},
+			}),
+		]);
+		expect(store.get('registries', '127.0.0.1:5000')?.completed).toEqual(['what-is-a-registry', 'account', 'login', 'choose-image', 'tag']);
+		expect(store.get('other-lesson', 'docker.io')?.username).toBe('alicestudent');
+
+		// A practice run saved now sits beside the migrated class run.
+		store.save('registries', runOn('practice', '127.0.0.1:41234', 'login', new Date().toISOString(), 'student'));
+		const file = JSON.parse(await readFile(store.path, 'utf8')) as {version: number; lessons: Record<string, Record<string, LessonProgress>>};
+		expect(file.version).toBe(2);
+		expect(file.lessons.registries?.['127.0.0.1:5000']).toMatchObject({username: 'alice', stepId: 'push'});
+		expect(file.lessons.registries?.practice).toMatchObject({stepId: 'login'});
+		expect(file.lessons['other-lesson']?.['docker.io']).toMatchObject({username: 'alicestudent'});
+	});
+
+	it('a version-1 file of the wrong shape is still moved aside', async () => {
+		const cwd = await tempDir();
+		await writeFile(path.join(cwd, 'progress.json'), JSON.stringify({version: 1, lessons: {registries: {'127.0.0.1:5000': {stepId: 'push'}}}}));
+		expect(openProgressStore({cwd}).notice).toMatch(/unexpected contents at lessons\.registries/);
+	});
+
+	it('a run filed under a wrong key (a file edited by hand) is read under its own registry; of two on one registry the newer stays', async () => {
+		const cwd = await tempDir();
+		const older = runOn('class', '127.0.0.1:5000', 'login', '2025-01-01T10:00:00.000Z');
+		const newer = runOn('class', '127.0.0.1:5000', 'push', '2025-01-02T10:00:00.000Z');
+		await writeFile(path.join(cwd, 'progress.json'), JSON.stringify({version: 2, lessons: {registries: {'127.0.0.1:5000': older, 'wrong-key': newer}}}));
+		const store = openProgressStore({cwd});
+		expect(store.runs('registries')).toEqual([newer]);
+		expect(store.get('registries', '127.0.0.1:5000')).toEqual(newer);
 	});
 });
 
@@ -143,7 +261,7 @@ describe('the progress store on a hostile disk', () => {
 		expect(store.notice).toMatch(/could not be read \(unexpected contents at the top\); it was moved to .*unreadable-/);
 		expect(store.all()).toEqual({});
 		store.save('a', progressAt('login'));
-		expect(JSON.parse(await readFile(store.path, 'utf8'))).toMatchObject({version: 1, lessons: {a: {stepId: 'login'}}});
+		expect(JSON.parse(await readFile(store.path, 'utf8'))).toMatchObject({version: 2, lessons: {a: {'127.0.0.1:5000': {stepId: 'login'}}}});
 	});
 
 	it('refuses a progress.json that is a symbolic link, and never writes through it', async () => {
@@ -211,7 +329,7 @@ describe('the progress store on a hostile disk', () => {
 		await rm(lock);
 	});
 
-	it('three processes saving at once lose nothing: every save lands, and the file ends with each lesson\'s last save', async () => {
+	it("three processes saving at once lose nothing: every save lands, and the file ends with each run's last save", async () => {
 		const cwd = await tempDir();
 		const saves = 60;
 		const writer = path.join(cwd, 'writer.ts');
@@ -219,28 +337,36 @@ describe('the progress store on a hostile disk', () => {
 			writer,
 			[
 				`import {openProgressStore, progressFrom} from ${JSON.stringify(path.resolve('src/progress/store.ts'))};`,
-				'const [lesson, count, dir] = process.argv.slice(2);',
+				'const [lesson, registry, count, dir] = process.argv.slice(2);',
 				'const store = openProgressStore({cwd: dir});',
 				'for (let i = 1; i <= Number(count); i++) {',
-				`	const vars = {registry: 'r', registryKind: 'class'};`,
+				`	const vars = {registry, registryKind: 'class'};`,
 				`	store.save(lesson, progressFrom({vars, completed: [], stats: {}, stepId: 'step-' + i, finished: false}));`,
-				'	const seen = openProgressStore({cwd: dir}).get(lesson)?.stepId;',
+				'	const seen = openProgressStore({cwd: dir}).get(lesson, registry)?.stepId;',
 				`	if (seen !== 'step-' + i) { console.error('lost save ' + i + ' of ' + lesson + ': saw ' + seen); process.exitCode = 1; }`,
 				'}',
 			].join('\n'),
 		);
-		const lessons = ['one', 'two', 'three'];
+		// Two lessons, and one lesson on two registries: runs on different registries are saved side by side.
+		const writers = [
+			['one', 'r.example'],
+			['two', 'r.example'],
+			['two', 's.example'],
+		] as const;
 		const results = await Promise.all(
-			lessons.map(lesson =>
-				runCommand({file: process.execPath, args: ['--import', 'tsx', writer, lesson, String(saves), cwd], timeoutMs: 60_000}),
+			writers.map(([lesson, registry]) =>
+				runCommand({file: process.execPath, args: ['--import', 'tsx', writer, lesson, registry, String(saves), cwd], timeoutMs: 60_000}),
 			),
 		);
 		for (const result of results) expect(result.stderr).toBe('');
 		for (const result of results) expect(result.exitCode).toBe(0);
-		const file = JSON.parse(await readFile(path.join(cwd, 'progress.json'), 'utf8')) as {lessons: Record<string, {stepId: string}>};
-		expect(Object.fromEntries(Object.entries(file.lessons).map(([id, progress]) => [id, progress.stepId]))).toEqual(
-			Object.fromEntries(lessons.map(lesson => [lesson, `step-${saves}`])),
-		);
+		const file = JSON.parse(await readFile(path.join(cwd, 'progress.json'), 'utf8')) as {
+			version: number;
+			lessons: Record<string, Record<string, {stepId: string}>>;
+		};
+		expect(file.version).toBe(2);
+		const steps = Object.entries(file.lessons).flatMap(([id, runs]) => Object.entries(runs).map(([registry, run]) => `${id} ${registry} ${run.stepId}`));
+		expect(steps.sort()).toEqual(writers.map(([lesson, registry]) => `${lesson} ${registry} step-${saves}`).sort());
 		expect((await readdir(cwd)).sort()).toEqual(['progress.json', 'writer.ts']);
 	}, 90_000);
 });

@@ -14,14 +14,21 @@ const cli = (args: string[]) =>
 
 const store = () => openProgressStore({cwd: home});
 
-function saveProgress(lessonId: string, stepId = 'push'): void {
-	store().save(lessonId, progressFrom({
-		vars: {registry: '127.0.0.1:5000', registryKind: 'class', username: 'student', image: 'hello:1.0'},
-		completed: ['what-is-a-registry', 'account', 'login'],
-		stats: {},
-		stepId,
-		finished: false,
-	}));
+function saveProgress(
+	lessonId: string,
+	stepId = 'push',
+	registry: {registry: string; registryKind: string} = {registry: '127.0.0.1:5000', registryKind: 'class'},
+): void {
+	store().save(
+		lessonId,
+		progressFrom({
+			vars: {...registry, username: 'student', image: 'hello:1.0'},
+			completed: ['what-is-a-registry', 'account', 'login'],
+			stats: {},
+			stepId,
+			finished: false,
+		}),
+	);
 }
 
 beforeEach(async () => {
@@ -42,6 +49,20 @@ describe('registry-lab reset', () => {
 			/Cleared saved progress for lesson registries: the class registry 127\.0\.0\.1:5000 as student, 3 steps done, stopped at 'push'\./,
 		);
 		expect(store().get('registries')).toBeUndefined();
+		expect(store().get('other')).toBeDefined();
+	});
+
+	it('reset LESSON --yes clears every run of the lesson, on every registry, and says how many', async () => {
+		saveProgress('registries', 'push');
+		saveProgress('registries', 'login', {registry: '127.0.0.1:41234', registryKind: 'practice'});
+		saveProgress('other');
+		expect(store().runs('registries')).toHaveLength(2);
+		const result = await cli(['registries', '--yes']);
+		expect(result.exitCode, result.stderr).toBe(0);
+		expect(result.stdout).toMatch(/lesson registries: the class registry 127\.0\.0\.1:5000 as student, 3 steps done, stopped at 'push'\./);
+		expect(result.stdout).toMatch(/lesson registries: the practice registry 127\.0\.0\.1:41234 as student, 3 steps done, stopped at 'login'\./);
+		expect(result.stdout).toMatch(/^2 saved runs cleared\.$/m);
+		expect(store().runs('registries')).toEqual([]);
 		expect(store().get('other')).toBeDefined();
 	});
 
