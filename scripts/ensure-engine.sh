@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Make sure this machine can run registry-lab's end-to-end tests: the docker CLI, a running
-# docker daemon, and the distribution registry (podman and htpasswd are optional). Idempotent:
-# it installs only what is missing (as root, with apt-get) and starts dockerd only if docker
-# cannot reach one. It never touches the docker-registry *service* or port 5000: the tests
-# start their own registries on free ports.
+# docker daemon, the distribution registry, and tmux (the real-terminal tests run the app in it);
+# podman and htpasswd are optional. Idempotent: it installs only what is missing (as root, with
+# apt-get) and starts dockerd only if docker cannot reach one. It never touches the
+# docker-registry *service* or port 5000: the tests start their own registries on free ports.
 set -euo pipefail
 
 say() { printf 'ensure-engine: %s\n' "$*"; }
@@ -24,6 +24,7 @@ have docker || required_packages+=(docker.io)
 # dockerd is needed only when no daemon answers (DOCKER_HOST may point at one elsewhere).
 if have docker && ! have dockerd && ! docker info >/dev/null 2>&1; then required_packages+=(docker.io); fi
 have_registry || required_packages+=(docker-registry)
+have tmux || required_packages+=(tmux)
 optional_packages=()
 have podman || optional_packages+=(podman)
 have htpasswd || optional_packages+=(apache2-utils)
@@ -43,7 +44,7 @@ if [ "${#required_packages[@]}" -gt 0 ] || [ "${#optional_packages[@]}" -gt 0 ];
 			apt_install "${optional_packages[@]}" || warn "apt-get could not install ${optional_packages[*]} (optional, but the podman and htpasswd parts of the tests need them)."
 		fi
 	elif [ "${#required_packages[@]}" -gt 0 ]; then
-		die "missing packages: ${required_packages[*]}. Install them as root: sudo apt-get install -y docker.io docker-registry podman apache2-utils (on another system: Docker Engine, and the distribution registry, https://distribution.github.io/distribution/), then run this script again."
+		die "missing packages: ${required_packages[*]}. Install them as root: sudo apt-get install -y docker.io docker-registry tmux podman apache2-utils (on another system: Docker Engine, the distribution registry, https://distribution.github.io/distribution/, and tmux), then run this script again."
 	else
 		warn "optional, not installed: ${optional_packages[*]} (sudo apt-get install -y podman apache2-utils)."
 	fi
@@ -51,6 +52,7 @@ fi
 
 have docker || die "docker is still not on PATH after installing docker.io: check apt-get's output above."
 have_registry || die "docker-registry is still not on PATH after installing it: check apt-get's output above."
+have tmux || die "tmux is still not on PATH after installing it: check apt-get's output above."
 have podman || warn "podman is not installed (optional)."
 have htpasswd || warn "htpasswd is not installed (optional: apt-get install apache2-utils)."
 
