@@ -61,7 +61,6 @@ async function parseShippedLessons() {
 }
 const parsedLessons = await parseShippedLessons();
 
-const dotsSpinner = JSON.parse(await readFile(path.join(root, 'node_modules/cli-spinners/spinners.json'), 'utf8')).dots;
 // Code the app can never run is replaced by small stubs, so it is neither shipped nor parsed.
 const stubs = {
 	// Ink loads its devtools bridge (react-devtools-core and ws) only when DEV=true; that is for Ink's own developers.
@@ -77,8 +76,6 @@ const stubs = {
 		'export class ZodCompileUnsupportedError extends Error {}',
 		'export const compile = no, withParser = no, compileFn = no;',
 	].join('\n'),
-	// @inkjs/ui's Spinner is only used with its default type, 'dots': the other 90 spinners stay out.
-	'cli-spinners': `export default {dots: ${JSON.stringify(dotsSpinner)}};`,
 	'zod-locales': 'export {default as en} from "zod/v4/locales/en.js";',
 	// Ink's text measuring and slicing make an Intl.Segmenter each when loaded; the first one loads ICU's
 	// break-iterator data, 20-50 ms before the first frame (measured on Node.js 20 and 22). This one makes
@@ -146,7 +143,6 @@ const trim = {
 				loader: 'js',
 			};
 		});
-		build.onResolve({filter: /^cli-spinners$/}, () => stub('cli-spinners'));
 		// load.ts re-exports parseLesson (yaml, the lesson schema) for callers from source; in the bundle parse.ts
 		// loads through load.ts's import() alone, so that the start screen goes without it (checked after the build).
 		build.onResolve({filter: /^\.\/parse\.js$/}, args =>

@@ -20,4 +20,9 @@ export const marks = {
 	current: '●',
 	prompt: '$',
 	arrow: '›',
+	/** More rows of a list above or below the ones shown. */
+	up: '↑',
+	down: '↓',
+	/** Text cut short to fit the terminal. */
+	more: '…',
 } as const;

@@ -20,7 +20,22 @@ describe('the lesson menu', () => {
 		expect(screen).toContain('✔ Share an image through a registry — finished');
 		expect(screen).toContain('● Versions and digests — resume at step 3 of 7');
 		expect(screen).toContain('○ Private repositories — not started');
+		expect(screen).toMatch(/↑↓ choose\s+enter select\s+ctrl\+c quit\s*$/);
 		await press(app, keys.down, keys.enter);
 		expect(chosen).toBe('versions');
+	});
+
+	it('a longer list than fits says how many more lessons there are', async () => {
+		let chosen: string | undefined;
+		const lessons = Array.from({length: 12}, (_, index) => ({id: `l${index}`, title: `Lesson ${index}`, summary: '', status: {kind: 'new'} as const}));
+		const app = render(<LessonMenu lessons={lessons} onChoose={id => (chosen = id)} />);
+		const screen = await waitForText(app, '↓ 4 more');
+		expect(screen).not.toContain('Lesson 8');
+		await press(app, ...Array.from({length: 9}, () => keys.down));
+		const moved = await waitForText(app, '↑ 2 more');
+		expect(moved).toContain('↓ 2 more');
+		expect(moved).toMatch(/› ○ Lesson 9/);
+		await press(app, keys.enter);
+		expect(chosen).toBe('l9');
 	});
 });

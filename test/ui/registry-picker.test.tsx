@@ -13,6 +13,8 @@ describe('the start screen asks where to push', () => {
 		expect(screen).toContain('Docker Hub');
 		expect(screen).toContain('A class registry');
 		expect(screen).toContain('A practice registry on this computer');
+		// The keys of the screen, on a line under the list.
+		expect(screen).toMatch(/↑↓ choose\s+enter select\s+ctrl\+c quit\s*$/);
 		await press(app, keys.enter);
 		expect(chosen).toEqual({kind: 'hub'});
 	});
@@ -25,11 +27,25 @@ describe('the start screen asks where to push', () => {
 		await waitForText(app, 'Address of the class registry');
 		await type(app, 'https://registry.school.example:5000');
 		await press(app, keys.enter);
-		await waitForText(app, 'Leave out the https:// part');
+		const refused = await waitForText(app, 'Leave out the https:// part');
+		expect(refused).toMatch(/enter use this address\s+esc back to the list\s+ctrl\+c quit/);
 		expect(chosen).toBeUndefined();
 		await type(app, 'registry.school.example:5000');
 		await press(app, keys.enter);
 		expect(chosen).toEqual({kind: 'class', host: 'registry.school.example:5000'});
+	});
+
+	it('esc goes back from the address to the list', async () => {
+		let chosen: RegistryChoice | undefined;
+		const app = render(<RegistryPicker onChoose={choice => (chosen = choice)} />);
+		await waitForText(app, 'Where will you push');
+		await press(app, keys.down, keys.enter);
+		await waitForText(app, 'Address of the class registry');
+		await type(app, 'half-typed');
+		await press(app, keys.escape);
+		await waitForText(app, 'Where will you push');
+		await press(app, keys.down, keys.down, keys.enter);
+		expect(chosen).toEqual({kind: 'practice'});
 	});
 
 	it('the practice registry is the third choice', async () => {

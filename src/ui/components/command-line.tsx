@@ -3,9 +3,9 @@ import React from 'react';
 import {marks, theme} from '../theme.js';
 
 /** The exact command the step runs, secrets already masked. */
-export function CommandLine({command}: {readonly command: string}): React.JSX.Element {
+export function CommandLine({command, compact = false}: {readonly command: string; readonly compact?: boolean}): React.JSX.Element {
 	return (
-		<Box marginTop={1} paddingX={1} borderStyle="round" borderColor={theme.muted}>
+		<Box marginTop={compact ? 0 : 1} paddingX={1} borderStyle="round" borderColor={theme.muted}>
 			<Text>
 				<Text color={theme.muted}>{marks.prompt} </Text>
 				<Text color={theme.command} bold>

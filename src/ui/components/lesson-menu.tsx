@@ -1,9 +1,10 @@
-import {Select} from '@inkjs/ui';
 import {Box, Text} from 'ink';
 import React from 'react';
 import type {LessonEntry} from '../../driver/lesson-entries.js';
 import {terminalSafe} from '../../text/terminal-safe.js';
 import {marks, theme} from '../theme.js';
+import {ChoiceList} from './choice-list.js';
+import {choosingHints, KeyHints} from './key-hints.js';
 
 /** The lessons, each with its completion mark; choosing one starts (or resumes) it. */
 export function LessonMenu({lessons, onChoose}: {readonly lessons: readonly LessonEntry[]; readonly onChoose: (id: string) => void}): React.JSX.Element {
@@ -14,14 +15,15 @@ export function LessonMenu({lessons, onChoose}: {readonly lessons: readonly Less
 			</Text>
 			<Text> </Text>
 			<Text bold>Which lesson?</Text>
-			<Select
+			<ChoiceList
 				options={lessons.map(lesson => ({
 					label: terminalSafe(`${mark(lesson.status)} ${lesson.title} — ${describe(lesson.status)}`),
 					value: lesson.id,
 				}))}
-				visibleOptionCount={8}
-				onChange={onChoose}
+				visible={8}
+				onChoose={onChoose}
 			/>
+			<KeyHints hints={choosingHints} />
 		</Box>
 	);
 }

@@ -1,8 +1,9 @@
-import {Select} from '@inkjs/ui';
 import {Box, Text} from 'ink';
 import React from 'react';
 import type {ResumeOfferView} from '../../driver/port.js';
 import {theme} from '../theme.js';
+import {ChoiceList} from './choice-list.js';
+import {choosingHints, KeyHints} from './key-hints.js';
 
 export type ResumeOfferProps = {readonly offer: ResumeOfferView; readonly onResume: () => void; readonly onStartOver: () => void};
 
@@ -15,13 +16,14 @@ export function ResumeOffer({offer, onResume, onStartOver}: ResumeOfferProps): R
 				{offer.username ? ` as ${offer.username}` : ''}.
 			</Text>
 			<Text color={theme.muted}>Before you go on, registry-lab checks that the steps you did still hold.</Text>
-			<Select
+			<ChoiceList
 				options={[
 					{label: `Resume at step ${offer.step}: ${offer.title}`, value: 'resume'},
 					{label: 'Start over', value: 'over'},
 				]}
-				onChange={value => (value === 'resume' ? onResume() : onStartOver())}
+				onChoose={value => (value === 'resume' ? onResume() : onStartOver())}
 			/>
+			<KeyHints hints={choosingHints} />
 		</Box>
 	);
 }

@@ -1,5 +1,5 @@
-import {Box, Text, useInput, useStdout} from 'ink';
-import React from 'react';
+import {Box, measureElement, Text, useInput, type DOMElement} from 'ink';
+import React, {useEffect, useRef, useState} from 'react';
 import type {LessonView, Move, MoveRequest} from '../../driver/port.js';
 import {fill} from '../../lesson/template.js';
 import {paragraphs} from '../../text/paragraphs.js';
@@ -7,6 +7,7 @@ import {availableActions} from '../../lesson-run/actions.js';
 import {currentStep, type RunState} from '../../lesson-run/lesson-run.js';
 import {actionForKey, keyHints} from '../keys.js';
 import {marks, theme} from '../theme.js';
+import {useTerminalSize} from '../use-terminal-size.js';
 import {CommandLine} from './command-line.js';
 import {FailureView} from './failure-view.js';
 import {InputField} from './input-field.js';
@@ -31,7 +32,11 @@ export function StepView({view, request, onMove, onStop}: StepViewProps): React.
 	const step = currentStep(state);
 	const {phase} = state;
 	const vars = state.vars;
-	const {stdout} = useStdout();
+	const {columns, rows} = useTerminalSize();
+	const textWidth = Math.max(20, Math.min(100, columns - 4));
+	const text = step ? lessonText(fill(step.body, vars, '…'), step.tip ? fill(step.tip, vars) : '', textWidth) : [];
+	// What the rows are fitted to: a new step, phase or terminal size starts the fitting afresh.
+	const fit = useFitRows(rows, text.length, `${rows}:${state.index}:${phase.name}`, phase.name === 'running');
 	const link = step?.link && fill(step.link.url, vars) ? {label: fill(step.link.label, vars), url: fill(step.link.url, vars)} : undefined;
 	const input = request?.input;
 	const typing = phase.name === 'ready' && state.typing;
@@ -52,14 +57,17 @@ export function StepView({view, request, onMove, onStop}: StepViewProps): React.
 	);
 
 	if (!step) return null;
-	const textWidth = Math.max(20, Math.min(100, (stdout.columns || 80) - 4));
+	// A short terminal: no blank lines between the parts, fewer rows of a list or of output.
+	const short = rows !== undefined && rows < shortRows;
+	const shownText = fit.bodyLimit === undefined ? text : text.slice(0, fit.bodyLimit);
+	const hidden = text.length - shownText.length;
 	const {command} = view;
 	const number = state.index + 1;
 	const total = state.steps.length;
 	const answer = (value: string): void => onMove({name: 'answer', value});
 
 	return (
-		<Box flexDirection="column">
+		<Box ref={fit.whole} flexDirection="column">
 			<Text>
 				<Text color={theme.muted}>
 					Step {number} of {total}{' '}
@@ -76,14 +84,18 @@ export function StepView({view, request, onMove, onStop}: StepViewProps): React.
 					{marks.arrow} {state.notice}
 				</Text>
 			)}
-			<Box marginTop={1}>
-				<Text>{reflow(fill(step.body, vars, '…'), textWidth)}</Text>
+			<Box ref={fit.body} flexDirection="column" marginTop={short ? 0 : 1}>
+				{shownText.map((line, index) => (
+					<Text key={index} color={line.tip ? theme.accent : undefined}>
+						{line.text || ' '}
+					</Text>
+				))}
+				{hidden > 0 && (
+					<Text color={theme.muted} wrap="truncate-end">
+						{marks.more} {hidden} more {hidden === 1 ? 'line' : 'lines'}: make the window taller to read them
+					</Text>
+				)}
 			</Box>
-			{step.tip && fill(step.tip, vars) && (
-				<Box marginTop={1}>
-					<Text color={theme.accent}>Tip: {fill(step.tip, vars)}</Text>
-				</Box>
-			)}
 			{link && (
 				<Box marginTop={1} flexDirection="column">
 					<Text>
@@ -111,6 +123,8 @@ export function StepView({view, request, onMove, onStop}: StepViewProps): React.
 							heading={input.pick.heading}
 							note={input.pick.note}
 							options={input.pick.options}
+							visible={rows === undefined ? 8 : clamp(rows - 12, 3, 8)}
+							compact={short}
 							onPick={answer}
 						/>
 					</Box>
@@ -122,6 +136,7 @@ export function StepView({view, request, onMove, onStop}: StepViewProps): React.
 						defaultValue={input.defaultValue}
 						help={input.help}
 						error={input.error}
+						compact={short}
 						onSubmit={answer}
 					/>
 				))}
@@ -132,22 +147,90 @@ export function StepView({view, request, onMove, onStop}: StepViewProps): React.
 					engineName={view.engineName}
 					feedback={state.feedback}
 					shown={state.hintLevel >= 3 ? command : undefined}
+					compact={short}
 					onSubmit={line => onMove({name: 'typed', line})}
 				/>
 			) : (
-				command && phase.name !== 'input' && <CommandLine command={command} />
+				command && phase.name !== 'input' && <CommandLine command={command} compact={short} />
 			)}
 			{phase.name === 'ready' && !state.typing && state.feedback && <Text color={theme.warning}>{state.feedback}</Text>}
-			{(phase.name === 'running' ||
-				phase.name === 'canceled' ||
-				phase.name === 'passed' ||
-				(phase.name === 'failed' && phase.failure.stage === 'check')) && (
-				<OutputView lines={state.output} mode={step.command?.progress ?? 'lines'} height={phase.name === 'running' ? 10 : 4} />
-			)}
-			<Status state={state} engineName={view.engineName} width={textWidth} />
-			<KeyHints hints={keyHints(availableActions(state), typing)} />
+			{fit.outputLimit !== 0 &&
+				(phase.name === 'running' ||
+					phase.name === 'canceled' ||
+					phase.name === 'passed' ||
+					(phase.name === 'failed' && phase.failure.stage === 'check')) && (
+					<Box ref={fit.output} flexDirection="column">
+						<OutputView
+							lines={state.output}
+							mode={step.command?.progress ?? 'lines'}
+							height={fit.outputLimit ?? outputHeight(phase.name === 'running', rows)}
+						/>
+					</Box>
+				)}
+			<Status state={state} engineName={view.engineName} width={textWidth} compact={short} />
+			<KeyHints hints={keyHints(availableActions(state), typing)} compact={short} />
 		</Box>
 	);
+}
+
+/** Under this many rows, the step drops its blank lines and shows fewer rows of lists and output. */
+const shortRows = 20;
+/** Rows the app draws around the step: its name, the blank line under it, and the line Ink leaves for the cursor. */
+const appRows = 3;
+
+const clamp = (value: number, low: number, high: number): number => Math.max(low, Math.min(high, value));
+
+/** Lines of the engine's output shown: ten while it runs and four after, fewer in a short terminal. */
+function outputHeight(running: boolean, rows: number | undefined): number {
+	if (rows === undefined) return running ? 10 : 4;
+	return running ? clamp(rows - 13, 2, 10) : clamp(rows - 14, 1, 4);
+}
+
+type FitRows = {
+	readonly whole: React.RefObject<DOMElement | null>;
+	readonly body: React.RefObject<DOMElement | null>;
+	readonly output: React.RefObject<DOMElement | null>;
+	/** How many lines of the lesson text to show; undefined: all. */
+	readonly bodyLimit: number | undefined;
+	/** How many lines of the engine's output to show at most; undefined: as many as usual; 0: none (the result says what matters). */
+	readonly outputLimit: number | undefined;
+};
+
+/**
+ * The step in the terminal's rows: the title, the command, the field, the result and the keys
+ * matter more than the whole explanation, so when the step is taller than the terminal the lesson
+ * text is cut (with a line saying how much more there is) by what the rest of the step takes, as
+ * Ink laid it out; if the rest alone is too tall, the engine's output shows fewer lines.
+ */
+function useFitRows(rows: number | undefined, textLines: number, fitting: string, running: boolean): FitRows {
+	const whole = useRef<DOMElement>(null);
+	const body = useRef<DOMElement>(null);
+	const output = useRef<DOMElement>(null);
+	const [bodyLimit, setBodyLimit] = useState<number | undefined>(undefined);
+	const [outputFit, setOutput] = useState<{readonly fitting: string; readonly limit?: number}>({fitting});
+	const outputLimit = outputFit.fitting === fitting ? outputFit.limit : undefined;
+	// After every draw, when Ink has laid the boxes out (anything may have changed their height): a new limit draws once more, then holds.
+	// eslint-disable-next-line react-hooks/exhaustive-deps -- it measures after every draw, and sets state only when a limit changes
+	useEffect(() => {
+		if (rows === undefined || !whole.current || !body.current) {
+			if (bodyLimit !== undefined) setBodyLimit(undefined);
+			return;
+		}
+		const available = rows - appRows;
+		const rest = measureElement(whole.current).height - measureElement(body.current).height;
+		const room = available - rest;
+		const limit = textLines <= room ? undefined : Math.max(0, room - 1);
+		if (limit !== bodyLimit) setBodyLimit(limit);
+		// With the text at its least, what still does not fit comes out of the output: while the command runs one line
+		// stays, after it the output may go (its layers' and other lines are not cut by a limit).
+		const over = rest + (limit === undefined ? textLines : limit + 1) - available;
+		const shown = output.current ? measureElement(output.current).height : 0;
+		if (over > 0 && shown > 0) {
+			const next = Math.max(running ? 1 : 0, (outputLimit ?? shown) - over);
+			if (next !== outputLimit) setOutput({fitting, limit: next});
+		}
+	});
+	return {whole, body, output, bodyLimit, outputLimit};
 }
 
 /**
@@ -160,6 +243,31 @@ export function reflow(text: string, width = 80): string {
 		.split('\n\n')
 		.map(paragraph => (/^\s/.test(paragraph) ? paragraph : wrapWords(paragraph, width)))
 		.join('\n\n');
+}
+
+/** A line of the step's text as drawn: one row of the terminal. */
+export type TextLine = {readonly text: string; readonly tip?: boolean};
+
+/**
+ * The step's body and its tip as the rows they take at this width: reflowed, and a line still
+ * too long (an indented example, a long address) cut into pieces, so that one line is one row.
+ */
+export function lessonText(body: string, tip: string, width: number): TextLine[] {
+	const rows = (text: string): string[] =>
+		text.trim() === ''
+			? []
+			: reflow(text, width)
+					.split('\n')
+					.flatMap(line => cut(line, width));
+	const tipRows = tip.trim() === '' ? [] : rows(`Tip: ${tip}`);
+	return [...rows(body).map(text => ({text})), ...(tipRows.length > 0 ? [{text: ''}] : []), ...tipRows.map(text => ({text, tip: true}))];
+}
+
+function cut(line: string, width: number): string[] {
+	if (line.length <= width) return [line];
+	const pieces: string[] = [];
+	for (let start = 0; start < line.length; start += width) pieces.push(line.slice(start, start + width));
+	return pieces;
 }
 
 function wrapWords(text: string, width: number): string {
@@ -175,7 +283,9 @@ function wrapWords(text: string, width: number): string {
 	return lines.join('\n');
 }
 
-function Status({state, engineName, width}: {readonly state: RunState; readonly engineName: string; readonly width: number}): React.JSX.Element | null {
+type StatusProps = {readonly state: RunState; readonly engineName: string; readonly width: number; readonly compact: boolean};
+
+function Status({state, engineName, width, compact}: StatusProps): React.JSX.Element | null {
 	const {phase} = state;
 	switch (phase.name) {
 		case 'before':
@@ -186,7 +296,7 @@ function Status({state, engineName, width}: {readonly state: RunState; readonly 
 			return <Working label={phase.selfRun ? 'Checking what you did in your terminal…' : 'Checking the result…'} />;
 		case 'passed':
 			return (
-				<Box marginTop={1}>
+				<Box marginTop={compact ? 0 : 1}>
 					<Text color={theme.success} bold>
 						{`${marks.pass} ${phase.result?.summary ?? 'Done.'}`
 							.split('\n')
@@ -199,7 +309,7 @@ function Status({state, engineName, width}: {readonly state: RunState; readonly 
 			return <FailureView failure={phase.failure} engineName={engineName} />;
 		case 'canceled':
 			return (
-				<Box marginTop={1}>
+				<Box marginTop={compact ? 0 : 1}>
 					<Text color={theme.warning}>Stopped. Nothing more will run until you say so.</Text>
 				</Box>
 			);
