@@ -26,8 +26,9 @@ import {startUp, untilLeaving, type Setup, type StartUpOptions} from './start-up
 export type LabOptions = StartUpOptions & {
 	readonly openUrl?: (url: string) => Promise<boolean>;
 	/**
-	 * Called when the lesson changes step or completes one (progress saving). A sentence returned is a
-	 * problem with saving: said once to the student, and the lesson goes on.
+	 * Called when the lesson changes step or completes one (progress saving), once a step has passed: a run
+	 * left before any step passed leaves nothing to resume. A sentence returned is a problem with saving:
+	 * said once to the student, and the lesson goes on.
 	 */
 	readonly onProgress?: (state: RunState) => string | void;
 	/** Called with each effect as it is carried out, in order: commands and checks. */
@@ -128,6 +129,8 @@ async function driveLesson(port: Port, options: LabOptions, setup: Setup, contro
 	let saveProblem: string | undefined;
 	const save = (): void => {
 		saved = state;
+		// Until a step passes there is nothing worth resuming: nothing is written.
+		if (state.completed.length === 0) return;
 		const problem = options.onProgress?.(state);
 		if (problem && problem !== saveProblem) port.say(problem);
 		saveProblem = problem || undefined;

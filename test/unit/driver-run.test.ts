@@ -1,0 +1,66 @@
+import {beforeAll, describe, expect, it} from 'vitest';
+import {startLab, type LabOptions} from '../../src/driver/run-lab.js';
+import {quit, type AnswerOf, type Move, type MoveRequest, type Port, type Question, type Quit} from '../../src/driver/port.js';
+import type {RunState} from '../../src/lesson-run/lesson-run.js';
+import type {Lesson} from '../../src/lesson/schema.js';
+import {testEngine} from '../helpers/engine.js';
+import {registryLesson} from '../helpers/lesson.js';
+
+let lesson: Lesson;
+beforeAll(async () => {
+	lesson = await registryLesson();
+});
+
+/** A face that answers from a script and records what the driver said, asked and showed. */
+function scriptedPort(script: {ask?: (question: Question, count: number) => unknown; move: (request: MoveRequest, count: number) => Move | Quit}) {
+	const said: string[] = [];
+	const questions: Question[] = [];
+	const requests: MoveRequest[] = [];
+	const port: Port = {
+		working: () => undefined,
+		say: text => void said.push(text),
+		ask: async <Q extends Question>(question: Q) => {
+			questions.push(question);
+			return (script.ask?.(question, questions.length) ?? quit) as AnswerOf<Q> | Quit;
+		},
+		show: () => undefined,
+		output: () => undefined,
+		move: async request => {
+			requests.push(request);
+			return script.move(request, requests.length);
+		},
+	};
+	return {port, said, questions, requests};
+}
+
+const run = (port: Port, options: Partial<LabOptions>) => startLab(port, {lesson, engine: testEngine(), ...options}).done;
+
+describe('saving progress', () => {
+	it('quitting before any step passed saves nothing: there is no unfinished run to resume', async () => {
+		const saves: RunState[] = [];
+		const face = scriptedPort({move: () => quit});
+		const outcome = await run(face.port, {choice: {kind: 'class', host: '127.0.0.1:5999'}, onProgress: state => void saves.push(state)});
+		expect(outcome).toEqual({finished: false});
+		expect(face.requests).toHaveLength(1);
+		expect(saves).toEqual([]);
+	});
+
+	it('once the first step passes, the run is saved', async () => {
+		const saves: RunState[] = [];
+		const face = scriptedPort({move: (_request, count) => (count === 1 ? {name: 'run'} : quit)});
+		await run(face.port, {choice: {kind: 'class', host: '127.0.0.1:5999'}, onProgress: state => void saves.push(state)});
+		expect(saves.map(state => state.completed)).toEqual([['what-is-a-registry']]);
+	});
+});
+
+describe('changing an earlier answer where it is used', () => {
+	it('edit on the login step asks the username again, saying which step it was given at, with the answer given as the default', async () => {
+		const face = scriptedPort({
+			move: (_request, count) => (count === 1 ? {name: 'answer', value: 'pw'} : count === 2 ? {name: 'edit'} : quit),
+		});
+		await run(face.port, {choice: {kind: 'class', host: '127.0.0.1:5999'}, start: {stepId: 'login', vars: {username: 'Alice'}}});
+		const asked = face.requests[2]?.input;
+		expect(asked).toMatchObject({label: 'Your username on 127.0.0.1:5999', defaultValue: 'Alice', from: {number: 2, title: 'Your account'}});
+		expect(face.requests[0]?.input?.from).toBeUndefined();
+	});
+});
