@@ -110,6 +110,7 @@ describe('the lesson on Docker Hub (Hub API replayed locally)', () => {
 		const config = await tempDockerConfig();
 		const offline = createHubClient({baseUrl: await closedOrigin()});
 		const app = render(<App lesson={lesson} engine={testEngine(config.env)} choice={{kind: 'hub'}} hub={offline} openUrl={async () => false} />);
+		await waitForText(app, 'Docker Hub cannot be used from here right now');
 		await waitForText(app, 'In this lesson you will use Docker Hub');
 		await press(app, keys.enter);
 		await waitForText(app, 'Get an account');
@@ -135,6 +136,7 @@ describe('the lesson on Docker Hub (Hub API replayed locally)', () => {
 		output.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
 		input.end(['', 'alicestudent', 's', 'q', ''].join('\n'));
 		await runPlain({lesson, engine: testEngine(config.env), choice: {kind: 'hub'}, hub: offline, input, output});
+		expect(printed).toContain('start again with --practice');
 		expect(printed).toMatch(/^\s*COULD NOT CHECK Docker Hub could not be asked whether the user 'alicestudent' exists\.$/m);
 		expect(printed).not.toMatch(/PASS Docker Hub|FAIL Docker Hub/);
 		expect(printed).toContain('Try again? [r]etry / [c]heck only / [s]kip this check / [e]dit answers / [o]pen the link / [q]uit');
