@@ -4,6 +4,7 @@ import type {Diagnosis} from '../lesson/results.js';
 import {imageId} from '../container/images.js';
 import {readLoginState, readStoredCredentials} from '../container/login-state.js';
 import {checkNamespace, parseReference, type ImageReference} from '../container/reference.js';
+import {validateInput} from '../container/validate-input.js';
 import type {CheckResult} from '../lesson/results.js';
 import type {Check} from '../lesson/schema.js';
 import {isDockerHub, registryTitle} from '../registry/address.js';
@@ -51,9 +52,7 @@ type Checker<T extends Check['type']> = (check: Extract<Check, {type: T}>, conte
 
 const checkers: {[T in Check['type']]: Checker<T>} = {
 	async recorded(check) {
-		return check.value.trim()
-			? {ok: true, summary: `Noted: ${check.value}.`}
-			: {ok: false, summary: 'Nothing was entered.'};
+		return check.value.trim() ? {ok: true, summary: `Noted: ${check.value}.`} : {ok: false, summary: 'Nothing was entered.'};
 	},
 
 	async 'hub-user-exists'(check, context) {
@@ -69,7 +68,19 @@ const checkers: {[T in Check['type']]: Checker<T>} = {
 						'If you just signed up, confirm your e-mail first.',
 			};
 		}
-		return {ok: true, summary: `Could not reach Docker Hub to check '${check.username}' (${answer.message ?? 'no answer'}); going on with it.`};
+		// Not a pass: nothing was checked. The lesson may go on without it, because the login proves the account exists.
+		return {
+			ok: false,
+			couldNotCheck: true,
+			mayGoOn: true,
+			summary: `Docker Hub could not be asked whether the user '${check.username}' exists.`,
+			detail: answer.message ?? 'Docker Hub did not answer.',
+			diagnosis: {
+				cause: 'network',
+				title: 'Docker Hub could not be asked from here, so nothing was checked (this is not a mistake of yours).',
+				hint: 'Check again when this computer is online, or go on without this check: the login step will prove that the account exists.',
+			},
+		};
 	},
 
 	async 'logged-in'(check, context) {
@@ -87,10 +98,13 @@ const checkers: {[T in Check['type']]: Checker<T>} = {
 			};
 		}
 		if (check.username && state.username && state.username !== check.username) {
+			// The name docker reports may be taken as the answer, when it is one the lesson would accept as a username.
+			const takeable = validateInput(isDockerHub(check.registry) ? 'hub-username' : 'username', state.username) === null;
 			return {
 				ok: false,
 				summary: `${context.engine.name} is logged in to ${where} as '${state.username}', not '${check.username}'.`,
-				detail: `Log in again as ${check.username} (it replaces the stored login).`,
+				detail: `Log in again as ${check.username} (it replaces the stored login)${takeable ? `, or use '${state.username}' as your username` : ''}.`,
+				...(takeable ? {suggestion: {field: 'username', value: state.username}} : {}),
 			};
 		}
 		const as = state.username ? ` as ${state.username}` : '';

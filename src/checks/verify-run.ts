@@ -8,6 +8,11 @@ export type VerifiedStep = {
 	readonly id: string;
 	readonly title: string;
 	readonly ok: boolean;
+	/**
+	 * The check could not be made (Docker Hub could not be reached). Not counted as a failure (ok) only where
+	 * a later step proves the same thing, as the login proves the Docker Hub account.
+	 */
+	readonly couldNotCheck?: boolean;
 	readonly summary: string;
 	readonly detail?: string;
 	/** A cause id from src/container/diagnose.ts, when the check diagnosed one. */
@@ -85,10 +90,12 @@ function verifiedStep(step: Step, title: string, result: CheckResult, vars: Vars
 		summary = `${summary}\nThis is not the digest saved when you pushed (${saved}): the tag was pushed again since.`;
 	}
 	const hint = result.ok ? undefined : (result.diagnosis?.hint ?? firstLine(result.detail) ?? 'Go back to this step in registry-lab and check it again.');
+	const unchecked = !result.ok && result.couldNotCheck === true;
 	return {
 		id: step.id,
 		title,
-		ok: result.ok,
+		ok: result.ok || (unchecked && result.mayGoOn === true),
+		...(unchecked ? {couldNotCheck: true} : {}),
 		summary,
 		...(result.detail ? {detail: result.detail} : {}),
 		...(!result.ok && result.diagnosis ? {cause: result.diagnosis.cause} : {}),
@@ -101,11 +108,20 @@ function missingVariables(check: Check, vars: Vars): string[] {
 }
 
 function firstLine(text: string | undefined): string | undefined {
-	return text?.split('\n').find(line => line.trim().length > 0)?.trim();
+	return text
+		?.split('\n')
+		.find(line => line.trim().length > 0)
+		?.trim();
 }
 
-/** One line per step, for people: `✔ pass  Title: summary` or `✘ fail  Title: summary — hint`. */
+/** One line per step, for people: `✔ pass  Title: summary`, `✘ fail  Title: summary — hint`, or `? could not check  Title: summary — hint`. */
 export function verifyLine(step: VerifiedStep): string {
-	const summary = step.summary.split('\n').map(line => line.trim()).filter(Boolean).join(' · ');
-	return step.ok ? `✔ pass  ${step.title}: ${summary}` : `✘ fail  ${step.title}: ${summary}${step.hint ? ` — ${step.hint}` : ''}`;
+	const summary = step.summary
+		.split('\n')
+		.map(line => line.trim())
+		.filter(Boolean)
+		.join(' · ');
+	const hint = step.hint ? ` — ${step.hint}` : '';
+	if (step.couldNotCheck) return `? could not check  ${step.title}: ${summary}${hint}`;
+	return step.ok ? `✔ pass  ${step.title}: ${summary}` : `✘ fail  ${step.title}: ${summary}${hint}`;
 }

@@ -42,6 +42,8 @@ export type PickOption = {readonly value: string; readonly label: string};
 /** A question of the lesson itself: a step's input. */
 export type InputRequest = {
 	readonly input: StepInput;
+	/** The earlier step the answer was given at, when it is not this step's own (an earlier answer changed where it is used). */
+	readonly from?: {readonly number: number; readonly title: string};
 	/** Filled in. */
 	readonly label: string;
 	readonly help?: string;

@@ -3,7 +3,17 @@ import {starterImageName} from '../container/images.js';
 import type {StepInput} from '../lesson/schema.js';
 import {fill} from '../lesson/template.js';
 import {availableActions, canDo} from '../lesson-run/actions.js';
-import {currentInput, currentStep, displayCommand, pendingEffect, reduce, startRun, type Effect, type Event, type RunState} from '../lesson-run/lesson-run.js';
+import {
+	currentQuestion,
+	currentStep,
+	displayCommand,
+	pendingEffect,
+	reduce,
+	startRun,
+	type Effect,
+	type Event,
+	type RunState,
+} from '../lesson-run/lesson-run.js';
 import {isHubUsername} from '../registry/hub-username.js';
 import {openInBrowser} from '../run/open-in-browser.js';
 import {answerEvent, answersShown, typedEvent} from './answers.js';
@@ -16,8 +26,9 @@ import {startUp, untilLeaving, type Setup, type StartUpOptions} from './start-up
 export type LabOptions = StartUpOptions & {
 	readonly openUrl?: (url: string) => Promise<boolean>;
 	/**
-	 * Called when the lesson changes step or completes one (progress saving). A sentence returned is a
-	 * problem with saving: said once to the student, and the lesson goes on.
+	 * Called when the lesson changes step or completes one (progress saving), once a step has passed: a run
+	 * left before any step passed leaves nothing to resume. A sentence returned is a problem with saving:
+	 * said once to the student, and the lesson goes on.
 	 */
 	readonly onProgress?: (state: RunState) => string | void;
 	/** Called with each effect as it is carried out, in order: commands and checks. */
@@ -118,6 +129,8 @@ async function driveLesson(port: Port, options: LabOptions, setup: Setup, contro
 	let saveProblem: string | undefined;
 	const save = (): void => {
 		saved = state;
+		// Until a step passes there is nothing worth resuming: nothing is written.
+		if (state.completed.length === 0) return;
 		const problem = options.onProgress?.(state);
 		if (problem && problem !== saveProblem) port.say(problem);
 		saveProblem = problem || undefined;
@@ -209,9 +222,12 @@ type Busy = <T>(label: string, work: () => Promise<T>) => Promise<T>;
 /** What the student is asked now: the actions, and for an input, the question (with a list to pick from where there is one). */
 async function moveRequest(state: RunState, services: LabServices, busy: Busy): Promise<Omit<MoveRequest, 'view'>> {
 	const actions = availableActions(state);
-	const input = currentInput(state);
-	if (!input || state.phase.name !== 'input') return {actions};
-	const request = inputRequest(state, input, services);
+	const question = currentQuestion(state);
+	const input = question?.input;
+	if (!question || !input || state.phase.name !== 'input') return {actions};
+	const owner = question.step === state.index ? undefined : state.steps[question.step];
+	const from = owner ? {from: {number: question.step + 1, title: fill(owner.title, state.vars)}} : {};
+	const request = {...inputRequest(state, input, services), ...from};
 	if (input.kind !== 'local-image') return {actions, input: request};
 	const {engine} = services;
 	const listed = await busy(`Running ${engine.name} images…`, () => services.listImages(engine));
@@ -279,6 +295,10 @@ async function eventFor(move: Move, state: RunState, input: InputRequest | undef
 			return {type: 'edit'};
 		case 'retry':
 			return {type: 'retry'};
+		case 'take':
+			return {type: 'take'};
+		case 'skip':
+			return {type: 'skip'};
 		case 'next':
 			return {type: 'next'};
 		case 'open-link':
@@ -286,6 +306,9 @@ async function eventFor(move: Move, state: RunState, input: InputRequest | undef
 		case 'stop':
 		case 'quit':
 			return undefined;
+		default:
+			// Every action of availableActions has its event here: a new one that is not fails to compile.
+			return move satisfies never;
 	}
 }
 

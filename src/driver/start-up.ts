@@ -3,7 +3,7 @@ import type {Engine} from '../container/engine.js';
 import {preflight} from '../container/preflight.js';
 import type {Lesson} from '../lesson/schema.js';
 import type {Vars} from '../lesson/template.js';
-import type {HubClient} from '../registry/hub-client.js';
+import {createHubClient, type HubClient} from '../registry/hub-client.js';
 import type {PracticeRegistry, StartOptions, StartResult} from '../registry/practice-registry.js';
 import {hostProblem} from '../registry/address.js';
 import {registryOfChoice, registryOptions, type RegistryChoice} from './lab-vars.js';
@@ -72,13 +72,19 @@ export async function startUp(
 	if (runs.some(run => run !== offered)) port.say(unfinishedLine(lesson, runs));
 	let resumed = offered && (await offerToResume(port, lesson, offered, signal));
 	if (resumed === null) return undefined;
-	const choice = resumed ? resumed.choice : (options.choice ?? (await askRegistry(port, signal)));
+	const picked = !resumed && options.choice === undefined;
+	const choice = resumed ? resumed.choice : (options.choice ?? (await askRegistry(port, options, signal)));
 	if (!choice) return undefined;
 	// Asked where to push, the student may name a registry with an unfinished run of its own.
 	const there = resumed || options.choice ? undefined : offeredRun(runs, choice);
 	if (there && there !== offered) {
 		resumed = await offerToResume(port, lesson, there, signal);
 		if (resumed === null) return undefined;
+	}
+	// A Docker Hub chosen by a flag or a resumed run is warned about here; one picked on the start screen was, as it was picked.
+	if (choice.kind === 'hub' && !picked) {
+		const problem = await hubProblem(port, options, signal);
+		if (problem) port.say(`${problem} To practise without Docker Hub, start again with --practice (a registry on this computer, no account needed).`);
 	}
 	if (!(await checkEngine(port, engine, signal))) return undefined;
 	if (choice.kind === 'practice') return startPractice(port, options, signal, onPractice, resumed);
@@ -98,13 +104,52 @@ async function offerToResume(port: Port, lesson: Lesson, run: SavedRun, signal: 
 	return answer === 'resume' ? run : undefined;
 }
 
-/** Where to push; a class registry's address is checked by the face as it is typed (hostProblem), and again here. */
-async function askRegistry(port: Port, signal: AbortSignal): Promise<RegistryChoice | undefined> {
+/**
+ * Where to push; a class registry's address is checked by the face as it is typed (hostProblem), and again here.
+ * Docker Hub is asked once whether it answers from here: when it does not, the student hears why and picks again
+ * (the practice registry, or Docker Hub again to go on anyway).
+ */
+async function askRegistry(port: Port, options: StartUpOptions, signal: AbortSignal): Promise<RegistryChoice | undefined> {
+	let warned = false;
 	for (;;) {
 		const choice = await ask(port, {kind: 'registry', options: registryOptions}, signal);
 		if (isQuit(choice)) return undefined;
-		if (choice.kind !== 'class' || !hostProblem(choice.host)) return choice;
+		if (choice.kind === 'class' && hostProblem(choice.host)) continue;
+		if (choice.kind === 'hub' && !warned) {
+			const problem = await hubProblem(port, options, signal);
+			if (signal.aborted) return undefined;
+			if (problem) {
+				warned = true;
+				port.say(`${problem} Pick the practice registry (on this computer, no account needed), or Docker Hub again to go on anyway.`);
+				continue;
+			}
+		}
+		return choice;
 	}
+}
+
+/** How long the start-up waits for Docker Hub before it says it cannot be reached. */
+export const hubProbeMs = 3000;
+
+/**
+ * Whether Docker Hub's web API answers from here, asked once through the lab's own Hub client (any answer
+ * about a user will do, found or not): undefined when it does, else a sentence saying why the lesson's
+ * Docker Hub steps will not work.
+ */
+async function hubProblem(port: Port, options: StartUpOptions, signal: AbortSignal): Promise<string | undefined> {
+	const hub = options.hub ?? createHubClient({timeoutMs: hubProbeMs, signal});
+	port.working('Checking that Docker Hub can be reached from here…');
+	let timer: NodeJS.Timeout | undefined;
+	const late = new Promise<{status: 'late'}>(resolve => (timer = setTimeout(() => resolve({status: 'late'}), hubProbeMs)));
+	const answer = await Promise.race([hub.userExists('docker').catch(() => ({status: 'unknown' as const, message: undefined})), late]);
+	clearTimeout(timer);
+	port.working(undefined);
+	if (answer.status === 'exists' || answer.status === 'missing') return undefined;
+	const reason =
+		answer.status === 'late'
+			? `Docker Hub did not answer within ${hubProbeMs / 1000} seconds.`
+			: (answer.message?.replace(/^Could not check the Docker ID docker: /, '') ?? 'Docker Hub did not answer.');
+	return `Docker Hub cannot be used from here right now: ${reason} Without it, the login, push and pull steps on Docker Hub will fail.`;
 }
 
 /** The lesson starts only when the engine works; else each problem, with its fix, until fixed or left. */

@@ -1,5 +1,5 @@
 import {fill} from '../lesson/template.js';
-import {currentStep, type RunState} from './lesson-run.js';
+import {asksSecretAgain, currentStep, editableAnswers, type RunState} from './lesson-run.js';
 
 /**
  * What the student may do at a moment of the lesson. The one list both faces make their keys,
@@ -11,14 +11,16 @@ import {currentStep, type RunState} from './lesson-run.js';
  * - typed: run a command line the student typed (checked against the step before anything runs)
  * - hint: the next hint for the typed command
  * - check: only check (the student ran the command in a terminal of their own)
- * - edit: change the step's answers
- * - retry: try the step again after a failure or a stop
+ * - edit: change the step's answers, and the earlier answers it uses
+ * - retry: try the step again after a failure or a stop (after a wrong password: type it again)
+ * - take: take the answer a failed check found instead ("use 'alice'": docker is logged in as alice)
+ * - skip: go on without a check that could not be made, where a later step proves the same
  * - next: go on to the next step
  * - open-link: open the step's link in a browser
  * - stop: stop the command that is running
  * - quit: leave the lesson
  */
-export const actionNames = ['answer', 'run', 'type', 'typed', 'hint', 'check', 'edit', 'retry', 'next', 'open-link', 'stop', 'quit'] as const;
+export const actionNames = ['answer', 'run', 'type', 'typed', 'hint', 'check', 'edit', 'retry', 'take', 'skip', 'next', 'open-link', 'stop', 'quit'] as const;
 export type ActionName = (typeof actionNames)[number];
 
 export type AvailableAction = {
@@ -33,7 +35,7 @@ export function availableActions(state: RunState): AvailableAction[] {
 	if (!step || state.phase.name === 'finished') return [];
 	const hasLink = Boolean(step.link && fill(step.link.url, state.vars));
 	const open: AvailableAction[] = hasLink ? [{name: 'open-link', label: 'open the link in your browser'}] : [];
-	const edit: AvailableAction[] = step.inputs.length > 0 ? [{name: 'edit', label: 'change my answers'}] : [];
+	const edit: AvailableAction[] = editableAnswers(state, state.index).length > 0 ? [{name: 'edit', label: 'change my answers'}] : [];
 	const quit: AvailableAction = {name: 'quit', label: 'quit'};
 	switch (state.phase.name) {
 		case 'input':
@@ -62,8 +64,13 @@ export function availableActions(state: RunState): AvailableAction[] {
 			return [quit];
 		case 'passed':
 			return [{name: 'next', label: 'next step'}, ...open, quit];
-		case 'failed':
-			return [{name: 'retry', label: 'try again'}, ...(step.check ? [{name: 'check', label: 'check again now'} as const] : []), ...edit, ...open, quit];
+		case 'failed': {
+			const {failure} = state.phase;
+			const retry: AvailableAction = {name: 'retry', label: asksSecretAgain(step, failure) ? 'try again (type the password again)' : 'try again'};
+			const take: AvailableAction[] = failure.take ? [{name: 'take', label: `use '${failure.take.value}'`}] : [];
+			const skip: AvailableAction[] = failure.couldNotCheck && failure.mayGoOn ? [{name: 'skip', label: 'go on without this check'}] : [];
+			return [retry, ...(step.check ? [{name: 'check', label: 'check again now'} as const] : []), ...take, ...skip, ...edit, ...open, quit];
+		}
 		case 'canceled':
 			return [{name: 'retry', label: 'try again'}, ...(step.check ? [{name: 'check', label: 'check only'} as const] : []), ...edit, ...open, quit];
 	}

@@ -1,17 +1,35 @@
 import type {Check, Lesson, RegistryKind, Step, StepInput} from '../lesson/schema.js';
 import type {CheckResult, CommandOutcome, Diagnosis, OutputLine} from '../lesson/results.js';
 import {stepsFor} from '../lesson/steps.js';
-import {fill, fillDeep, type Vars} from '../lesson/template.js';
+import {fill, fillDeep, variablesIn, variablesInDeep, type Vars} from '../lesson/template.js';
 
 export type Failure = {
 	readonly stage: 'input' | 'before' | 'command' | 'check';
 	readonly summary: string;
 	readonly detail?: string;
 	readonly diagnosis?: Diagnosis;
+	/** The check could not be made (Docker Hub could not be reached): "could not check", not a fail. */
+	readonly couldNotCheck?: boolean;
+	/** With couldNotCheck: the student may go on without it (skip). */
+	readonly mayGoOn?: boolean;
+	/** An answer the check found that would make it pass (take): the variable, and the value to give it. */
+	readonly take?: {readonly name: string; readonly value: string};
 };
 
+/** One question of an input phase: the input `input` of the step at `step` (both indexes into the run's steps). */
+export type Asked = {readonly step: number; readonly input: number};
+
 export type Phase =
-	| {readonly name: 'input'; readonly index: number; readonly error?: string; readonly draft?: string}
+	| {
+			readonly name: 'input';
+			readonly index: number;
+			readonly error?: string;
+			readonly draft?: string;
+			/** The questions, when they are not the step's own inputs in order: earlier answers to change, a password asked again. */
+			readonly asking?: readonly Asked[];
+			/** Earlier steps' answers changed so far in this round of questions. */
+			readonly changed?: readonly string[];
+	  }
 	| {readonly name: 'ready'}
 	| {readonly name: 'before'}
 	| {readonly name: 'running'}
@@ -39,6 +57,8 @@ export type RunState = {
 	readonly stats: Readonly<Record<string, StepStats>>;
 	/** Why the run came back to an earlier step, when it did. */
 	readonly notice?: string;
+	/** Steps to do again because an earlier answer changed: their answers are given, so each starts ready. */
+	readonly again?: readonly string[];
 	/** On a command step: the student types the command (true) or lets the lab run it. */
 	readonly typing: boolean;
 	/** How many hints were asked for on this step, and the feedback on the last typed line or hint. */
@@ -60,6 +80,8 @@ export type Event =
 	| {readonly type: 'check-done'; readonly result: CheckResult}
 	| {readonly type: 'retry'}
 	| {readonly type: 'edit'}
+	| {readonly type: 'take'}
+	| {readonly type: 'skip'}
 	| {readonly type: 'next'}
 	| {readonly type: 'go-to'; readonly stepId: string; readonly notice?: string}
 	| {readonly type: 'set-vars'; readonly vars: Vars}
@@ -110,11 +132,20 @@ export function currentStep(state: RunState): Step | undefined {
 function enterStep(state: RunState, index: number): RunState {
 	const step = state.steps[index];
 	if (!step) return {...state, index: state.steps.length, phase: {name: 'finished'}, output: []};
-	const phase: Phase = step.inputs.length > 0 ? {name: 'input', index: 0} : {name: 'ready'};
+	// A step done again has its answers given: it starts ready (they can still be changed).
+	const given = Boolean(state.again?.includes(step.id)) && step.inputs.every(input => state.vars[input.id] !== undefined);
+	const phase: Phase = step.inputs.length > 0 && !given ? {name: 'input', index: 0} : {name: 'ready'};
 	// The first command is shown and run for the student; after that they type each one themselves.
 	const firstCommand = state.steps.findIndex(candidate => candidate.command);
 	const typing = Boolean(step.command) && firstCommand >= 0 && index > firstCommand;
 	return {...state, index, phase, output: [], typing, hintLevel: 0, feedback: undefined};
+}
+
+/** The step after this one that is still to do: a step passed before (the run came back to redo an earlier one) is passed over. */
+function followingIndex(state: RunState): number {
+	let next = state.index + 1;
+	while (next < state.steps.length && state.completed.includes(state.steps[next]!.id)) next += 1;
+	return next;
 }
 
 function afterInputs(state: RunState, step: Step): RunState {
@@ -138,7 +169,8 @@ function bump(state: RunState, stepId: string, what: keyof StepStats = 'attempts
 function pass(state: RunState, step: Step, result?: CheckResult): RunState {
 	const vars = result?.facts ? {...state.vars, ...result.facts} : state.vars;
 	const completed = state.completed.includes(step.id) ? state.completed : [...state.completed, step.id];
-	return {...state, vars, completed, phase: {name: 'passed', result}};
+	const again = state.again?.filter(id => id !== step.id);
+	return {...state, vars, completed, phase: {name: 'passed', result}, again: again?.length ? again : undefined};
 }
 
 export function reduce(state: RunState, event: Event): RunState {
@@ -148,19 +180,32 @@ export function reduce(state: RunState, event: Event): RunState {
 		const index = state.steps.findIndex(candidate => candidate.id === event.stepId);
 		if (index < 0) return state;
 		const completed = state.completed.filter(id => state.steps.findIndex(candidate => candidate.id === id) < index);
-		return {...enterStep({...state, completed}, index), notice: event.notice};
+		return {...enterStep({...state, completed, again: undefined}, index), notice: event.notice};
 	}
 	if (!step) return state;
 	const phase = state.phase;
 	switch (event.type) {
 		case 'submit-input': {
 			if (phase.name !== 'input') return state;
-			const input = step.inputs[phase.index];
-			if (!input) return state;
+			const questions = questionsOf(state, phase);
+			const asked = questions[phase.index];
+			const input = asked && state.steps[asked.step]?.inputs[asked.input];
+			if (!asked || !input) return state;
+			const earlier = asked.step !== state.index && state.vars[input.id] !== event.value;
+			const changed = earlier ? [...(phase.changed ?? []), input.id] : (phase.changed ?? []);
 			const vars = {...state.vars, [input.id]: event.value};
 			const nextIndex = phase.index + 1;
-			if (nextIndex < step.inputs.length) return {...state, vars, phase: {name: 'input', index: nextIndex}, notice: undefined};
-			return afterInputs({...state, vars, notice: undefined}, step);
+			if (nextIndex < questions.length) {
+				const next: Phase = {
+					name: 'input',
+					index: nextIndex,
+					...(phase.asking ? {asking: phase.asking} : {}),
+					...(changed.length > 0 ? {changed} : {}),
+				};
+				return {...state, vars, phase: next, notice: undefined};
+			}
+			const answered = {...state, vars, notice: undefined};
+			return changed.length > 0 ? afterChange(answered, changed, changedState => afterInputs(changedState, step)) : afterInputs(answered, step);
 		}
 		case 'reject-input':
 			// Keep what was typed, so the student fixes it instead of typing it all again.
@@ -168,12 +213,25 @@ export function reduce(state: RunState, event: Event): RunState {
 				? {...state, phase: {...phase, error: event.message, ...(event.value === undefined ? {} : {draft: event.value})}}
 				: state;
 		case 'back':
-			if (phase.name === 'input' && phase.index > 0) return {...state, phase: {name: 'input', index: phase.index - 1}};
+			if (phase.name === 'input' && phase.index > 0) {
+				return {
+					...state,
+					phase: {
+						name: 'input',
+						index: phase.index - 1,
+						...(phase.asking ? {asking: phase.asking} : {}),
+						...(phase.changed ? {changed: phase.changed} : {}),
+					},
+				};
+			}
 			return state;
 		case 'run': {
 			if (phase.name !== 'ready') return state;
 			// A step with nothing to run or check is read, then left.
-			if (!step.command && !step.check) return enterStep(pass(state, step), state.index + 1);
+			if (!step.command && !step.check) {
+				const passed = pass(state, step);
+				return enterStep(passed, followingIndex(passed));
+			}
 			if (!step.command) return bump({...state, phase: {name: 'checking', selfRun: false}}, step.id);
 			const counted = {...bump(state, step.id), feedback: undefined};
 			if (step.before.length > 0) return {...counted, phase: {name: 'before'}, output: []};
@@ -211,17 +269,37 @@ export function reduce(state: RunState, event: Event): RunState {
 		case 'check-done':
 			if (phase.name !== 'checking') return state;
 			if (event.result.ok) return pass(state, step, event.result);
-			return {...state, phase: {name: 'failed', failure: {stage: 'check', ...failureOf(event.result)}}};
+			return {...state, phase: {name: 'failed', failure: {stage: 'check', ...failureOf(event.result), ...takeOf(state, step, event.result)}}};
 		case 'retry':
+			// Sending the same wrong password again cannot work: it is asked for again (a network failure is simply run again).
+			if (phase.name === 'failed' && asksSecretAgain(step, phase.failure)) {
+				const asking = step.inputs.flatMap((input, position) => (input.kind === 'secret' ? [{step: state.index, input: position}] : []));
+				const secrets = new Set(asking.map(asked => step.inputs[asked.input]!.id));
+				const vars = Object.fromEntries(Object.entries(state.vars).filter(([name]) => !secrets.has(name)));
+				return {...state, vars, phase: {name: 'input', index: 0, asking}};
+			}
 			if (phase.name === 'failed' || phase.name === 'canceled') return {...state, phase: {name: 'ready'}};
 			return state;
-		case 'edit':
-			if ((phase.name === 'failed' || phase.name === 'ready' || phase.name === 'canceled') && step.inputs.length > 0) {
-				return {...state, phase: {name: 'input', index: 0}};
-			}
+		case 'edit': {
+			if (phase.name !== 'failed' && phase.name !== 'ready' && phase.name !== 'canceled') return state;
+			const asking = editableAnswers(state, state.index);
+			if (asking.length === 0) return state;
+			const own = asking.every(asked => asked.step === state.index);
+			return {...state, phase: {name: 'input', index: 0, ...(own ? {} : {asking})}};
+		}
+		case 'take': {
+			if (phase.name !== 'failed' || !phase.failure.take) return state;
+			const {name, value} = phase.failure.take;
+			// Taken, the check runs again: what it found now matches.
+			const recheck = (changed: RunState): RunState =>
+				step.check ? bump({...changed, phase: {name: 'checking', selfRun: true}}, step.id) : {...changed, phase: {name: 'ready'}};
+			return afterChange({...state, vars: {...state.vars, [name]: value}}, [name], recheck);
+		}
+		case 'skip':
+			if (phase.name === 'failed' && phase.failure.couldNotCheck && phase.failure.mayGoOn) return enterStep(state, followingIndex(state));
 			return state;
 		case 'next':
-			if (phase.name === 'passed') return enterStep(state, state.index + 1);
+			if (phase.name === 'passed') return enterStep(state, followingIndex(state));
 			return state;
 		case 'toggle-typing':
 			return step.command && phase.name === 'ready' ? {...state, typing: !state.typing, feedback: undefined} : state;
@@ -235,7 +313,142 @@ export function reduce(state: RunState, event: Event): RunState {
 }
 
 function failureOf(result: CheckResult): Omit<Failure, 'stage'> {
-	return {summary: result.summary, detail: result.detail, diagnosis: result.diagnosis};
+	return {
+		summary: result.summary,
+		detail: result.detail,
+		diagnosis: result.diagnosis,
+		...(result.couldNotCheck ? {couldNotCheck: true, ...(result.mayGoOn ? {mayGoOn: true} : {})} : {}),
+	};
+}
+
+/**
+ * What a failed check found instead, as an answer to take: only when the check's field is filled from one
+ * variable alone, and that variable is an answer the student gave (never a value the lab sets).
+ */
+function takeOf(state: RunState, step: Step, result: CheckResult): Pick<Failure, 'take'> {
+	const {suggestion} = result;
+	const template: unknown = suggestion && step.check ? (step.check as Record<string, unknown>)[suggestion.field] : undefined;
+	const name = typeof template === 'string' ? /^\{([a-zA-Z][a-zA-Z0-9]*)\}$/.exec(template)?.[1] : undefined;
+	if (!suggestion || !name || state.vars[name] === suggestion.value) return {};
+	const answered = state.steps.slice(0, state.index + 1).some(candidate => candidate.inputs.some(input => input.id === name && input.kind !== 'secret'));
+	return answered ? {take: {name, value: suggestion.value}} : {};
+}
+
+/** After a wrong username or password (the engine's diagnosis says so), trying again asks for the step's secret again. */
+export function asksSecretAgain(step: Step, failure: Failure): boolean {
+	return failure.stage === 'command' && failure.diagnosis?.cause === 'login-failed' && step.inputs.some(input => input.kind === 'secret');
+}
+
+/** The questions of an input phase, in order. */
+function questionsOf(state: RunState, phase: Extract<Phase, {name: 'input'}>): readonly Asked[] {
+	return phase.asking ?? currentStep(state)?.inputs.map((_, input) => ({step: state.index, input})) ?? [];
+}
+
+/** The variables a step acts or checks with: its command, before checks, check and derived variables (not its text). */
+function usedBy(step: Step): string[] {
+	return variablesInDeep([step.command?.args, step.command?.stdin, step.before, step.check, Object.values(step.derive)]);
+}
+
+/** Each derived variable, with the variables its template uses. */
+function derivations(steps: readonly Step[]): Map<string, string[]> {
+	const found = new Map<string, string[]>();
+	for (const step of steps) for (const [name, template] of Object.entries(step.derive)) found.set(name, variablesIn(template));
+	return found;
+}
+
+/** The variables these names are made from: the names, and what each derived one is derived from, all the way down. */
+function sourcesOf(names: readonly string[], derived: Map<string, string[]>): Set<string> {
+	const found = new Set<string>();
+	const visit = (name: string): void => {
+		if (found.has(name)) return;
+		found.add(name);
+		for (const source of derived.get(name) ?? []) visit(source);
+	};
+	names.forEach(visit);
+	return found;
+}
+
+/** The names, and every derived variable made from them, all the way up. */
+function dependentsOf(names: readonly string[], derived: Map<string, string[]>): Set<string> {
+	const found = new Set(names);
+	for (let grew = true; grew;) {
+		grew = false;
+		for (const [name, sources] of derived) {
+			if (!found.has(name) && sources.some(source => found.has(source))) {
+				found.add(name);
+				grew = true;
+			}
+		}
+	}
+	return found;
+}
+
+/**
+ * What `edit` asks on a step: the step's own inputs, after the answers of earlier steps that its command,
+ * checks or derived variables use (directly, or through a derived variable such as {target}), in the
+ * order the lesson asked them. An earlier answer is offered only when it was typed (text, or an image
+ * name to pull): walking through the answers with Enter keeps each one, which a secret (never shown, so
+ * typed again) or a pick list of local images (whose first entry makes a new starter image) would not.
+ */
+export function editableAnswers(state: RunState, index: number): Asked[] {
+	const step = state.steps[index];
+	if (!step) return [];
+	const wanted = sourcesOf(usedBy(step), derivations(state.steps));
+	const own = new Set(step.inputs.map(input => input.id));
+	const owners = new Map<string, Asked>();
+	state.steps.slice(0, index).forEach((earlier, position) =>
+		earlier.inputs.forEach((input, inputIndex) => {
+			if (input.kind !== 'secret') owners.set(input.id, {step: position, input: inputIndex});
+		}),
+	);
+	const earlier = [...owners.entries()]
+		.filter(([name, asked]) => wanted.has(name) && !own.has(name) && isTyped(state.steps[asked.step]!.inputs[asked.input]!))
+		.map(([, asked]) => asked)
+		.sort((first, second) => first.step - second.step || first.input - second.input);
+	return [...earlier, ...step.inputs.map((_, input) => ({step: index, input}))];
+}
+
+function isTyped(input: StepInput): boolean {
+	return input.kind === 'text' || input.kind === 'reference';
+}
+
+/**
+ * Answers of earlier steps changed (edited here, or taken from what a check found): what was derived from
+ * them is derived again, and `then` goes on with the step. An earlier step is done again only when its
+ * command ran with the old answer, because what it left on the machine no longer matches: changing the
+ * username after the login means logging in again, changing the repository after the tag means tagging
+ * again. A step that only checked or recorded the old answer stays passed: the steps from here on use the
+ * new answer and their own checks prove it (the login proves the account exists). When one must be done
+ * again, the run goes back to the first such step, with its answers given; on the way forward the steps
+ * that still hold are passed over, back to this one.
+ */
+function afterChange(state: RunState, changed: readonly string[], then: (state: RunState) => RunState): RunState {
+	const derived = derivations(state.steps);
+	let vars = state.vars;
+	for (const step of state.steps.slice(0, state.index + 1)) {
+		for (const [name, template] of Object.entries(step.derive)) if (vars[name] !== undefined) vars = {...vars, [name]: fill(template, vars)};
+	}
+	const touched = dependentsOf(changed, derived);
+	const redo = state.steps.flatMap((step, index) => {
+		const used = variablesInDeep([step.command?.args, step.command?.stdin]);
+		return index < state.index && state.completed.includes(step.id) && used.some(name => touched.has(name)) ? [index] : [];
+	});
+	const first = redo[0];
+	if (first === undefined) return then({...state, vars});
+	const again = redo.map(index => state.steps[index]!.id);
+	const completed = state.completed.filter(id => !again.includes(id));
+	const labels = changed.map(name => answerLabel(state, name));
+	const notice =
+		`You changed ${labels.join(' and ')}, so “${fill(state.steps[first]!.title, vars)}” is done again with ` +
+		`${changed.length > 1 ? 'the new answers' : 'the new answer'}; then the lesson comes back to “${fill(currentStep(state)?.title ?? '', vars)}”.`;
+	const current = currentStep(state)!.id;
+	return {...enterStep({...state, vars, completed, again: [...again, current]}, first), notice};
+}
+
+/** How an answer is named to the student: its question, filled in (“Your username on 127.0.0.1:5000”). */
+function answerLabel(state: RunState, name: string): string {
+	const input = state.steps.flatMap(step => step.inputs).find(candidate => candidate.id === name);
+	return `“${input ? fill(input.label, state.vars) : name}”`;
 }
 
 /** The work the current phase waits for, or null when it waits for the student. */
@@ -290,6 +503,13 @@ export function quoteForDisplay(arg: string): string {
 }
 
 export function currentInput(state: RunState): StepInput | undefined {
-	const step = currentStep(state);
-	return state.phase.name === 'input' ? step?.inputs[state.phase.index] : undefined;
+	return currentQuestion(state)?.input;
+}
+
+/** The question asked now, and the index of the step it belongs to (an earlier one when an earlier answer is changed). */
+export function currentQuestion(state: RunState): {readonly input: StepInput; readonly step: number} | undefined {
+	if (state.phase.name !== 'input') return undefined;
+	const asked = questionsOf(state, state.phase)[state.phase.index];
+	const input = asked && state.steps[asked.step]?.inputs[asked.input];
+	return asked && input ? {input, step: asked.step} : undefined;
 }

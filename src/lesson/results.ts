@@ -31,9 +31,21 @@ export type Cause = (typeof causes)[number];
 /** What went wrong, in a beginner's words, and what to do next. */
 export type Diagnosis = {readonly cause: Cause; readonly title: string; readonly hint: string};
 
+/** A value a check found in place of the one it was given, for one of its fields (docker is logged in as 'alice', not 'Alice'). */
+export type Suggestion = {readonly field: string; readonly value: string};
+
 /** What a check answers. */
 export type CheckResult = {
 	readonly ok: boolean;
+	/**
+	 * With ok false: the check could not be made (Docker Hub could not be reached). Neither a pass nor a
+	 * mistake of the student's: the faces say "could not check", and offer to check again.
+	 */
+	readonly couldNotCheck?: boolean;
+	/** With couldNotCheck: the lesson may go on without this check, because a later step proves the same thing. */
+	readonly mayGoOn?: boolean;
+	/** With ok false: what the check found instead, which would make it pass; the student may take it. */
+	readonly suggestion?: Suggestion;
 	readonly summary: string;
 	readonly detail?: string;
 	readonly diagnosis?: Diagnosis;

@@ -210,7 +210,8 @@ function announceStep(view: LessonView, print: Print): void {
 }
 
 function printFailure(failure: Failure, engineName: string, print: Print): void {
-	print(indent(`FAIL ${failure.summary}`));
+	// A check that could not be made is neither a pass nor a fail.
+	print(indent(`${failure.couldNotCheck ? 'COULD NOT CHECK' : 'FAIL'} ${failure.summary}`));
 	const said = (failure.detail ?? '')
 		.split('\n')
 		.map(plainText)
@@ -249,6 +250,7 @@ async function askTyped(request: MoveRequest, lines: Lines): Promise<Move | Quit
 
 async function askInput(request: MoveRequest, lines: Lines, print: Print): Promise<Move | Quit> {
 	const input = request.input!;
+	if (input.from && !input.error) print(`Your answer from step ${input.from.number}, "${input.from.title}":`);
 	if (input.error) print(`Not accepted: ${input.error}`);
 	if (input.pick) return askPick(input, lines, print);
 	if (input.help) print(input.help);

@@ -5,7 +5,7 @@ import type {ActionName, AvailableAction} from '../lesson-run/actions.js';
  * Made from the pure core's list (availableActions), like the app's keys, so both faces offer
  * the same things (docs/ARCHITECTURE.md, "Actions"). '' is Enter alone.
  */
-export type PlainWord = {readonly word: string; readonly phrase: (label: string) => string; readonly bracketed: string};
+export type PlainWord = {readonly word: string; readonly phrase: (label: string) => string; readonly bracketed: string | ((label: string) => string)};
 
 const onStep: Partial<Record<ActionName, PlainWord>> = {
 	run: {word: '', phrase: label => `Press Enter to ${label}`, bracketed: '[Enter] run it'},
@@ -13,6 +13,8 @@ const onStep: Partial<Record<ActionName, PlainWord>> = {
 	check: {word: 'c', phrase: () => 'c if you ran it in your own terminal (check only)', bracketed: '[c]heck only'},
 	edit: {word: 'e', phrase: () => 'e to change your answers', bracketed: '[e]dit answers'},
 	retry: {word: 'r', phrase: () => 'r to try again', bracketed: '[r]etry'},
+	take: {word: 'u', phrase: label => `u to ${label}`, bracketed: label => `[u] ${label}`},
+	skip: {word: 's', phrase: () => 's to go on without this check', bracketed: '[s]kip this check'},
 	'open-link': {word: 'o', phrase: () => 'o to open the link in your browser', bracketed: '[o]pen the link'},
 	quit: {word: 'q', phrase: () => 'q to quit', bracketed: '[q]uit'},
 };
@@ -40,7 +42,11 @@ export function stepPrompt(actions: readonly AvailableAction[]): string {
 
 /** "Try again? [r]etry / [c]heck only / [q]uit" after a failure or a stop. */
 export function againPrompt(actions: readonly AvailableAction[]): string {
-	return `Try again? ${actions.map(action => plainWord(action.name, false)?.bracketed ?? action.label).join(' / ')}`;
+	const bracketed = (action: AvailableAction): string => {
+		const said = plainWord(action.name, false)?.bracketed ?? action.label;
+		return typeof said === 'function' ? said(action.label) : said;
+	};
+	return `Try again? ${actions.map(bracketed).join(' / ')}`;
 }
 
 /** The escapes offered while typing, in one sentence. */

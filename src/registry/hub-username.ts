@@ -17,8 +17,11 @@ export function isHubUsername(name: string): boolean {
 export function hubUsernameInputProblem(name: string): string | null {
 	if (name.includes('@')) return 'That looks like an e-mail address. Type your Docker Hub username instead (it is shown at the top right of hub.docker.com).';
 	if (isHubUsername(name)) return null;
-	if (/[A-Z]/.test(name)) return `Docker Hub usernames are lowercase: try '${name.toLowerCase()}'.`;
-	return `Docker Hub usernames are ${lengths} lowercase letters and digits.`;
+	// A name offered instead is one this rule takes: lowercase, without the spaces, dots, dashes and underscores.
+	if (isHubUsername(name.toLowerCase())) return `Docker Hub usernames are lowercase: try '${name.toLowerCase()}'.`;
+	const fitted = name.toLowerCase().replace(/[^a-z0-9]/g, '');
+	const guess = isHubUsername(fitted) ? ` Is it '${fitted}'?` : '';
+	return `Docker Hub usernames are ${lengths} lowercase letters and digits, nothing else.${guess}`;
 }
 
 /** Why `name` cannot be a Docker ID, or undefined when it can be one; each reason names the one thing to fix. */

@@ -24,6 +24,10 @@ export function appKey(action: ActionName, typing: boolean): string {
 			return typing ? '!edit' : 'e';
 		case 'retry':
 			return 'r';
+		case 'take':
+			return 'u';
+		case 'skip':
+			return 's';
 		case 'open-link':
 			return typing ? '!open' : 'o';
 		case 'stop':

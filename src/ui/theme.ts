@@ -16,6 +16,8 @@ export type Role = keyof typeof theme;
 export const marks = {
 	pass: '✔',
 	fail: '✘',
+	/** A check that could not be made: neither a pass nor a fail. */
+	unknown: '?',
 	todo: '○',
 	current: '●',
 	prompt: '$',

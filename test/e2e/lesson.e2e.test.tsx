@@ -162,7 +162,7 @@ describe('the whole lesson against a real engine and registry', () => {
 		expect(store.get(lesson.id)).toMatchObject({finished: true, username: 'student', target, digest: shownDigest, pullRef: classmateImage});
 	});
 
-	it('a wrong password is explained and the lesson stays on the login step', async () => {
+	it('a wrong password is explained, the lesson stays on the login step, and r asks for the password again', async () => {
 		const {app, argvLog} = await studentApp({stepId: 'login', vars: {username: student.username}});
 		await waitForText(app, 'Password for student');
 		await type(app, 'not-the-password');
@@ -171,10 +171,76 @@ describe('the whole lesson against a real engine and registry', () => {
 		const screen = await waitForText(app, 'What it means');
 		expect(screen).toMatch(/What docker said/);
 		expect(screen).toContain('Log in to the registry');
+		expect(screen).toContain('r try again (type the password again)');
 		expect(app.frames.join('\n')).not.toContain('not-the-password');
 		expect(await argvLog()).not.toContain('not-the-password');
+		// Trying again does not send the same wrong password: it is asked for again.
+		await press(app, 'r');
+		await waitForText(app, /Password for student[^\n]*:\n\s*›/);
+		expect(app.lastFrame()).not.toContain('What it means');
+		await type(app, student.password);
 		await press(app, keys.enter);
 		await waitForText(app, 'enter run it');
+		await press(app, keys.enter);
+		await waitForText(app, /Logged in to .* as student/);
+		expect(app.frames.join('\n')).not.toContain(student.password);
+	});
+
+	it('a username that cannot be in an image name is refused at the account step, with why and one that fits', async () => {
+		const {app} = await studentApp({stepId: 'account', vars: {}});
+		await waitForText(app, /Your username on/);
+		await type(app, 'Alice');
+		await press(app, keys.enter);
+		const screen = await waitForText(app, /'Alice' cannot be used in image names/);
+		expect(screen).toMatch(/it has capital letters/);
+		expect(screen).toMatch(/is it 'alice'\?/);
+		expect(screen).not.toContain('Noted');
+		await press(app, ...Array.from({length: 'Alice'.length}, () => keys.backspace));
+		await type(app, student.username);
+		await press(app, keys.enter);
+		await waitForText(app, 'Noted: student');
+	});
+
+	it('a login that fails because of the username: e on the login step changes the username too', async () => {
+		const {app} = await studentApp({stepId: 'account', vars: {}});
+		await waitForText(app, /Your username on/);
+		await type(app, 'studnet');
+		await press(app, keys.enter);
+		await waitForText(app, 'Noted: studnet');
+		await press(app, keys.enter);
+		await waitForText(app, 'Password for studnet');
+		await type(app, student.password);
+		await press(app, keys.enter, keys.enter);
+		await waitForText(app, 'did not accept your username or password');
+		await press(app, 'e');
+		// The username was given at step 2: it is asked here, with the answer given, then the password.
+		const asked = await waitForText(app, 'Your answer from step 2, “Your account”');
+		expect(asked).toMatch(/Your username on [^\n]*:\n\s*› studnet/);
+		await press(app, ...Array.from({length: 'studnet'.length}, () => keys.backspace));
+		await type(app, student.username);
+		await press(app, keys.enter);
+		await waitForText(app, 'Password for student');
+		await type(app, student.password);
+		await press(app, keys.enter);
+		await waitForText(app, `docker login ${registry.host} --username student --password-stdin`);
+		await press(app, keys.enter);
+		await waitForText(app, /Logged in to .* as student/);
+		await press(app, keys.enter);
+		await waitForText(app, 'Pick an image to share');
+	});
+
+	it('logged in under another name in a terminal of one’s own: u takes the name docker reports, and the check passes', async () => {
+		const {app, config} = await studentApp({stepId: 'login', vars: {username: classmate.username}});
+		await dockerLogin(config.env, registry.host, student.username, student.password);
+		await waitForText(app, 'Password for classmate');
+		await type(app, 'unused');
+		await press(app, keys.enter);
+		await waitForText(app, 'enter run it');
+		await press(app, 'c');
+		const screen = await waitForText(app, `docker is logged in to ${registry.host} as 'student', not 'classmate'`);
+		expect(screen).toContain("u use 'student'");
+		await press(app, 'u');
+		await waitForText(app, /Logged in to .* as student/);
 	});
 
 	it('a push without a login is explained, and nothing reaches the registry', async () => {
@@ -257,4 +323,3 @@ describe('the whole lesson against a real engine and registry', () => {
 function escape(text: string): string {
 	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
-

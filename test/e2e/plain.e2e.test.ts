@@ -83,10 +83,13 @@ async function startCli(
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const rest = out.slice(cursor);
-			const found = typeof text === 'string' ? {index: rest.indexOf(text), length: text.length} : (() => {
-				const match = text.exec(rest);
-				return match ? {index: match.index, length: match[0].length} : {index: -1, length: 0};
-			})();
+			const found =
+				typeof text === 'string'
+					? {index: rest.indexOf(text), length: text.length}
+					: (() => {
+							const match = text.exec(rest);
+							return match ? {index: match.index, length: match[0].length} : {index: -1, length: 0};
+						})();
 			if (found.index >= 0) {
 				cursor += found.index + found.length;
 				return rest.slice(0, found.index + found.length);
@@ -146,7 +149,11 @@ describe('registry-lab --plain, line by line', () => {
 		await makeTestImage(image);
 		const repository = uniqueName('plain-first');
 		const target = `${registry.host}/student/${repository}:1.0`;
-		cleanups.push(() => removeImage(image), () => removeImage(target), () => removeImage(classmateImage));
+		cleanups.push(
+			() => removeImage(image),
+			() => removeImage(target),
+			() => removeImage(classmateImage),
+		);
 		const cli = await startCli(['--plain', '--registry', registry.host]);
 
 		await throughLogin(cli, student.password);
@@ -183,7 +190,8 @@ describe('registry-lab --plain, line by line', () => {
 		expect(manifest).toMatchObject({ok: true, digest});
 
 		await cli.waitFor('Step 7 of 9: See it in the registry');
-		await cli.answer('Press Enter to check: ', '');
+		// The step checks the pushed name: its answers (username, repository, tag) can be changed here too.
+		await cli.answer('Press Enter to check, e to change your answers, q to quit: ', '');
 		await cli.waitFor(new RegExp(`PASS Tags in ${escape(registry.host)}/student/${repository}: 1\\.0`));
 
 		await cli.waitFor("Step 8 of 9: Pull a classmate's image");
@@ -215,7 +223,7 @@ describe('registry-lab --plain, line by line', () => {
 		expect(store.get('registries')).toMatchObject({finished: true, username: 'student', target, digest, pullRef: classmateImage});
 	});
 
-	it('a wrong password prints FAIL with what it means, the lesson does not advance, and [e]dit asks again', async () => {
+	it('a wrong password prints FAIL with what it means, the lesson does not advance, [r]etry and [e]dit ask again', async () => {
 		const cli = await startCli(['--plain', '--registry', registry.host]);
 		await throughLogin(cli, 'not-the-password');
 		const failure = await cli.waitFor('Try again? [r]etry / [c]heck only / [e]dit answers / [q]uit: ');
@@ -226,8 +234,16 @@ describe('registry-lab --plain, line by line', () => {
 		expect(cli.stdout()).not.toContain('Step 4 of 9');
 		expect(openProgressStore({cwd: cli.home}).get('registries')).toMatchObject({stepId: 'login', completed: ['what-is-a-registry', 'account']});
 
-		// Edit the answer: the password is asked again, on the same step (no new title).
+		// Retry: the wrong password is not sent again, it is asked for again.
+		cli.type('r');
+		await cli.answer(/Password for student [^\n]*: /, 'still-not-the-password');
+		await cli.answer(enter, '');
+		await cli.waitFor('Try again? [r]etry / [c]heck only / [e]dit answers / [q]uit: ');
+
+		// Edit the answers: the username from step 2 (Enter keeps it), then the password, on the same step (no new title).
 		cli.type('e');
+		await cli.waitFor('Your answer from step 2, "Your account":');
+		await cli.answer(`Your username on ${registry.host} [student]: `, '');
 		const retyped = await cli.answer(/Password for student [^\n]*: /, student.password);
 		expect(retyped).not.toContain('Step 3 of 9');
 		await cli.answer(enter, '');
@@ -239,6 +255,7 @@ describe('registry-lab --plain, line by line', () => {
 		const stdout = cli.stdout();
 		expect(stdout).not.toContain('not-the-password');
 		expect(stdout).not.toContain(student.password);
+		expect(stdout.match(/^FAIL /gm)).toHaveLength(2);
 		expect(stdout).not.toContain('\u001B');
 		expect(stdout.match(/^Step 3 of 9: /gm)).toHaveLength(1);
 		expect(openProgressStore({cwd: cli.home}).get('registries')).toMatchObject({

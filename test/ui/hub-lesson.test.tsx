@@ -43,6 +43,15 @@ beforeAll(async () => {
 
 afterAll(() => new Promise(resolve => server.close(resolve)));
 
+/** An origin on 127.0.0.1 where nothing listens: Docker Hub, unreachable. */
+async function closedOrigin(): Promise<string> {
+	const closed = createServer();
+	await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve));
+	const {port} = closed.address() as AddressInfo;
+	await new Promise(resolve => closed.close(resolve));
+	return `http://127.0.0.1:${port}`;
+}
+
 async function hubApp(resume?: {stepId: string; vars: Record<string, string>}) {
 	const config = await tempDockerConfig();
 	opened = [];
@@ -95,6 +104,43 @@ describe('the lesson on Docker Hub (Hub API replayed locally)', () => {
 		expect(typing).toMatch(/Your answers: Password for alicestudent[^\n]*: \*{8}/);
 		expect(app.frames.join('\n')).not.toContain('dckr_pat');
 		app.unmount();
+	});
+
+	it('without Docker Hub, the account check says it could not check (not a pass), and the lesson may go on without it', async () => {
+		const config = await tempDockerConfig();
+		const offline = createHubClient({baseUrl: await closedOrigin()});
+		const app = render(<App lesson={lesson} engine={testEngine(config.env)} choice={{kind: 'hub'}} hub={offline} openUrl={async () => false} />);
+		await waitForText(app, 'Docker Hub cannot be used from here right now');
+		await waitForText(app, 'In this lesson you will use Docker Hub');
+		await press(app, keys.enter);
+		await waitForText(app, 'Get an account');
+		await type(app, 'alicestudent');
+		await press(app, keys.enter);
+		const screen = await waitForText(app, "? Could not check: Docker Hub could not be asked whether the user 'alicestudent' exists.");
+		expect(screen).not.toContain('✔ ');
+		expect(screen).not.toContain('✘ ');
+		expect(screen).toMatch(/s go on without this check/);
+		await press(app, 's');
+		await waitForText(app, 'Log in to the registry');
+		// Left behind unchecked: its mark in the row of steps is not a pass.
+		expect(app.lastFrame()).toContain('Step 3 of 9 ✔?●');
+		app.unmount();
+	});
+
+	it('plain mode says COULD NOT CHECK, and offers to skip the check', async () => {
+		const config = await tempDockerConfig();
+		const offline = createHubClient({baseUrl: await closedOrigin()});
+		const input = new PassThrough();
+		const output = new PassThrough();
+		let printed = '';
+		output.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
+		input.end(['', 'alicestudent', 's', 'q', ''].join('\n'));
+		await runPlain({lesson, engine: testEngine(config.env), choice: {kind: 'hub'}, hub: offline, input, output});
+		expect(printed).toContain('start again with --practice');
+		expect(printed).toMatch(/^\s*COULD NOT CHECK Docker Hub could not be asked whether the user 'alicestudent' exists\.$/m);
+		expect(printed).not.toMatch(/PASS Docker Hub|FAIL Docker Hub/);
+		expect(printed).toContain('Try again? [r]etry / [c]heck only / [s]kip this check / [e]dit answers / [o]pen the link / [q]uit');
+		expect(printed).toContain('Step 3 of 9: Log in to the registry');
 	});
 
 	it('pulling by a classmate’s username lists their public repositories to pick from', async () => {

@@ -29,6 +29,26 @@ steps:
 
 const lesson = () => lessonFrom(yaml);
 
+/** An account step whose username the login uses. */
+const accountYaml = `
+id: a
+title: A
+steps:
+  - id: account
+    title: Account
+    body: account
+    inputs:
+      - {id: username, label: Username, validate: hub-username}
+    check: {type: hub-user-exists, username: "{username}"}
+  - id: login
+    title: Login
+    body: log in
+    inputs:
+      - {id: password, label: Password, kind: secret}
+    command: {args: [login, --username, "{username}", --password-stdin], stdin: "{password}"}
+    check: {type: logged-in, registry: "{registry}", username: "{username}"}
+`;
+
 const vars = {registry: '127.0.0.1:5000', registryArg: '127.0.0.1:5000'};
 const apply = (state: RunState, ...events: Event[]): RunState => events.reduce(reduce, state);
 const failed = {type: 'command-done', outcome: {exitCode: 1, canceled: false, timedOut: false, output: 'denied'}} as const;
@@ -53,6 +73,25 @@ function phases(): [string, RunState][] {
 		['typing, with a link', push],
 		['typing, switched to run it for me', apply(push, {type: 'toggle-typing'})],
 		['typing, after a failure', apply(push, {type: 'run'}, failed)],
+		...accountPhases(),
+	];
+}
+
+/** The phases of mending an answer: a check that could not be made, a wrong password, a check that found another username. */
+function accountPhases(): [string, RunState][] {
+	const start = startRun(lessonFrom(accountYaml), 'hub', vars);
+	const unknown = {type: 'check-done', result: {ok: false, couldNotCheck: true, mayGoOn: true, summary: 'Could not check'}} as const;
+	const login = apply(start, {type: 'submit-input', value: 'alicestudent'}, {type: 'check-done', result: {ok: true, summary: 'fine'}}, {type: 'next'});
+	const ready = apply(login, {type: 'submit-input', value: 'pw'}, {type: 'run'});
+	const wrong = {exitCode: 1, canceled: false, timedOut: false, output: 'unauthorized', diagnosis: {cause: 'login-failed', title: 't', hint: 'h'}} as const;
+	const elsewhere = {ok: false, summary: 'logged in as bob', suggestion: {field: 'username', value: 'bobstudent'}} as const;
+	return [
+		['a check that could not be made', apply(start, {type: 'submit-input', value: 'alicestudent'}, unknown)],
+		['a wrong password', apply(ready, {type: 'command-done', outcome: wrong})],
+		[
+			'a check that found another username',
+			apply(ready, {type: 'command-done', outcome: {...wrong, exitCode: 0}}, {type: 'check-done', result: elsewhere}),
+		],
 	];
 }
 
@@ -71,6 +110,9 @@ describe('what the student may do now', () => {
 			'typing, with a link': ['typed', 'hint', 'type', 'check', 'open-link', 'quit'],
 			'typing, switched to run it for me': ['run', 'type', 'check', 'open-link', 'quit'],
 			'typing, after a failure': ['retry', 'check', 'open-link', 'quit'],
+			'a check that could not be made': ['retry', 'check', 'skip', 'edit', 'quit'],
+			'a wrong password': ['retry', 'check', 'edit', 'quit'],
+			'a check that found another username': ['retry', 'check', 'take', 'edit', 'quit'],
 		});
 	});
 
@@ -81,6 +123,8 @@ describe('what the student may do now', () => {
 			check: {type: 'check-only'},
 			edit: {type: 'edit'},
 			retry: {type: 'retry'},
+			take: {type: 'take'},
+			skip: {type: 'skip'},
 			next: {type: 'next'},
 			hint: {type: 'hint', message: 'a nudge'},
 			typed: {type: 'typed-mismatch', message: 'not that'},
@@ -117,6 +161,20 @@ describe('what the student may do now', () => {
 		expect(againPrompt(availableActions(byName.stopped!))).toBe('Try again? [r]etry / [c]heck only / [e]dit answers / [q]uit');
 		expect(keyHints(availableActions(byName.stopped!), false).map(([key]) => key)).toEqual(['r', 'c', 'e', 'ctrl+c']);
 		expect(stepPrompt(availableActions(byName['a step to read']!))).toBe('Press Enter to continue');
+		// Mending: the same list, in both faces.
+		const elsewhere = availableActions(byName['a check that found another username']!);
+		expect(keyHints(elsewhere, false)).toEqual([
+			['r', 'try again'],
+			['c', 'check again now'],
+			['u', "use 'bobstudent'"],
+			['e', 'change my answers'],
+			['ctrl+c', 'quit'],
+		]);
+		expect(againPrompt(elsewhere)).toBe("Try again? [r]etry / [c]heck only / [u] use 'bobstudent' / [e]dit answers / [q]uit");
+		const unknown = availableActions(byName['a check that could not be made']!);
+		expect(keyHints(unknown, false).map(([key]) => key)).toEqual(['r', 'c', 's', 'e', 'ctrl+c']);
+		expect(againPrompt(unknown)).toBe('Try again? [r]etry / [c]heck only / [s]kip this check / [e]dit answers / [q]uit');
+		expect(keyHints(availableActions(byName['a wrong password']!), false)[0]).toEqual(['r', 'try again (type the password again)']);
 		expect(stepPrompt(availableActions(byName['ready to run for the student']!))).toBe(
 			'Press Enter to run it, t to type it yourself, c if you ran it in your own terminal (check only), e to change your answers, q to quit',
 		);

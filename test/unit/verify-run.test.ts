@@ -100,10 +100,17 @@ describe('verifyProgress', () => {
 	it('a registry known to be gone fails its registry checks with its own words, without asking it', async () => {
 		const fake = fakeChecks({});
 		const report = await verifyProgress({
-			lesson, registryKind: 'practice', registry: '127.0.0.1:1', vars: {username: 'ann', target: 't', pullRef: 'p'}, runCheck: fake.runCheck,
+			lesson,
+			registryKind: 'practice',
+			registry: '127.0.0.1:1',
+			vars: {username: 'ann', target: 't', pullRef: 'p'},
+			runCheck: fake.runCheck,
 			registryGone: {summary: 'The practice registry is no longer running.', hint: 'Start again.'},
 		});
-		expect(report.steps.map(step => [step.id, step.ok])).toEqual([['push', false], ['pull', true]]);
+		expect(report.steps.map(step => [step.id, step.ok])).toEqual([
+			['push', false],
+			['pull', true],
+		]);
 		expect(report.steps[0]).toMatchObject({summary: 'The practice registry is no longer running.', hint: 'Start again.'});
 		expect(fake.asked.map(check => check.type)).toEqual(['local-image']);
 	});
@@ -119,6 +126,29 @@ describe('verifyProgress', () => {
 		});
 		expect(report.steps[1]?.ok).toBe(true);
 		expect(report.steps[1]?.summary).toMatch(/not the digest saved when you pushed \(sha256:old\)/);
+	});
+});
+
+describe('a check that could not be made', () => {
+	it('is said as "could not check"; it counts as a failure unless a later step proves the same', async () => {
+		const unknown = (mayGoOn: boolean) =>
+			fakeChecks({
+				recorded: {
+					ok: false,
+					couldNotCheck: true,
+					mayGoOn,
+					summary: 'Could not check with Docker Hub.',
+					diagnosis: {cause: 'network', title: 't', hint: 'Check again online.'},
+				},
+			});
+		const vars = {username: 'ann', target: 't', pullRef: 'p'};
+		const proved = await verifyProgress({lesson, registryKind: 'hub', registry: 'docker.io', vars, runCheck: unknown(true).runCheck});
+		expect(proved.steps[0]).toMatchObject({id: 'hub-only', ok: true, couldNotCheck: true, cause: 'network'});
+		expect(proved.ok).toBe(true);
+		expect(verifyLine(proved.steps[0]!)).toBe('? could not check  Hub only: Could not check with Docker Hub. — Check again online.');
+		const unproved = await verifyProgress({lesson, registryKind: 'hub', registry: 'docker.io', vars, runCheck: unknown(false).runCheck});
+		expect(unproved.steps[0]).toMatchObject({ok: false, couldNotCheck: true});
+		expect(unproved.ok).toBe(false);
 	});
 });
 

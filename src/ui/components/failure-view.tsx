@@ -10,10 +10,13 @@ const shownLines = 8;
 export function FailureView({failure, engineName}: {readonly failure: Failure; readonly engineName: string}): React.JSX.Element {
 	const said = (failure.detail ?? '').split('\n').filter(line => line.trim().length > 0);
 	const who = failure.stage === 'command' ? engineName : 'registry-lab';
+	// A check that could not be made is neither a pass nor a fail: its own mark and colour.
+	const colour = failure.couldNotCheck ? theme.warning : theme.failure;
 	return (
-		<Box flexDirection="column" marginTop={1} borderStyle="round" borderColor={theme.failure} paddingX={1}>
-			<Text color={theme.failure} bold>
-				{marks.fail} {failure.summary}
+		<Box flexDirection="column" marginTop={1} borderStyle="round" borderColor={colour} paddingX={1}>
+			<Text color={colour} bold>
+				{failure.couldNotCheck ? `${marks.unknown} Could not check: ` : `${marks.fail} `}
+				{failure.summary}
 			</Text>
 			{said.length > 0 && (
 				<Box flexDirection="column" marginTop={1}>

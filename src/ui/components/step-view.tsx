@@ -72,9 +72,7 @@ export function StepView({view, request, onMove, onStop}: StepViewProps): React.
 				<Text color={theme.muted}>
 					Step {number} of {total}{' '}
 				</Text>
-				<Text color={theme.muted}>
-					{state.steps.map((_, index) => (index < state.index ? marks.pass : index === state.index ? marks.current : marks.todo)).join('')}
-				</Text>
+				<Text color={theme.muted}>{state.steps.map((candidate, index) => stepMark(state, candidate.id, index)).join('')}</Text>
 			</Text>
 			<Text color={theme.title} bold>
 				{fill(step.title, vars)}
@@ -108,6 +106,13 @@ export function StepView({view, request, onMove, onStop}: StepViewProps): React.
 				</Box>
 			)}
 			{view.working && <Working label={view.working} />}
+			{input && input.from && phase.name === 'input' && !view.working && (
+				<Box marginTop={1}>
+					<Text color={theme.muted}>
+						Your answer from step {input.from.number}, “{input.from.title}”:
+					</Text>
+				</Box>
+			)}
 			{input &&
 				phase.name === 'input' &&
 				!view.working &&
@@ -231,6 +236,13 @@ function useFitRows(rows: number | undefined, textLines: number, fitting: string
 		}
 	});
 	return {whole, body, output, bodyLimit, outputLimit};
+}
+
+/** A step's mark in the row of steps: passed, the current one, one left behind unchecked (a check that could not be made), or to do. */
+function stepMark(state: RunState, id: string, index: number): string {
+	if (index === state.index) return marks.current;
+	if (state.completed.includes(id)) return marks.pass;
+	return index < state.index ? marks.unknown : marks.todo;
 }
 
 /**
