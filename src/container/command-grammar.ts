@@ -151,26 +151,6 @@ export function nameCount(engine: EngineName, verb: Verb): {readonly min: number
 	}
 }
 
-/** docker's own options, which go before the command (`docker --config DIR push ...`). */
-const dockerGlobal: readonly FlagSpec[] = [
-	valued('config', 'other', {does: 'makes docker keep its logins in another folder than the one registry-lab checks'}),
-	valued('context', 'other', {short: 'c', does: 'makes docker talk to another docker engine'}),
-	bool('debug', 'harmless', {short: 'D'}),
-	valued('host', 'other', {short: 'H', does: 'makes docker talk to another docker engine'}),
-	valued('log-level', 'harmless', {short: 'l'}),
-	bool('tls', 'other', {does: 'changes how docker reaches its engine'}),
-	valued('tlscacert', 'other', {does: 'changes how docker reaches its engine'}),
-	valued('tlscert', 'other', {does: 'changes how docker reaches its engine'}),
-	valued('tlskey', 'other', {does: 'changes how docker reaches its engine'}),
-	bool('tlsverify', 'other', {does: 'changes how docker reaches its engine'}),
-	bool('version', 'other', {short: 'v', does: 'only prints the version'}),
-	help,
-];
-
-export function globalFlagsOf(engine: EngineName): readonly FlagSpec[] | null {
-	return engine === 'docker' ? dockerGlobal : null;
-}
-
 /** An option as it was read: the spec, how it was written ('-u', '--username'), its value ('true' for a bare boolean). */
 export type ParsedFlag = {readonly spec: FlagSpec; readonly written: string; readonly value: string};
 
@@ -202,7 +182,7 @@ export function parseBool(value: string): boolean | null {
 }
 
 /** Read options and names the way pflag does (interspersed, as cobra's commands are). */
-export function parseFlags(words: readonly string[], specs: readonly FlagSpec[], options: {stopAtFirstName?: boolean} = {}): ParsedArgs {
+export function parseFlags(words: readonly string[], specs: readonly FlagSpec[]): ParsedArgs {
 	const flags: ParsedFlag[] = [];
 	const positionals: Positional[] = [];
 	const problems: FlagProblem[] = [];
@@ -218,9 +198,6 @@ export function parseFlags(words: readonly string[], specs: readonly FlagSpec[],
 		index += 1;
 		if (word.length < 2 || !word.startsWith('-')) {
 			positionals.push({value: word, index: index - 1});
-			if (options.stopAtFirstName) {
-				for (; index < words.length; index++) positionals.push({value: words[index]!, index});
-			}
 			continue;
 		}
 		if (word === '--') {
@@ -302,7 +279,7 @@ export type FoundCommand = {
 
 const imageCommands: Readonly<Record<string, string>> = {tag: 'tag', push: 'push', pull: 'pull', ls: 'images', list: 'images'};
 
-/** The command the words start with (no options before it: see globalFlagsOf), or null when there is none. */
+/** The command the words start with (the caller has refused options before it), or null when there is none. */
 export function findCommand(words: readonly string[]): FoundCommand | null {
 	const [first, second] = words;
 	if (first === undefined) return null;
