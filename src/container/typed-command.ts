@@ -147,7 +147,7 @@ function judge(words: readonly string[], context: TypedContext, suggest: boolean
 	if (afterEngine[0]?.startsWith('-') && afterEngine[0].length > 1) return globalOption(afterEngine[0], context, wantedName);
 	const found = findCommand(afterEngine);
 	if (!found) return refuse('missing-argument', `${engine} needs to know what to do: this step is '${engine} ${wantedName}'.`);
-	if (found.command !== wantedName) return otherCommand(found.name, afterEngine, context, wantedName);
+	if (found.command !== wantedName) return otherCommand(found.name, context, wantedName);
 	const rest = afterEngine.slice(found.words);
 	const expectedRest = expected.slice(wanted?.words ?? 1);
 	if (!isVerb(wantedName)) {
@@ -187,9 +187,10 @@ function globalOption(word: string, context: TypedContext, wantedName: string): 
 /** pflag's words for an option it does not know. */
 const unknownSaid = (name: string): string => (name.startsWith('--') ? `"unknown flag: ${name}"` : `"unknown shorthand flag: '${name.slice(1)}'"`);
 
-function otherCommand(typedName: string, afterEngine: readonly string[], context: TypedContext, wantedName: string): Refusal {
+function otherCommand(typedName: string, context: TypedContext, wantedName: string): Refusal {
 	const {engine} = context;
-	if (typedName === 'image') {
+	// 'docker image' alone, or followed by something that is no command (an option, an image's name).
+	if (typedName === 'image' || /^image .*[^a-z]/.test(typedName)) {
 		return refuse('missing-argument', `'${engine} image' needs its command right after it: this step is '${engine} image ${wantedName}'.`);
 	}
 	const management = typedName.startsWith('image ');
