@@ -293,7 +293,7 @@ function flagProblem(line: Line, problem: FlagProblem | undefined): Refusal | nu
 			const known = flagsOf(engine, verb).filter(spec => spec.role !== 'help' && spec.role !== 'password' && spec.role !== 'credentials');
 			const options =
 				known.length === 0
-					? `${command} has no options`
+					? 'It has no options at all'
 					: `Its options are ${known.map(spec => (spec.short ? `-${spec.short}/--${spec.long}` : `--${spec.long}`)).join(', ')}`;
 			return refuse(
 				'unknown-flag',
@@ -361,16 +361,18 @@ function optionDifference(line: Line, typed: ParsedArgs, want: ParsedArgs): Refu
 				if (got === 'false') continue;
 				return refuse(
 					'changes-action',
-					`${flag.written} ${verb === 'push' ? 'pushes' : 'downloads'} every tag of the repository, not just the one this step names ` +
-						`(and ${engine} refuses it together with a tag). Leave it out.`,
+					`${flag.written} ${verb === 'push' ? 'pushes' : 'downloads'} every tag of the repository, not just the one this step names` +
+						`${typed.positionals.some(name => hasTag(name.value)) ? ` (and ${engine} refuses it together with a tag)` : ''}. Leave it out.`,
 				);
-			case 'platform':
+			case 'platform': {
+				const step = verb === 'push' ? 'this step pushes the image as it is' : 'this step pulls the image for this computer';
 				return refuse(
 					'changes-action',
 					needed === ''
-						? `${flag.written} ${spec.does ?? 'changes what is done'}; this step ${verb}s the image for this computer. Leave it out.`
+						? `${flag.written} ${spec.does ?? 'changes what is done'}; ${step}. Leave it out.`
 						: `This step uses --${spec.long} ${needed}.${mended(line, null)}`,
 				);
+			}
 			case 'content-trust':
 				if (got === 'true') continue;
 				return refuse(
@@ -541,6 +543,9 @@ function hasRegistry(name: string): boolean {
 	return first.includes('.') || first.includes(':') || first === 'localhost' || first.toLowerCase() !== first;
 }
 
+/** Whether a name was typed with a tag (':1.0' after its last '/'). */
+const hasTag = (name: string): boolean => /:[\w][\w.-]*$/.test(name.split('@')[0]!.split('/').at(-1) ?? '');
+
 function explainDifference(got: {value: string; index: number}, want: string, isSource: boolean, line: Line): Refusal {
 	const fix = mended(line, {index: got.index, word: want});
 	const typed = parseReference(got.value);
@@ -566,8 +571,7 @@ function explainDifference(got: {value: string; index: number}, want: string, is
 		return refuse('different', `The repository is ${b.path}; you typed ${a.path}.${fix}`);
 	}
 	const wantedTag = b.tag ?? 'latest';
-	const typedName = got.value.split('@')[0]!;
-	if (!/:[\w][\w.-]*$/.test(typedName.split('/').at(-1) ?? '') && a.digest === null && wantedTag !== 'latest') {
+	if (!hasTag(got.value) && a.digest === null && wantedTag !== 'latest') {
 		return refuse('missing-tag', `Add the tag, :${wantedTag}. Without one ${engine} uses 'latest', which is not what you named.${fix}`);
 	}
 	if (a.digest !== null || b.digest !== null) {
