@@ -36,7 +36,7 @@ export function typedEvent(state: RunState, line: string, services: LabServices)
 	if (trimmed === '') return {type: 'hint', message: hintFor(state.hintLevel + 1, context)};
 	const escape = typedEscapes[trimmed.toLowerCase() as keyof typeof typedEscapes];
 	if (escape) return {type: escape};
-	const split = splitCommandLine(line);
+	const split = splitCommandLine(line, context.engine);
 	const verdict = split.ok ? compareTyped(split.words, context) : {ok: false as const, message: split.reason};
 	return verdict.ok ? {type: 'run'} : {type: 'typed-mismatch', message: verdict.message};
 }
