@@ -1,5 +1,5 @@
 import {isNode, LineCounter, parseDocument} from 'yaml';
-import type {ZodError} from 'zod';
+import type {core} from 'zod/mini';
 import {savedVariables} from '../progress/store.js';
 import {engineArgsProblem} from './engine-policy.js';
 import {maxLessonBytes} from './limits.js';
@@ -50,7 +50,7 @@ export function parseLesson(text: string, file = '<lesson>'): LoadResult {
 	return {ok: true, lesson: parsed.data, file};
 }
 
-function zodProblems(error: ZodError): Problem[] {
+function zodProblems(error: core.$ZodError): Problem[] {
 	return error.issues.map(issue => ({path: issue.path.filter(part => typeof part !== 'symbol'), message: issue.message}));
 }
 

@@ -1,4 +1,7 @@
-import {z} from 'zod';
+import * as z from 'zod/mini';
+import {useEnglishMessages} from './zod-messages.js';
+
+useEnglishMessages();
 
 /** Text that may hold {variables}, filled in while the lesson runs. */
 const template = z.string();
@@ -6,23 +9,23 @@ const template = z.string();
 export const registryKinds = ['hub', 'class', 'practice'] as const;
 export type RegistryKind = (typeof registryKinds)[number];
 
-const identifier = z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'must start with a lowercase letter and hold only letters and digits');
+const identifier = z.string().check(z.regex(/^[a-z][a-zA-Z0-9]*$/, 'must start with a lowercase letter and hold only letters and digits'));
 
 export const validators = ['hub-username', 'username', 'repository-name', 'tag', 'reference', 'nonempty'] as const;
 
 export const inputSchema = z.strictObject({
 	id: identifier,
 	label: template,
-	kind: z.enum(['text', 'secret', 'local-image', 'reference']).default('text'),
-	validate: z.enum(validators).optional(),
-	default: template.optional(),
-	help: template.optional(),
+	kind: z._default(z.enum(['text', 'secret', 'local-image', 'reference']), 'text'),
+	validate: z.optional(z.enum(validators)),
+	default: z.optional(template),
+	help: z.optional(template),
 });
 
 export const checkSchema = z.discriminatedUnion('type', [
 	z.strictObject({type: z.literal('recorded'), value: template}),
 	z.strictObject({type: z.literal('hub-user-exists'), username: template}),
-	z.strictObject({type: z.literal('logged-in'), registry: template, username: template.optional()}),
+	z.strictObject({type: z.literal('logged-in'), registry: template, username: z.optional(template)}),
 	z.strictObject({type: z.literal('local-image'), reference: template}),
 	z.strictObject({type: z.literal('same-image'), source: template, target: template}),
 	z.strictObject({type: z.literal('valid-reference'), reference: template}),
@@ -33,38 +36,38 @@ export const checkSchema = z.discriminatedUnion('type', [
 
 export const commandSchema = z.strictObject({
 	/** Arguments after the engine program; an argument that fills in empty is left out. */
-	args: z.array(template).min(1),
+	args: z.array(template).check(z.minLength(1)),
 	/** Sent on standard input (how secrets reach the engine). */
-	stdin: template.optional(),
+	stdin: z.optional(template),
 	/** The command's shape, for the second hint when the student types it ({engine} push {registryPrefix}USERNAME/...). */
-	shape: template.optional(),
+	shape: z.optional(template),
 	/** 'layers': show a line per image layer (push, pull). */
-	progress: z.enum(['lines', 'layers']).default('lines'),
-	timeoutSeconds: z.number().int().positive().max(3600).default(600),
+	progress: z._default(z.enum(['lines', 'layers']), 'lines'),
+	timeoutSeconds: z._default(z.int().check(z.positive(), z.lte(3600)), 600),
 });
 
 export const stepSchema = z.strictObject({
-	id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and -'),
+	id: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and -')),
 	title: template,
 	body: template,
-	tip: template.optional(),
+	tip: z.optional(template),
 	/** Only for these kinds of registry; every kind when absent. */
-	registries: z.array(z.enum(registryKinds)).min(1).optional(),
-	link: z.strictObject({label: template, url: template}).optional(),
-	inputs: z.array(inputSchema).default([]),
+	registries: z.optional(z.array(z.enum(registryKinds)).check(z.minLength(1))),
+	link: z.optional(z.strictObject({label: template, url: template})),
+	inputs: z._default(z.array(inputSchema), []),
 	/** Variables computed from inputs, in order. */
-	derive: z.record(identifier, template).default({}),
+	derive: z._default(z.record(identifier, template), {}),
 	/** Checks that must hold before the command runs (caught before the engine says no). */
-	before: z.array(checkSchema).default([]),
-	command: commandSchema.optional(),
-	check: checkSchema.optional(),
+	before: z._default(z.array(checkSchema), []),
+	command: z.optional(commandSchema),
+	check: z.optional(checkSchema),
 });
 
 export const lessonSchema = z.strictObject({
-	id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and -'),
-	title: z.string().min(1),
-	summary: z.string().default(''),
-	steps: z.array(stepSchema).min(1),
+	id: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and -')),
+	title: z.string().check(z.minLength(1)),
+	summary: z._default(z.string(), ''),
+	steps: z.array(stepSchema).check(z.minLength(1)),
 });
 
 export type Lesson = z.infer<typeof lessonSchema>;

@@ -9,24 +9,27 @@
 import * as nodeFs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {z} from 'zod';
+import * as z from 'zod/mini';
+import {useEnglishMessages} from '../lesson/zod-messages.js';
 import type {RegistryKind} from '../lesson/schema.js';
 import {dockerHubDomain, registryName} from '../registry/address.js';
 import {isAlive} from '../run/process-alive.js';
+
+useEnglishMessages();
 
 /** What is kept of one run of a lesson: choices and proof, never a password or token. */
 export const lessonProgressSchema = z.object({
 	registry: z.string(),
 	registryKind: z.enum(['hub', 'class', 'practice']),
-	username: z.string().optional(),
-	image: z.string().optional(),
-	target: z.string().optional(),
-	digest: z.string().optional(),
-	pullRef: z.string().optional(),
+	username: z.optional(z.string()),
+	image: z.optional(z.string()),
+	target: z.optional(z.string()),
+	digest: z.optional(z.string()),
+	pullRef: z.optional(z.string()),
 	stepId: z.string(),
 	completed: z.array(z.string()),
-	finished: z.boolean().default(false),
-	stats: z.record(z.string(), z.object({attempts: z.number().int().nonnegative(), hints: z.number().int().nonnegative()})).default({}),
+	finished: z._default(z.boolean(), false),
+	stats: z._default(z.record(z.string(), z.object({attempts: z.int().check(z.nonnegative()), hints: z.int().check(z.nonnegative())})), {}),
 	updatedAt: z.string(),
 });
 export type LessonProgress = z.infer<typeof lessonProgressSchema>;
@@ -219,7 +222,7 @@ function readFile(fs: StoreFs, file: string): Read {
 	return {kind: 'ok', lessons: keyed(Object.entries(checked.data.lessons).map(([id, runs]) => [id, Object.values(runs)]))};
 }
 
-function unexpected(data: unknown, error: z.ZodError): Read {
+function unexpected(data: unknown, error: z.core.$ZodError): Read {
 	const where = data === null || typeof data !== 'object' ? '' : error.issues[0]?.path.join('.');
 	return {kind: 'unreadable', why: `unexpected contents at ${where || 'the top'}`};
 }

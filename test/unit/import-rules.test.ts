@@ -22,7 +22,7 @@ const layers: readonly {readonly layer: Layer; readonly is: string; readonly pat
 	{
 		layer: 'lesson',
 		is: 'the pure lesson modules',
-		paths: ['src/lesson/schema.ts', 'src/lesson/template.ts', 'src/lesson/steps.ts', 'src/lesson/results.ts'],
+		paths: ['src/lesson/schema.ts', 'src/lesson/template.ts', 'src/lesson/steps.ts', 'src/lesson/results.ts', 'src/lesson/zod-messages.ts'],
 	},
 	// src/lesson/load.ts and the other lesson files, src/container, src/registry, src/run, src/checks,
 	// src/progress, src/class, and whatever is added to src/ without a place above.
