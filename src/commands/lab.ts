@@ -11,6 +11,7 @@ import {resumable} from '../driver/saved-run.js';
 import {lessonEntries} from '../driver/lesson-entries.js';
 import type {RegistryChoice} from '../driver/lab-vars.js';
 import {hostProblem} from '../registry/address.js';
+import type {Ending} from '../text/summary.js';
 
 export const labHelp = `
   Usage
@@ -109,7 +110,15 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 	enableLeanHeap();
 	const engine = defaultEngine(flags.engine as EngineName);
 	const store = openStoreForLesson();
-	const save = progressSaver(store);
+	const saveProgress = progressSaver(store);
+	// Whether anything of this run reached the progress file: the last words say where, or that nothing was saved.
+	let savedOnce = false;
+	const save = (state: RunState): string | void => {
+		const problem = saveProgress(state);
+		if (store && !problem) savedOnce = true;
+		return problem;
+	};
+	const ending: Ending = {progressFile: () => (savedOnce ? store?.path : undefined), resumeWith: resumeCommand(flags)};
 	if (!lesson) {
 		const id = await chooseLesson(mode.kind === 'interactive', store?.all() ?? {});
 		if (id === null) return 1;
@@ -128,13 +137,24 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 			input: process.stdin,
 			output: process.stdout,
 			onProgress: save,
+			ending,
 		});
 		return outcome.finished ? 0 : 1;
 	}
 	// Ink and React load only here: `explain`, plain mode and friends start as fast as node itself.
 	const {renderApp} = await loadScreen(() => import('../ui/render-app.js'));
-	const outcome = await renderApp({lesson: lesson.lesson, engine, choice, onProgress: save, ...(saved ? {saved} : {})});
+	const outcome = await renderApp({lesson: lesson.lesson, engine, choice, onProgress: save, ...(saved ? {saved} : {})}, {ending});
 	return outcome.finished ? 0 : 1;
+}
+
+/** The command that offers the saved run again: the same lesson and engine (a saved run names its own registry). */
+function resumeCommand(flags: {readonly lesson?: string | undefined; readonly engine: string}): string {
+	const quoted = (word: string): string => (/^[\w./:@-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+	return [
+		'registry-lab',
+		...(flags.lesson === undefined ? [] : ['--lesson', quoted(flags.lesson)]),
+		...(flags.engine === 'docker' ? [] : ['--engine', flags.engine]),
+	].join(' ');
 }
 
 /**
