@@ -147,9 +147,7 @@ async function registryCheck(registry: string, engine: Engine): Promise<DoctorCh
 		: `add "${registry}" to "insecure-registries" in /etc/docker/daemon.json (or Docker Desktop's Docker Engine settings) and restart docker`;
 	if (ping.ok) {
 		const insecure = ping.scheme === 'http' && !isLoopbackHost(registry);
-		const local = podman
-			? 'podman talks plain HTTP to it with --tls-verify=false, which registry-lab adds for a registry on this computer'
-			: 'docker allows it for 127.0.0.1 and localhost';
+		const local = podman ? 'registry-lab gives podman --tls-verify=false for it' : 'docker allows it for 127.0.0.1 and localhost';
 		const plain = ping.scheme === 'http' && !insecure ? ` (plain HTTP is fine for a registry on this computer: ${local})` : '';
 		return {
 			id: 'registry',
