@@ -1,8 +1,8 @@
 import {statfs} from 'node:fs/promises';
 import os from 'node:os';
 import {engineCommand} from '../container/commands.js';
-import {parseCommandLine, type Out} from './args.js';
-import {defaultEngine, type Engine} from '../container/engine.js';
+import {commandLine, parseCommandLine, usageError, type Out} from './args.js';
+import {defaultEngine, type Engine, type EngineName} from '../container/engine.js';
 import {listLogins} from '../container/login-state.js';
 import {preflight} from '../container/preflight.js';
 import {dockerHubDomain, hostProblem, isDockerHub, isLoopbackHost, registryTitle} from '../registry/address.js';
@@ -23,10 +23,22 @@ export const doctorHelp = `
     --registry HOST   the registry to check (default: Docker Hub)
     --engine NAME     docker (default) or podman
     --json            print one JSON object: {ok, checks: [{id, status, summary, fix?}]}
+    -h, --help        show this help
+    -v, --version     show the version
 
   Exit codes
     0  nothing failed (warnings allowed)     1  something failed     2  bad usage
 `;
+
+export const doctorArgs = commandLine({
+	name: 'registry-lab doctor',
+	help: doctorHelp,
+	flags: {
+		json: {type: 'boolean'},
+		registry: {type: 'string', default: dockerHubDomain},
+		engine: {type: 'string', default: 'docker', choices: ['docker', 'podman']},
+	},
+});
 
 export type DoctorStatus = 'pass' | 'warn' | 'fail';
 export type DoctorCheck = {readonly id: string; readonly status: DoctorStatus; readonly summary: string; readonly fix?: string};
@@ -52,7 +64,7 @@ export async function runDoctor(engine: Engine, registry: string): Promise<Docto
 		});
 	}
 	checks.push(...(await loginChecks(engine)));
-	checks.push(await registryCheck(registry));
+	checks.push(await registryCheck(registry, engine));
 	checks.push(await diskCheck(engine, flight.ok));
 	return checks;
 }
@@ -124,33 +136,28 @@ async function loginChecks(engine: Engine): Promise<DoctorCheck[]> {
 	return checks;
 }
 
-async function registryCheck(registry: string): Promise<DoctorCheck> {
+async function registryCheck(registry: string, engine: Engine): Promise<DoctorCheck> {
 	const title = registryTitle(registry);
 	const ping = await createRegistryClient({registry, timeoutMs: 8000}).ping();
+	const podman = engine.name === 'podman';
+	// How the engine is told that a registry may speak plain HTTP: each engine has its own place for it.
+	const allowHttp = podman
+		? `mark it insecure in /etc/containers/registries.conf ([[registry]] location = "${registry}" and insecure = true), ` +
+			'or add --tls-verify=false to each podman command'
+		: `add "${registry}" to "insecure-registries" in /etc/docker/daemon.json (or Docker Desktop's Docker Engine settings) and restart docker`;
 	if (ping.ok) {
 		const insecure = ping.scheme === 'http' && !isLoopbackHost(registry);
-		const plain =
-			ping.scheme === 'http' && !insecure ? ' (plain HTTP is fine for a registry on this computer: docker allows it for 127.0.0.1 and localhost)' : '';
+		const local = podman ? 'registry-lab gives podman --tls-verify=false for it' : 'docker allows it for 127.0.0.1 and localhost';
+		const plain = ping.scheme === 'http' && !insecure ? ` (plain HTTP is fine for a registry on this computer: ${local})` : '';
 		return {
 			id: 'registry',
 			status: insecure ? 'warn' : 'pass',
 			summary: `${title} answers over ${ping.scheme.toUpperCase()}${ping.auth === 'none' ? ', without login' : `, with ${ping.auth} login`}${plain}.`,
-			...(insecure
-				? {
-						fix:
-							`docker only talks plain HTTP to ${registry} if it is listed in "insecure-registries" ` +
-							"(/etc/docker/daemon.json, or Docker Desktop's Docker Engine settings).",
-					}
-				: {}),
+			...(insecure ? {fix: `${engine.name} only talks plain HTTP to ${registry} once you allow it: ${allowHttp}.`} : {}),
 		};
 	}
 	if (ping.reason === 'http-vs-https') {
-		return {
-			id: 'registry',
-			status: 'warn',
-			summary: `${title} speaks plain HTTP, not HTTPS.`,
-			fix: `Add "${registry}" to "insecure-registries" in /etc/docker/daemon.json (or Docker Desktop's settings) and restart docker.`,
-		};
+		return {id: 'registry', status: 'warn', summary: `${title} speaks plain HTTP, not HTTPS.`, fix: `${upperFirst(allowHttp)}.`};
 	}
 	// The client's message says what happened and what to try; the fix adds where to look.
 	const where = isDockerHub(registry)
@@ -187,6 +194,8 @@ async function diskCheck(engine: Engine, engineWorks: boolean): Promise<DoctorCh
 	return {id: 'disk', status: 'pass', summary: `${gib} GiB free in ${what}.`};
 }
 
+const upperFirst = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
 const marks: Record<DoctorStatus, string> = {pass: '✔ pass', warn: '! warn', fail: '✘ FAIL'};
 
 /** One line per check, its fix indented under it, and a last line that says what it adds up to. */
@@ -206,36 +215,13 @@ export function doctorText(checks: readonly DoctorCheck[]): string {
 }
 
 export async function doctorCommand(argv: readonly string[], out: Out): Promise<number> {
-	// A bare `--registry` at the end is a forgotten value: say what to type there.
-	if (argv.at(-1) === '--registry') {
-		out('registry-lab doctor: --registry: Type the registry address after --registry, like 127.0.0.1:5000.');
-		return 2;
-	}
-	const cli = parseCommandLine(argv, {
-		name: 'registry-lab doctor',
-		help: doctorHelp,
-		flags: {json: {type: 'boolean'}, registry: {type: 'string', default: dockerHubDomain}, engine: {type: 'string', default: 'docker'}},
-	});
+	const {name} = doctorArgs;
+	const cli = parseCommandLine(argv, doctorArgs);
 	if (!cli.ok) return cli.exitCode;
-	if (cli.input.length > 0) {
-		out(`registry-lab doctor: unexpected argument '${cli.input[0]}'.\n${doctorHelp}`);
-		return 2;
-	}
-	if (cli.flags.engine !== 'docker' && cli.flags.engine !== 'podman') {
-		out(`registry-lab doctor: --engine must be docker or podman, not '${cli.flags.engine}'.`);
-		return 2;
-	}
-	const problem =
-		cli.flags.registry === ''
-			? 'Type the registry address after --registry, like 127.0.0.1:5000.'
-			: cli.flags.registry === dockerHubDomain
-				? null
-				: hostProblem(cli.flags.registry);
-	if (problem) {
-		out(`registry-lab doctor: --registry: ${problem}`);
-		return 2;
-	}
-	const checks = await runDoctor(defaultEngine(cli.flags.engine), cli.flags.registry);
+	if (cli.input.length > 0) return usageError(name, `unexpected argument '${cli.input[0]}' (the registry goes after --registry).`).exitCode;
+	const problem = cli.flags.registry === dockerHubDomain ? null : hostProblem(cli.flags.registry);
+	if (problem) return usageError(name, `--registry: ${problem}`).exitCode;
+	const checks = await runDoctor(defaultEngine(cli.flags.engine as EngineName), cli.flags.registry);
 	const ok = checks.every(check => check.status !== 'fail');
 	if (cli.flags.json) out(JSON.stringify({ok, checks}), 'json');
 	else out(doctorText(checks));

@@ -1,4 +1,4 @@
-import {parseCommandLine, warn} from './args.js';
+import {closest, commandLine, parseCommandLine, usageError as usageErrorOf, warn} from './args.js';
 import {defaultEngine, type EngineName} from '../container/engine.js';
 import {findLesson} from '../lesson/find.js';
 import {loadLessons} from '../lesson/load.js';
@@ -11,6 +11,7 @@ import {savedRuns} from '../driver/saved-run.js';
 import {lessonEntries} from '../driver/lesson-entries.js';
 import type {RegistryChoice} from '../driver/lab-vars.js';
 import {hostProblem} from '../registry/address.js';
+import type {Ending} from '../text/summary.js';
 
 export const labHelp = `
   Usage
@@ -37,14 +38,14 @@ export const labHelp = `
     --plain               plain mode: no redraws, no colours, questions as plain prompts
                           (also chosen when stdin or stdout is not a terminal,
                           NO_COLOR is set, or TERM=dumb)
-    --help                show this help
-    --version             show the version
+    -h, --help            show this help
+    -v, --version         show the version
 
   Exit codes
     0  the lesson was finished, or the command succeeded
     1  the lesson was left before the end
-    2  bad usage (an unknown option, a bad value), or no terminal and nothing
-       on standard input to read answers from
+    2  bad usage (an unknown option or command, a bad value), or no terminal
+       and nothing on standard input to read answers from
     129, 130, 143
        ended by SIGHUP, SIGINT or SIGTERM, after stopping what it started
 
@@ -54,24 +55,29 @@ export const labHelp = `
     $ registry-lab --plain --practice
 `;
 
+/** The subcommands, as src/cli.ts dispatches them. */
+export const commands = ['explain', 'diagnose', 'doctor', 'verify', 'reset'] as const;
+
+export const labArgs = commandLine({
+	name: 'registry-lab',
+	help: labHelp,
+	flags: {
+		hub: {type: 'boolean'},
+		registry: {type: 'string'},
+		practice: {type: 'boolean'},
+		lesson: {type: 'string'},
+		engine: {type: 'string', default: 'docker', choices: ['docker', 'podman']},
+		plain: {type: 'boolean'},
+	},
+});
+
 export async function labCommand(argv: readonly string[]): Promise<number> {
-	const cli = parseCommandLine(argv, {
-		name: 'registry-lab',
-		help: labHelp,
-		flags: {
-			hub: {type: 'boolean'},
-			registry: {type: 'string'},
-			practice: {type: 'boolean'},
-			lesson: {type: 'string'},
-			engine: {type: 'string', default: 'docker', choices: ['docker', 'podman']},
-			plain: {type: 'boolean'},
-		},
-	});
+	const cli = parseCommandLine(argv, labArgs);
 	if (!cli.ok) return cli.exitCode;
 	const {flags} = cli;
-	if (cli.input.length > 0) return usageError(`there is no command '${cli.input[0]}' (commands: explain, diagnose, doctor, verify, reset).`);
+	if (cli.input.length > 0) return usageError(unknownCommand(cli.input[0]!));
 	const chosen = [flags.hub, flags.registry !== undefined, flags.practice].filter(Boolean).length;
-	if (chosen > 1) return usageError('Choose one of --hub, --registry and --practice.');
+	if (chosen > 1) return usageError('choose one of --hub, --registry and --practice, not several.');
 	let choice: RegistryChoice | undefined;
 	if (flags.registry !== undefined) {
 		const problem = hostProblem(flags.registry);
@@ -104,7 +110,15 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 	enableLeanHeap();
 	const engine = defaultEngine(flags.engine as EngineName);
 	const store = openStoreForLesson();
-	const save = progressSaver(store);
+	const saveProgress = progressSaver(store);
+	// Whether anything of this run reached the progress file: the last words say where, or that nothing was saved.
+	let savedOnce = false;
+	const save = (state: RunState): string | void => {
+		const problem = saveProgress(state);
+		if (store && !problem) savedOnce = true;
+		return problem;
+	};
+	const ending: Ending = {progressFile: () => (savedOnce ? store?.path : undefined), resumeWith: resumeCommand(flags)};
 	if (!lesson) {
 		const id = await chooseLesson(mode.kind === 'interactive', store?.all() ?? {});
 		if (id === null) return 1;
@@ -123,13 +137,24 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 			input: process.stdin,
 			output: process.stdout,
 			onProgress: save,
+			ending,
 		});
 		return outcome.finished ? 0 : 1;
 	}
 	// Ink and React load only here: `explain`, plain mode and friends start as fast as node itself.
 	const {renderApp} = await loadScreen(() => import('../ui/render-app.js'));
-	const outcome = await renderApp({lesson: lesson.lesson, engine, choice, onProgress: save, runs});
+	const outcome = await renderApp({lesson: lesson.lesson, engine, choice, onProgress: save, runs}, {ending});
 	return outcome.finished ? 0 : 1;
+}
+
+/** The command that offers the saved run again: the same lesson and engine (a saved run names its own registry). */
+function resumeCommand(flags: {readonly lesson?: string | undefined; readonly engine: string}): string {
+	const quoted = (word: string): string => (/^[\w./:@-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+	return [
+		'registry-lab',
+		...(flags.lesson === undefined ? [] : ['--lesson', quoted(flags.lesson)]),
+		...(flags.engine === 'docker' ? [] : ['--engine', flags.engine]),
+	].join(' ');
 }
 
 /**
@@ -176,9 +201,16 @@ async function chooseLesson(interactive: boolean, progress: Readonly<Record<stri
 	return pickLesson(lessonEntries(lessons, progress));
 }
 
+/** What to say of a word where a command was expected: a command written after the options, or a slip of one. */
+function unknownCommand(word: string): string {
+	if ((commands as readonly string[]).includes(word)) return `the command comes first: registry-lab ${word} [options].`;
+	if (word === 'help' || word === 'version') return `there is no command '${word}' (did you mean registry-lab --${word}?).`;
+	const near = closest(word, commands);
+	return near ? `there is no command '${word}' (did you mean '${near}'?).` : `there is no command '${word}' (commands: ${commands.join(', ')}).`;
+}
+
 function usageError(message: string): number {
-	warn(`registry-lab: ${message}\nRun registry-lab --help to see every option.\n`);
-	return 2;
+	return usageErrorOf('registry-lab', message).exitCode;
 }
 
 /**

@@ -1,6 +1,7 @@
 import {createInterface} from 'node:readline/promises';
 import {terminalSafe} from '../text/terminal-safe.js';
-import {parseCommandLine, warn, type Out} from './args.js';
+import {commandLine, parseCommandLine, usageError, warn, type Out} from './args.js';
+import {findLesson, lessonProblem} from '../lesson/find.js';
 import {openProgressStore, storeProblem, type LessonProgress, type ProgressStore} from '../progress/store.js';
 import {registryOfKind} from '../registry/address.js';
 
@@ -14,15 +15,21 @@ export const resetHelp = `
   images and pushes stay where they are.
 
   Options
-    --yes     clear without asking (needed when there is no terminal to ask in)
+    --yes            clear without asking (needed when there is no terminal to ask in)
+    -h, --help       show this help
+    -v, --version    show the version
 
   Exit codes
-    0  cleared, or nothing was saved     1  you answered no     2  bad usage, or no terminal to ask in and no --yes
+    0  cleared, or nothing was saved for the lesson
+    1  you answered no, or the progress file cannot be used (nothing is cleared)
+    2  bad usage, no such lesson, or no terminal to ask in and no --yes
 
   Examples
     $ registry-lab reset
     $ registry-lab reset registries --yes
 `;
+
+export const resetArgs = commandLine({name: 'registry-lab reset', help: resetHelp, flags: {yes: {type: 'boolean'}}});
 
 export type ResetIo = {
 	readonly out: Out;
@@ -31,13 +38,9 @@ export type ResetIo = {
 };
 
 export async function resetCommand(argv: readonly string[], io: ResetIo): Promise<number> {
-	const cli = parseCommandLine(argv, {name: 'registry-lab reset', help: resetHelp, flags: {yes: {type: 'boolean'}}});
+	const cli = parseCommandLine(argv, resetArgs);
 	if (!cli.ok) return cli.exitCode;
-	if (cli.input.length > 1) {
-		warn(`registry-lab reset: name at most one lesson.\nRun registry-lab reset --help to see every option.\n`);
-		return 2;
-	}
-	const lessonId = cli.input[0];
+	if (cli.input.length > 1) return usageError('registry-lab reset', 'name at most one lesson.').exitCode;
 	let store: ProgressStore;
 	try {
 		store = openProgressStore();
@@ -45,7 +48,18 @@ export async function resetCommand(argv: readonly string[], io: ResetIo): Promis
 		return storeFailed(error);
 	}
 	if (store.notice) warn(`registry-lab: ${store.notice}\n`);
-	const saved = (lessonId === undefined ? Object.keys(store.all()) : [lessonId]).flatMap(id => store.runs(id).map(run => [id, run] as const));
+	const all = store.all();
+	let lessonId = cli.input[0];
+	// A name with saved progress is cleared even when its lesson file is gone; any other name must be a lesson.
+	if (lessonId !== undefined && !Object.hasOwn(all, lessonId)) {
+		const found = await findLesson(lessonId);
+		if (!found.ok) {
+			warn(`registry-lab reset: ${lessonProblem(found)}\n`);
+			return 2;
+		}
+		lessonId = found.lesson.id;
+	}
+	const saved = (lessonId === undefined ? Object.keys(all) : [lessonId]).flatMap(id => store.runs(id).map(run => [id, run] as const));
 	if (saved.length === 0) {
 		io.out(lessonId === undefined ? 'No saved progress: nothing to clear.' : `No saved progress for lesson ${lessonId}: nothing to clear.`);
 		return 0;

@@ -1,4 +1,4 @@
-import {parseCommandLine, warn, type Out} from './args.js';
+import {commandLine, parseCommandLine, usageError, warn, type Out} from './args.js';
 import {createLabServices} from '../driver/services.js';
 import {verifyLine, verifyProgress, type VerifyReport} from '../checks/verify-run.js';
 import {defaultEngine, type EngineName} from '../container/engine.js';
@@ -25,7 +25,9 @@ export const verifyHelp = `
     --registry HOST[:PORT], --practice
                           the run on that registry (docker.io: Docker Hub); default: the run saved last
     --engine NAME         docker (default) or podman
-    --json                print one JSON object: {lesson, registry, ok, steps: [{id, title, ok, summary, detail?, cause?, hint?}]}
+    --json                print one JSON object: {lesson, registry, ok, steps: [{id, title, ok, couldNotCheck?, summary, detail?, cause?, hint?}]}
+    -h, --help            show this help
+    -v, --version         show the version
 
   Exit codes
     0  every step passes     1  a step fails, or nothing is saved yet     2  bad usage, or no such lesson
@@ -35,27 +37,23 @@ export const verifyHelp = `
     $ registry-lab verify --json
 `;
 
+export const verifyArgs = commandLine({
+	name: 'registry-lab verify',
+	help: verifyHelp,
+	flags: {
+		json: {type: 'boolean'},
+		lesson: {type: 'string', default: 'registries'},
+		registry: {type: 'string'},
+		practice: {type: 'boolean'},
+		engine: {type: 'string', default: 'docker', choices: ['docker', 'podman']},
+	},
+});
+
 export async function verifyCommand(argv: readonly string[], out: Out): Promise<number> {
-	const cli = parseCommandLine(argv, {
-		name: 'registry-lab verify',
-		help: verifyHelp,
-		flags: {
-			json: {type: 'boolean'},
-			lesson: {type: 'string', default: 'registries'},
-			registry: {type: 'string'},
-			practice: {type: 'boolean'},
-			engine: {type: 'string', default: 'docker', choices: ['docker', 'podman']},
-		},
-	});
+	const cli = parseCommandLine(argv, verifyArgs);
 	if (!cli.ok) return cli.exitCode;
 	const {flags} = cli;
-	if (cli.input.length > 0) {
-		warn(
-			`registry-lab verify: unexpected '${cli.input[0]}' (choose a lesson with --lesson).\n` +
-				'Run registry-lab verify --help to see every option.\n',
-		);
-		return 2;
-	}
+	if (cli.input.length > 0) return usageError('registry-lab verify', `unexpected '${cli.input[0]}' (choose a lesson with --lesson).`).exitCode;
 
 	const found = await findLesson(flags.lesson);
 	if (!found.ok) {
@@ -117,8 +115,10 @@ function humanReport(report: VerifyReport, lesson: Lesson, progress: LessonProgr
 	const where = registryOfKind(progress.registryKind, progress.registry);
 	const failed = report.steps.filter(step => !step.ok).length;
 	const verdict =
-		report.steps.length === 0 ? 'This lesson has no steps to check.'
-		: failed === 0 ? `All ${report.steps.length} steps pass.`
-		: `${failed} of ${report.steps.length} steps fail.`;
+		report.steps.length === 0
+			? 'This lesson has no steps to check.'
+			: failed === 0
+				? `All ${report.steps.length} steps pass.`
+				: `${failed} of ${report.steps.length} steps fail.`;
 	return [`${lesson.title} — ${where}${progress.username ? `, as ${progress.username}` : ''}`, ...report.steps.map(verifyLine), verdict].join('\n');
 }

@@ -21,10 +21,11 @@ import type {Resume, SavedRun} from '../driver/saved-run.js';
 import {startLab, starterChoice, type LabOptions, type LabSession} from '../driver/run-lab.js';
 import type {Lesson} from '../lesson/schema.js';
 import {fill} from '../lesson/template.js';
-import type {Failure} from '../lesson-run/lesson-run.js';
+import type {Failure, RunState} from '../lesson-run/lesson-run.js';
 import {currentStep} from '../lesson-run/lesson-run.js';
 import {hostProblem} from '../registry/address.js';
 import {onExitSignal, onInterruptSignal} from '../run/signals.js';
+import {endOfRun, runEnd, type Ending} from '../text/summary.js';
 import {terminalSafe} from '../text/terminal-safe.js';
 import {openLines, type Lines} from './lines.js';
 import {paragraphs} from '../text/paragraphs.js';
@@ -52,6 +53,8 @@ export type PlainOptions = {
 	readonly start?: Resume;
 	/** Why plain mode was chosen, said once at the start ('--plain', 'no terminal', 'NO_COLOR', 'TERM=dumb'). */
 	readonly reason?: string;
+	/** Where the run is saved, for its last words. */
+	readonly ending?: Ending;
 };
 
 type Print = (text?: string) => void;
@@ -82,7 +85,13 @@ export async function runPlain(options: PlainOptions): Promise<{finished: boolea
 	print(`Plain mode${why}: one line after another, questions as prompts. Type q at a question to leave.`);
 	print();
 	const face = plainPort(lines, print);
-	const session = startLab(face.port, options);
+	// The run as last saved: what its last words tell.
+	let saved: RunState | undefined;
+	const onProgress = (state: RunState): string | void => {
+		saved = state;
+		return options.onProgress?.(state);
+	};
+	const session = startLab(face.port, {...options, onProgress});
 	current.session = session;
 	// ctrl+c from a pipe comes as SIGINT: it stops a running command first, like ctrl+c on a terminal.
 	const offInterrupt = onInterruptSignal(() => session.stop());
@@ -93,7 +102,10 @@ export async function runPlain(options: PlainOptions): Promise<{finished: boolea
 	});
 	try {
 		const outcome = await session.done;
-		if (!outcome.finished && face.lessonShown()) print('You left the lesson before the end. Your progress up to the last step you passed is saved.');
+		// After everything stopped (a practice registry too): the same words as the app leaves on the screen.
+		const words = endOfRun(runEnd(outcome, saved, options.ending));
+		if (words.length > 0) print();
+		for (const line of words) print(line);
 		return outcome;
 	} finally {
 		offInterrupt();
@@ -102,7 +114,7 @@ export async function runPlain(options: PlainOptions): Promise<{finished: boolea
 	}
 }
 
-function plainPort(lines: Lines, print: Print): {port: Port; lessonShown: () => boolean} {
+function plainPort(lines: Lines, print: Print): {port: Port} {
 	let last: LessonView | undefined;
 	// The command line is shown once an attempt: before Enter runs it, or once a typed line is accepted.
 	let commandShown = false;
@@ -127,13 +139,8 @@ function plainPort(lines: Lines, print: Print): {port: Port; lessonShown: () => 
 			last = view;
 			const {state} = view;
 			const before = previous?.state;
-			if (state.phase.name === 'finished') {
-				if (before?.phase.name !== 'finished') {
-					print();
-					print(`Lesson finished: you did all ${state.steps.length} steps of "${state.lesson.title}".`);
-				}
-				return;
-			}
+			// The end is told once everything has stopped (endOfRun).
+			if (state.phase.name === 'finished') return;
 			if (!before || before.index !== state.index) {
 				announceStep(view, print);
 				commandShown = false;
@@ -189,7 +196,7 @@ function plainPort(lines: Lines, print: Print): {port: Port; lessonShown: () => 
 			return pickAction(request, stepPrompt(request.actions), lines, print);
 		},
 	};
-	return {port, lessonShown: () => last !== undefined};
+	return {port};
 }
 
 function announceStep(view: LessonView, print: Print): void {

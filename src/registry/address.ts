@@ -88,5 +88,7 @@ export function hostProblem(value: string): string | null {
 	if (value.includes('/')) return 'Type only the host (and port), without a path.';
 	if (/\s/.test(value)) return 'A registry address cannot contain spaces.';
 	if (!/^(?:\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d{1,5})?$/.test(value)) return `'${value}' is not a host name or address.`;
+	const port = /:(\d+)$/.exec(value)?.[1];
+	if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return `The port ${port} does not exist: a port is a number from 1 to 65535.`;
 	return null;
 }

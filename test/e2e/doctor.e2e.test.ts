@@ -198,7 +198,7 @@ describe('registry-lab doctor, when something is wrong', () => {
 describe('registry-lab doctor, bad usage (exit 2)', () => {
 	it.each([
 		[['--registry', 'http://x'], /Leave out the http:\/\//],
-		[['--registry'], /Type the registry address/],
+		[['--registry'], /--registry needs a value after it/],
 		[['--engine', 'rocket'], /docker or podman/],
 		[['--nope'], /nope/],
 		[['extra'], /unexpected argument 'extra'/],

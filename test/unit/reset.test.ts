@@ -84,12 +84,40 @@ describe('registry-lab reset', () => {
 		expect(store().get('registries')).toBeDefined();
 	});
 
-	it('a lesson with nothing saved: says so and exits 0', async () => {
+	it('a real lesson with nothing saved: says so and exits 0', async () => {
+		saveProgress('other');
+		const result = await cli(['registries', '--yes']);
+		expect(result.exitCode, result.stderr).toBe(0);
+		expect(result.stdout).toMatch(/No saved progress for lesson registries: nothing to clear/);
+		expect(store().get('other')).toBeDefined();
+	});
+
+	it('no such lesson: one line that says so, and what there is (exit 2); nothing is cleared', async () => {
 		saveProgress('registries');
 		const result = await cli(['nosuch', '--yes']);
-		expect(result.exitCode).toBe(0);
-		expect(result.stdout).toMatch(/No saved progress for lesson nosuch: nothing to clear/);
+		expect(result.exitCode).toBe(2);
+		expect(result.stdout).toBe('');
+		expect(result.stderr.trim()).toMatch(/^registry-lab reset: there is no lesson 'nosuch' in .* \(there is: registries\)$/);
+		expect(result.stderr.trim().split('\n')).toHaveLength(1);
 		expect(store().get('registries')).toBeDefined();
+	});
+
+	it('a lesson that is no longer there but has saved progress is still cleared', async () => {
+		saveProgress('registries');
+		saveProgress('from-a-file');
+		const result = await cli(['from-a-file', '--yes']);
+		expect(result.exitCode, result.stderr).toBe(0);
+		expect(result.stdout).toMatch(/Cleared saved progress for lesson from-a-file/);
+		expect(store().get('from-a-file')).toBeUndefined();
+		expect(store().get('registries')).toBeDefined();
+	});
+
+	it('a lesson named by its file is cleared by its id', async () => {
+		saveProgress('registries');
+		const result = await cli(['lessons/registries.yaml', '--yes']);
+		expect(result.exitCode, result.stderr).toBe(0);
+		expect(result.stdout).toMatch(/Cleared saved progress for lesson registries/);
+		expect(store().get('registries')).toBeUndefined();
 	});
 
 	it('nothing saved at all: says so, without asking, and exits 0', async () => {
