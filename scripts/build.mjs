@@ -148,6 +148,15 @@ const trim = {
 		build.onResolve({filter: /^\.\/parse\.js$/}, args =>
 			args.kind === 'import-statement' && /[/\\]src[/\\]lesson[/\\]load\.ts$/.test(args.importer) ? stub('lesson-parse-reexport') : undefined,
 		);
+		// Ink names a key with ctrl from its escape sequence; a sequence it parses as ctrl without a name (a pasted
+		// colour code such as ESC [31m) leaves the typed text undefined, and the next line, input.startsWith(...),
+		// throws inside stdin's reader and ends the app. Text from outside must never end the app: such a key has no text.
+		build.onLoad({filter: /[/\\]ink[/\\]build[/\\]hooks[/\\]use-input\.js$/}, async args => {
+			const text = await readFile(args.path, 'utf8');
+			const named = 'input = keypress.name;';
+			if (!text.includes(named)) throw new Error('ink: use-input.js no longer reads keypress.name; update scripts/build.mjs');
+			return {contents: text.replaceAll(named, "input = keypress.name ?? '';"), loader: 'js'};
+		});
 		// Yoga's WebAssembly ships as base64 text inside a JS file; ship the binary as dist/yoga.wasm instead
 		// (smaller packed, and read with one readFileSync rather than decoded from base64 at start-up).
 		build.onLoad({filter: /[/\\]yoga-layout[/\\]dist[/\\]binaries[/\\]yoga-wasm-base64-esm\.js$/}, async args => {
