@@ -83,13 +83,16 @@ export type MoveRequest = {
 	readonly input?: InputRequest;
 };
 
+/** How a line of news reads: something done, a notice, or a warning. */
+export type SayTone = 'done' | 'note' | 'warning';
+
 export type Port = {
 	/** Something under way before the lesson (checking the engine, starting a registry); undefined: over. */
 	working(label: string | undefined): void;
 	/** Ask a start-up question. */
 	ask<Q extends Question>(question: Q): Promise<AnswerOf<Q> | Quit>;
-	/** Text to show once (a notice, a result of the start-up). */
-	say(text: string): void;
+	/** Text to show once: a result of the start-up ('done'), a notice ('note', the default), or news the student should act on ('warning'). */
+	say(text: string, tone?: SayTone): void;
 	/** The lesson changed: draw it. */
 	show(view: LessonView): void;
 	/** Lines the engine printed while a command runs. */

@@ -89,7 +89,7 @@ export function startLab(port: Port, options: LabOptions): LabSession {
 			});
 		} catch (error) {
 			// A fault of the lab itself: said once, and the lesson ends as left (nothing throws past the driver).
-			port.say(`registry-lab stopped because of an error of its own: ${error instanceof Error ? error.message : String(error)}`);
+			port.say(`registry-lab stopped because of an error of its own: ${error instanceof Error ? error.message : String(error)}`, 'warning');
 			return {finished: false};
 		} finally {
 			running = undefined;
@@ -132,7 +132,7 @@ async function driveLesson(port: Port, options: LabOptions, setup: Setup, contro
 		// Until a step passes there is nothing worth resuming: nothing is written.
 		if (state.completed.length === 0) return;
 		const problem = options.onProgress?.(state);
-		if (problem && problem !== saveProblem) port.say(problem);
+		if (problem && problem !== saveProblem) port.say(problem, 'warning');
 		saveProblem = problem || undefined;
 	};
 

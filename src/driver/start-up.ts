@@ -84,7 +84,8 @@ export async function startUp(
 	// A Docker Hub chosen by a flag or a resumed run is warned about here; one picked on the start screen was, as it was picked.
 	if (choice.kind === 'hub' && !picked) {
 		const problem = await hubProblem(port, options, signal);
-		if (problem) port.say(`${problem} To practise without Docker Hub, start again with --practice (a registry on this computer, no account needed).`);
+		if (problem)
+			port.say(`${problem} To practise without Docker Hub, start again with --practice (a registry on this computer, no account needed).`, 'warning');
 	}
 	if (!(await checkEngine(port, engine, signal))) return undefined;
 	if (choice.kind === 'practice') return startPractice(port, options, signal, onPractice, resumed);
@@ -120,7 +121,7 @@ async function askRegistry(port: Port, options: StartUpOptions, signal: AbortSig
 			if (signal.aborted) return undefined;
 			if (problem) {
 				warned = true;
-				port.say(`${problem} Pick the practice registry (on this computer, no account needed), or Docker Hub again to go on anyway.`);
+				port.say(`${problem} Pick the practice registry (on this computer, no account needed), or Docker Hub again to go on anyway.`, 'warning');
 				continue;
 			}
 		}
@@ -160,7 +161,7 @@ async function checkEngine(port: Port, engine: Engine, signal: AbortSignal): Pro
 		port.working(undefined);
 		if (signal.aborted) return false;
 		if (result.ok) {
-			port.say(`${engine.name} works on this computer${result.serverVersion ? ` (engine version ${result.serverVersion})` : ''}.`);
+			port.say(`${engine.name} works on this computer${result.serverVersion ? ` (engine version ${result.serverVersion})` : ''}.`, 'done');
 			return true;
 		}
 		const answer = await ask(port, {kind: 'engine-problem', result, engineName: engine.name}, signal);
@@ -184,7 +185,7 @@ async function startPractice(
 		if (started.ok) {
 			onPractice(started);
 			if (started.notice) port.say(started.notice);
-			port.say(`The practice registry is running at ${started.host}.`);
+			port.say(`The practice registry is running at ${started.host}.`, 'done');
 			port.working('A pretend classmate is pushing an image for you to pull…');
 			const extra = await practiceVars(engine, started, signal);
 			port.working(undefined);

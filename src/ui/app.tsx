@@ -1,6 +1,6 @@
 import {Box, Text, useApp, useInput} from 'ink';
 import React, {useEffect, useRef, useState} from 'react';
-import type {AnswerOf, LessonView, Move, MoveRequest, Port, Question, Quit} from '../driver/port.js';
+import type {AnswerOf, LessonView, Move, MoveRequest, Port, Question, Quit, SayTone} from '../driver/port.js';
 import {startLab, type LabOptions, type LabSession} from '../driver/run-lab.js';
 import type {Resume, SavedRun} from '../driver/saved-run.js';
 import {safeDeep, terminalSafe} from '../text/terminal-safe.js';
@@ -22,12 +22,14 @@ export type AppProps = Omit<LabOptions, 'start' | 'saved'> & {
 	readonly onSession?: (session: LabSession) => void;
 };
 
+type Said = {readonly text: string; readonly tone: SayTone};
+
 type Asking = {readonly question: Question; readonly answer: (value: AnswerOf<Question>) => void};
 type Moving = {readonly request: MoveRequest; readonly answer: (move: Move | Quit) => void};
 type Face = {
 	readonly working?: string;
-	/** What the start-up said (the engine works, the practice registry runs). */
-	readonly said: readonly string[];
+	/** What the start-up said (the engine works, the practice registry runs, which runs are unfinished). */
+	readonly said: readonly Said[];
 	/** What the driver said once the lesson was on screen (progress could not be saved). */
 	readonly notes: readonly string[];
 	readonly asking?: Asking;
@@ -49,10 +51,10 @@ export function App(props: AppProps): React.JSX.Element {
 		const safe = <T,>(value: T): T => safeDeep(value, {cache});
 		const port: Port = {
 			working: label => setFace(current => ({...current, working: label === undefined ? undefined : terminalSafe(label)})),
-			say: unsafeText => {
+			say: (unsafeText, tone = 'note') => {
 				const text = terminalSafe(unsafeText);
 				setFace(current =>
-					current.lesson ? {...current, notes: [...current.notes, text].slice(-2)} : {...current, said: [...current.said, text].slice(-3)},
+					current.lesson ? {...current, notes: [...current.notes, text].slice(-2)} : {...current, said: [...current.said, {text, tone}].slice(-3)},
 				);
 			},
 			ask: question =>
@@ -151,9 +153,9 @@ export function original(move: Move | Quit, given: MoveRequest, shown: MoveReque
 /** Before the first step: what the start-up asks, or what it is doing. */
 function StartUp({face}: {readonly face: Face}): React.JSX.Element | null {
 	const {asking} = face;
-	const said = face.said.map(text => (
-		<Text key={text} color={theme.muted}>
-			{marks.pass} {text}
+	const said = face.said.map(({text, tone}) => (
+		<Text key={text} color={tone === 'warning' ? theme.warning : theme.muted}>
+			{tone === 'done' ? marks.pass : tone === 'warning' ? marks.warning : marks.arrow} {text}
 		</Text>
 	));
 	if (!asking)
@@ -166,9 +168,19 @@ function StartUp({face}: {readonly face: Face}): React.JSX.Element | null {
 	const {question, answer} = asking;
 	switch (question.kind) {
 		case 'resume':
-			return <ResumeOffer offer={question.offer} onResume={() => answer('resume')} onStartOver={() => answer('start-over')} />;
+			return (
+				<Box flexDirection="column">
+					{said}
+					<ResumeOffer offer={question.offer} onResume={() => answer('resume')} onStartOver={() => answer('start-over')} />
+				</Box>
+			);
 		case 'registry':
-			return <RegistryPicker options={question.options} onChoose={answer} />;
+			return (
+				<Box flexDirection="column">
+					{said}
+					<RegistryPicker options={question.options} onChoose={answer} />
+				</Box>
+			);
 		case 'engine-problem':
 			return <PreflightView result={question.result} engineName={question.engineName} />;
 		case 'practice-problem':

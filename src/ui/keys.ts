@@ -38,7 +38,9 @@ export function appKey(action: ActionName, typing: boolean): string {
 }
 
 export function keyHints(actions: readonly AvailableAction[], typing: boolean): KeyHint[] {
-	return actions.map(action => [appKey(action.name, typing), action.label] as const);
+	// While a command runs, the first ctrl+c stops it (as esc does) and only a second one quits: say so.
+	const running = actions.some(action => action.name === 'stop');
+	return actions.map(action => [appKey(action.name, typing), running && action.name === 'quit' ? 'stop it, twice: quit' : action.label] as const);
 }
 
 /** The action a key press means among those offered, or undefined. Enter is the first Enter action, or retry. */

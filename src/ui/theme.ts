@@ -18,6 +18,8 @@ export const marks = {
 	fail: '✘',
 	/** A check that could not be made: neither a pass nor a fail. */
 	unknown: '?',
+	/** News the student should act on. */
+	warning: '!',
 	todo: '○',
 	current: '●',
 	prompt: '$',

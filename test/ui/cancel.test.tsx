@@ -45,7 +45,9 @@ async function startPull(key: string) {
 	await press(app, keys.enter);
 	await waitForText(app, 'Type the command yourself');
 	await press(app, keys.tab, keys.enter);
-	await waitForText(app, 'pulling slowly');
+	const running = await waitForText(app, 'pulling slowly');
+	// The keys say what ctrl+c does while a command runs: it stops it, as esc does; only a second one quits.
+	expect(running).toMatch(/esc\s+stop the command\s+ctrl\+c\s+stop it, twice: quit/);
 	const pid = await fake.pid();
 	expect(isAlive(pid)).toBe(true);
 	await press(app, key);
