@@ -20,9 +20,10 @@ export async function resizeTerminal(app: {stdout: EventEmitter}, columns: numbe
 
 /**
  * An engine for the app's screens without a docker: `version` answers as a working docker does,
- * `images` lists these images (name:tag), and every other command prints its arguments and succeeds.
+ * `images` lists these images (name:tag), and every other command prints its arguments and succeeds,
+ * but `failing` (a subcommand), which prints a few lines of error, as docker does, and fails.
  */
-export async function echoEngine(images: readonly string[] = []): Promise<{engine: Engine; cleanup: () => Promise<void>}> {
+export async function echoEngine(images: readonly string[] = [], failing?: string): Promise<{engine: Engine; cleanup: () => Promise<void>}> {
 	const dir = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-echo-docker-'));
 	const bin = path.join(dir, 'docker');
 	const version = JSON.stringify({Client: {Version: '27.0.0'}, Server: {Version: '27.0.0'}});
@@ -32,6 +33,14 @@ export async function echoEngine(images: readonly string[] = []): Promise<{engin
 		'#!/bin/sh',
 		`if [ "$1" = version ]; then echo '${version}'; exit 0; fi`,
 		`if [ "$1" = images ]; then cat '${listed}'; exit 0; fi`,
+		...(failing
+			? [
+					`if [ "$1" = ${failing} ]; then`,
+					'  for n in 1 2 3 4 5 6; do echo "a line of the engine saying what went wrong, number $n" >&2; done',
+					'  echo "Error response from daemon: No such image: src:latest" >&2; exit 1',
+					'fi',
+				]
+			: []),
 		'echo "ran: $*"',
 	];
 	await writeFile(bin, `${script.join('\n')}\n`);

@@ -37,8 +37,8 @@ afterEach(async () => {
 	cleanups = [];
 });
 
-async function layoutApp() {
-	const {engine, cleanup} = await echoEngine();
+async function layoutApp(failing?: string) {
+	const {engine, cleanup} = await echoEngine([], failing);
 	cleanups.push(cleanup);
 	const app = render(<App lesson={lesson} engine={engine} choice={{kind: 'class', host: '127.0.0.1:5999'}} resume={{stepId: 'tag', vars: {}}} />);
 	cleanups.push(async () => app.unmount());
@@ -111,6 +111,25 @@ describe('the step at 60×15', () => {
 		expect(screen).toMatch(/enter next step/);
 		// The command wraps inside its box at this width, and is all there.
 		expect(words(screen.replace(/[│╭╮╰╯─]/g, ' '))).toContain('$ docker tag src 127.0.0.1:5999/student/first-image:1.0');
+	});
+});
+
+describe('a failed step at 60×15', () => {
+	it("the title, the command, what went wrong and what to do, and the keys fit (without frames, and without the engine's words)", async () => {
+		const app = await layoutApp('tag');
+		await waitForText(app, 'Repository name');
+		await resizeTerminal(app, 60, 15);
+		await press(app, keys.enter);
+		await waitForText(app, 'enter run it');
+		await press(app, keys.enter);
+		const screen = await waitForText(app, 'What to do:');
+		expect(lines(screen).length).toBeLessThanOrEqual(14);
+		expect(screen).toContain('Name it for the registry');
+		expect(screen).toContain('$ docker tag src');
+		expect(screen).toContain('✘ The command failed');
+		expect(screen).not.toContain('What it means');
+		expect(screen).toMatch(/r\s+try again/);
+		expect(screen).toMatch(/ctrl\+c quit\s*$/);
 	});
 });
 

@@ -4,21 +4,34 @@ import type {Failure} from '../../lesson-run/lesson-run.js';
 import {marks, theme} from '../theme.js';
 import {DiagnosisLines} from './diagnosis-lines.js';
 
+/** The engine's last lines shown. */
 const shownLines = 8;
 
-/** A failed step: what happened, what the engine said, what it means, what to do next. */
-export function FailureView({failure, engineName}: {readonly failure: Failure; readonly engineName: string}): React.JSX.Element {
+type FailureViewProps = {readonly failure: Failure; readonly engineName: string; readonly compact?: boolean};
+
+/**
+ * A failed step: what happened, what the engine said, what it means, what to do next. In a short
+ * terminal only what happened and what to do, without the frame, so the step's title and command
+ * stay on screen; a taller window shows the rest.
+ */
+export function FailureView({failure, engineName, compact = false}: FailureViewProps): React.JSX.Element {
 	const said = (failure.detail ?? '').split('\n').filter(line => line.trim().length > 0);
 	const who = failure.stage === 'command' ? engineName : 'registry-lab';
 	// A check that could not be made is neither a pass nor a fail: its own mark and colour.
 	const colour = failure.couldNotCheck ? theme.warning : theme.failure;
 	return (
-		<Box flexDirection="column" marginTop={1} borderStyle="round" borderColor={colour} paddingX={1}>
+		<Box flexDirection="column" marginTop={compact ? 0 : 1} {...(compact ? {} : {borderStyle: 'round', borderColor: colour, paddingX: 1})}>
 			<Text color={colour} bold>
 				{failure.couldNotCheck ? `${marks.unknown} Could not check: ` : `${marks.fail} `}
 				{failure.summary}
 			</Text>
-			{said.length > 0 && (
+			{compact && failure.diagnosis && (
+				<Text>
+					<Text bold>What to do: </Text>
+					{failure.diagnosis.hint}
+				</Text>
+			)}
+			{!compact && said.length > 0 && (
 				<Box flexDirection="column" marginTop={1}>
 					<Text bold>What {who} said:</Text>
 					{said.slice(-shownLines).map((line, index) => (
@@ -29,7 +42,7 @@ export function FailureView({failure, engineName}: {readonly failure: Failure; r
 					))}
 				</Box>
 			)}
-			{failure.diagnosis && (
+			{!compact && failure.diagnosis && (
 				<Box flexDirection="column" marginTop={1}>
 					<DiagnosisLines diagnosis={failure.diagnosis} />
 				</Box>

@@ -318,7 +318,7 @@ function Status({state, engineName, width, compact}: StatusProps): React.JSX.Ele
 				</Box>
 			);
 		case 'failed':
-			return <FailureView failure={phase.failure} engineName={engineName} />;
+			return <FailureView failure={phase.failure} engineName={engineName} compact={compact} />;
 		case 'canceled':
 			return (
 				<Box marginTop={compact ? 0 : 1}>
