@@ -106,12 +106,15 @@ async function answer(lab: Lab, label: string, value: string, shown: string = va
 	await press(lab, 'confirm');
 }
 
+/** The field `label` holds its default `value`, shown selected (with a note that typing replaces it). */
+const defaultShown = (label: string, value: string): RegExp => new RegExp(`${escape(label)}:\\s*\\n *› ${escape(value)}(?: +typing replaces it)?\\s*$`, 'm');
+
 /**
  * Change a field's default value to `value` as a student would: one Backspace at a time (each seen on
  * screen) until the field is empty, then the new value. Enter alone keeps the default.
  */
 async function replaceDefault(lab: Lab, label: string, defaultValue: string, value: string): Promise<void> {
-	await lab.term.waitFor(new RegExp(`${escape(label)}:\\s*\\n *› ${escape(defaultValue)}\\s*$`, 'm'), {what: `${label} with its default ${defaultValue}`});
+	await lab.term.waitFor(defaultShown(label, defaultValue), {what: `${label} with its default ${defaultValue}`});
 	if (value !== defaultValue) {
 		for (let left = defaultValue.length - 1; left >= 0; left--) {
 			lab.term.sendKeys('BSpace');
@@ -132,34 +135,33 @@ async function typeCommand(lab: Lab, line: string): Promise<void> {
 }
 
 /**
- * Move the image list's cursor to `image` and pick it, reading the list as it shows: straight to the
- * image when it is in sight, else a list's height down (↓ or ↑ held down: the keys arrive together).
+ * Pick `image` from the image list as a student would: type its name into the list's filter, move
+ * the highlight (›) onto it if other rows still match, and confirm.
  */
 async function pickImage(lab: Lab, image: string): Promise<void> {
 	const rows = (screen: string): string[] => {
 		const lines = screen.split('\n');
-		const list = lines.slice(lines.findIndex(line => line.includes('Image to push:')) + 1);
+		const list = lines.slice(lines.findIndex(line => line.trimStart().startsWith('Filter:')) + 1);
 		return list.slice(
 			0,
-			list.findIndex(line => line.trim() === ''),
+			list.findIndex(line => /\bconfirm\b/.test(line)),
 		);
 	};
-	const wanted = new RegExp(`^ *(?:❯ +)?${escape(image)}\\s`);
-	let screen = await lab.term.waitFor(/Image to push:\s*\n *❯ /);
-	const images = spawnSync('docker', ['images', '-q'], {encoding: 'utf8'}).stdout.split('\n').length;
-	for (let moves = 0; ; moves++) {
-		const shown = rows(screen);
-		const cursor = shown.findIndex(row => /^ *❯ /.test(row));
-		const target = shown.findIndex(row => wanted.test(row));
-		if (target >= 0 && target === cursor) break;
-		if (moves > images + 5) throw new Error(`${image} is not in the image list; the screen:\n${screen}`);
-		const keys = target < 0 ? shown.length : Math.abs(target - cursor);
-		lab.term.sendKeys(...Array<string>(keys).fill(target >= 0 && target < cursor ? 'Up' : 'Down'));
-		const before = shown.join('\n');
+	const wanted = new RegExp(`^ *› +${escape(image)}\\s`);
+	await lab.term.waitFor(/Image to push:\s*\n(?:.*\n)? *Filter: /, {what: 'the image list and its filter'});
+	lab.term.sendText(image);
+	let screen = await lab.term.waitFor(fieldShowsFilter(image), {what: `the filter to show ${image}`});
+	for (let moves = 0; !rows(screen).some(row => wanted.test(row)); moves++) {
+		if (moves > 10) throw new Error(`${image} is not in the image list; the screen:\n${screen}`);
+		const before = rows(screen).join('\n');
+		lab.term.sendKeys('Down');
 		screen = await lab.term.waitFor(now => rows(now).join('\n') !== before, {what: 'the image list to move'});
 	}
 	await press(lab, 'confirm');
 }
+
+/** The image list's filter shows `text` (and, after it, how many rows match). */
+const fieldShowsFilter = (text: string): RegExp => new RegExp(`^ *Filter: ${escape(text)}\\s`, 'm');
 
 /** What a student chooses on the way through the lesson. */
 type Plan = {
