@@ -555,7 +555,14 @@ function explainDifference(got: {value: string; index: number}, want: string, is
 		const step = isSource ? `The image to tag is the one you chose, ${want}` : `The name this step needs is ${want}`;
 		return refuse('invalid-name', `${quote(got.value)} is not a valid image name: ${withoutExamples(typed.reason)} ${step}.${fix}`);
 	}
-	if (isSource) return refuse('source-image', `The image to tag is the one you chose, ${want}; you typed ${quote(got.value)}.${fix}`);
+	if (isSource) {
+		// The chosen image's name without its tag is the classic slip: say what the missing tag means.
+		const latest =
+			wanted.valid && typed.reference.path === wanted.reference.path && !hasTag(got.value) && typed.reference.digest === null
+				? ` Without a tag ${engine} means ${quote(`${got.value}:latest`)}.`
+				: '';
+		return refuse('source-image', `The image to tag is the one you chose, ${want}; you typed ${quote(got.value)}.${latest}${fix}`);
+	}
 	if (!wanted.valid) return refuse('different', `Type ${want} here.${fix}`);
 	const a = typed.reference;
 	const b = wanted.reference;

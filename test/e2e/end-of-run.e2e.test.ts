@@ -133,7 +133,7 @@ describe('the end of a practice lesson', () => {
 		await cli.answer(typed, '!run');
 		const pushed = await cli.waitFor(/Digest: (sha256:[0-9a-f]{64})/, 90_000);
 		const digest = /Digest: (sha256:[0-9a-f]{64})/.exec(pushed)![1]!;
-		await cli.answer('Press Enter to check: ', '');
+		await cli.answer(/Press Enter to check[^\n]*: $/m, '');
 		await cli.answer('Image to pull: ', classmate);
 		await cli.answer(typed, '!run');
 		await cli.waitFor(`PASS ${classmate} is on this computer`, 90_000);

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type net from 'node:net';
+import net from 'node:net';
 
 export type Seen = {readonly method: string; readonly url: URL; readonly headers: http.IncomingHttpHeaders};
 export type Handler = (request: http.IncomingMessage, response: http.ServerResponse, url: URL) => void;
@@ -48,4 +48,13 @@ export async function serveHttp(
 /** For afterEach: every server serveHttp started and nobody closed yet. */
 export async function closeServers(): Promise<void> {
 	await Promise.all([...open].map(served => served.close()));
+}
+
+/** An origin on 127.0.0.1 where nothing listens (Docker Hub or a registry out of reach): a port just freed. */
+export async function closedOrigin(): Promise<string> {
+	const probe = net.createServer();
+	await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve));
+	const {port} = probe.address() as net.AddressInfo;
+	await new Promise(resolve => probe.close(resolve));
+	return `http://127.0.0.1:${port}`;
 }

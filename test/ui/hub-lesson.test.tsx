@@ -11,6 +11,7 @@ import {App} from '../../src/ui/app.js';
 import {tempDockerConfig, testEngine} from '../helpers/engine.js';
 import {keys, press, type, waitForText} from '../helpers/ink.js';
 import {registryLesson} from '../helpers/lesson.js';
+import {closedOrigin} from '../helpers/http-server.js';
 
 /** Docker Hub's web API, replayed on 127.0.0.1 from bodies shaped like its documentation's. */
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/hub/${name}.json`, import.meta.url), 'utf8');
@@ -42,15 +43,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => new Promise(resolve => server.close(resolve)));
-
-/** An origin on 127.0.0.1 where nothing listens: Docker Hub, unreachable. */
-async function closedOrigin(): Promise<string> {
-	const closed = createServer();
-	await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve));
-	const {port} = closed.address() as AddressInfo;
-	await new Promise(resolve => closed.close(resolve));
-	return `http://127.0.0.1:${port}`;
-}
 
 async function hubApp(resume?: {stepId: string; vars: Record<string, string>}) {
 	const config = await tempDockerConfig();

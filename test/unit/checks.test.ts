@@ -1,12 +1,11 @@
 import {mkdtemp, rm, writeFile} from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {runCheck, type CheckContext} from '../../src/checks/checks.js';
 import type {Engine} from '../../src/container/engine.js';
 import {createHubClient} from '../../src/registry/hub-client.js';
-import {closeServers, serveHttp} from '../helpers/http-server.js';
+import {closeServers, serveHttp, closedOrigin} from '../helpers/http-server.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -21,15 +20,6 @@ async function engineWithLogins(auths: Record<string, string>): Promise<Engine> 
 	const entries = Object.fromEntries(Object.entries(auths).map(([host, user]) => [host, {auth: Buffer.from(`${user}:not-read`).toString('base64')}]));
 	await writeFile(path.join(dir, 'config.json'), JSON.stringify({auths: entries}));
 	return {name: 'docker', bin: 'docker', env: {...process.env, DOCKER_CONFIG: dir}};
-}
-
-/** An origin on 127.0.0.1 where nothing listens. */
-async function closedOrigin(): Promise<string> {
-	const server = net.createServer();
-	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-	const {port} = server.address() as net.AddressInfo;
-	await new Promise(resolve => server.close(resolve));
-	return `http://127.0.0.1:${port}`;
 }
 
 const context = (engine: Engine, hubOrigin: string, registry = '127.0.0.1:5000'): CheckContext => ({

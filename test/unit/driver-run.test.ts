@@ -1,4 +1,3 @@
-import net from 'node:net';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {startLab, type LabOptions} from '../../src/driver/run-lab.js';
 import {quit, type AnswerOf, type Move, type MoveRequest, type Port, type Question, type Quit} from '../../src/driver/port.js';
@@ -6,7 +5,7 @@ import type {RunState} from '../../src/lesson-run/lesson-run.js';
 import type {Lesson} from '../../src/lesson/schema.js';
 import {createHubClient} from '../../src/registry/hub-client.js';
 import {testEngine} from '../helpers/engine.js';
-import {closeServers, serveHttp} from '../helpers/http-server.js';
+import {closeServers, serveHttp, closedOrigin} from '../helpers/http-server.js';
 import {registryLesson} from '../helpers/lesson.js';
 
 let lesson: Lesson;
@@ -38,15 +37,6 @@ function scriptedPort(script: {ask?: (question: Question, count: number) => unkn
 }
 
 const run = (port: Port, options: Partial<LabOptions>) => startLab(port, {lesson, engine: testEngine(), ...options}).done;
-
-/** An origin on 127.0.0.1 where nothing listens: Docker Hub, unreachable. */
-async function closedOrigin(): Promise<string> {
-	const server = net.createServer();
-	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-	const {port} = server.address() as net.AddressInfo;
-	await new Promise(resolve => server.close(resolve));
-	return `http://127.0.0.1:${port}`;
-}
 
 describe('saving progress', () => {
 	it('quitting before any step passed saves nothing: there is no unfinished run to resume', async () => {

@@ -1,12 +1,11 @@
 import {maxListPages} from '../../src/registry/http-util.js';
 import {readFileSync} from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterEach, describe, expect, it} from 'vitest';
 import {createHubClient, HUB_SIGNUP_URL, hubRepositoryUrl, hubTokenSettingsUrl, retryAfter} from '../../src/registry/hub-client.js';
 import {dockerIdProblem} from '../../src/registry/hub-username.js';
-import {closeServers, serveHttp, type Served} from '../helpers/http-server.js';
+import {closeServers, serveHttp, type Served, closedOrigin} from '../helpers/http-server.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/hub');
 
@@ -30,14 +29,6 @@ async function hub(routes: (url: URL, origin: string) => Reply | undefined): Pro
 	});
 	origin = served.origin;
 	return served;
-}
-
-async function closedPortOrigin(): Promise<string> {
-	const probe = net.createServer();
-	await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve));
-	const {port} = probe.address() as net.AddressInfo;
-	await new Promise(resolve => probe.close(resolve));
-	return `http://127.0.0.1:${port}`;
 }
 
 describe('userExists', () => {
@@ -73,7 +64,7 @@ describe('userExists', () => {
 		const slow = await client.userExists('slowhub');
 		expect(slow).toMatchObject({status: 'unknown'});
 		expect(slow.message).toContain('did not answer within 0.3 seconds');
-		const offline = await createHubClient({baseUrl: await closedPortOrigin()}).userExists('alicestudent');
+		const offline = await createHubClient({baseUrl: await closedOrigin()}).userExists('alicestudent');
 		expect(offline).toMatchObject({status: 'unknown'});
 		expect(offline.message).toContain('connection refused');
 	});
@@ -229,7 +220,7 @@ describe('tagExists', () => {
 		expect(await client.tagExists('alicestudent', 'secret', '1.0')).toMatchObject({status: 'unknown', message: expect.stringContaining('private')});
 		expect(await client.tagExists('busy', 'demo', '1.0')).toMatchObject({status: 'unknown', message: expect.stringContaining('5 seconds')});
 		expect(server.seen[0]?.url.pathname).toBe('/v2/namespaces/alicestudent/repositories/demo/tags/1.0');
-		const offline = await createHubClient({baseUrl: await closedPortOrigin()}).tagExists('alicestudent', 'demo', '1.0');
+		const offline = await createHubClient({baseUrl: await closedOrigin()}).tagExists('alicestudent', 'demo', '1.0');
 		expect(offline).toMatchObject({status: 'unknown', message: expect.stringContaining('could not be reached')});
 	});
 });

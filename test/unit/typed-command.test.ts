@@ -51,6 +51,12 @@ describe('compareTyped says what differs', () => {
 		['docker push a b', push, 'extra-argument', /'b' is one too many/],
 		['docker tag 127.0.0.1:5000/alice/demo:1.0', tag, 'missing-argument', /needs 2 names.*the image you have, then its new name/],
 		['docker tag nginx 127.0.0.1:5000/alice/demo:1.0', tag, 'source-image', /the one you chose, registry-lab-starter:1\.0/],
+		[
+			'docker tag registry-lab-starter 127.0.0.1:5000/alice/demo:1.0',
+			tag,
+			'source-image',
+			/you typed 'registry-lab-starter'\. Without a tag docker means 'registry-lab-starter:latest'\./,
+		],
 		['docker push 127.0.0.1:5000/bob/demo:1.0', push, 'namespace', /under your username: alice\/demo/],
 		['docker push 127.0.0.1:5000/demo:1.0', push, 'namespace', /under your username/],
 		['docker push 127.0.0.1:5000/alice/demo', push, 'missing-tag', /Add the tag, :1\.0/],
@@ -149,7 +155,9 @@ describe('the table of typed lines (test/fixtures/typed-lines.ts)', () => {
 	it('the last hint, typed, is accepted at every step', () => {
 		for (const step of Object.keys(steps) as StepName[]) {
 			const context = contextOf(step);
-			const line = hintFor(3, {...context, shape: ''}).split(': ').at(-1)!;
+			const line = hintFor(3, {...context, shape: ''})
+				.split(': ')
+				.at(-1)!;
 			expect(grade(line, context), line).toEqual({ok: true});
 		}
 	});
@@ -194,7 +202,14 @@ describe('the grammar reads options as pflag does', () => {
 		['-u alice host', [['-u', 'alice']], ['host']],
 		['host -ualice', [['-u', 'alice']], ['host']],
 		['-u=alice host', [['-u', 'alice']], ['host']],
-		['--username=alice --password-stdin host', [['--username', 'alice'], ['--password-stdin', 'true']], ['host']],
+		[
+			'--username=alice --password-stdin host',
+			[
+				['--username', 'alice'],
+				['--password-stdin', 'true'],
+			],
+			['host'],
+		],
 		['-u --password-stdin host', [['-u', '--password-stdin']], ['host']],
 		['-- -u alice', [], ['-u', 'alice']],
 		['- host', [], ['-', 'host']],
