@@ -1,10 +1,9 @@
-import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
-import {mkdtemp, readFile, rm} from 'node:fs/promises';
-import os from 'node:os';
+import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {openProgressStore} from '../../src/progress/store.js';
-import {removeImage, requireEngine, tempDockerConfig} from '../helpers/engine.js';
+import {removeImage, requireEngine} from '../helpers/engine.js';
+import {cleanUpPlainClis, killPlainClis, startPlainCli, type PlainCli} from '../helpers/plain-cli.js';
 import {portOpen} from '../helpers/registry.js';
 
 // The end of a practice lesson, through the real CLI in plain mode (pipes, so no terminal): what the
@@ -12,95 +11,24 @@ import {portOpen} from '../helpers/registry.js';
 // practice registry from their docker config when it stops it, at the end and when they leave.
 
 const cleanups: (() => Promise<unknown>)[] = [];
-const children: ChildProcessWithoutNullStreams[] = [];
 
 beforeAll(async () => {
 	await requireEngine();
 });
 
-afterEach(() => {
-	for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
+afterEach(() => killPlainClis());
 
 afterAll(async () => {
 	for (const cleanup of cleanups) await cleanup();
+	await cleanUpPlainClis();
 });
-
-type Cli = {
-	/** Wait until `text` appears in stdout after what was already waited for; returns the stdout in between. */
-	waitFor(text: string | RegExp, timeoutMs?: number): Promise<string>;
-	/** Wait for the prompt, then type one answer line. */
-	answer(prompt: string | RegExp, line: string, timeoutMs?: number): Promise<string>;
-	stdout(): string;
-	exited: Promise<number | null>;
-	/** The docker login store of this run. */
-	config: string;
-	home: string;
-};
-
-async function startCli(args: string[]): Promise<Cli> {
-	const docker = await tempDockerConfig();
-	cleanups.push(docker.cleanup);
-	const home = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-end-'));
-	cleanups.push(() => rm(home, {recursive: true, force: true}));
-	const env: Record<string, string | undefined> = {...process.env, ...docker.env, REGISTRY_LAB_HOME: home};
-	delete env.NO_COLOR;
-	const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {env, stdio: ['pipe', 'pipe', 'pipe']});
-	children.push(child);
-	let out = '';
-	let err = '';
-	let cursor = 0;
-	let wake: (() => void) | undefined;
-	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-		out += chunk;
-		wake?.();
-	});
-	child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-	const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
-	void exited.then(() => wake?.());
-
-	async function waitFor(text: string | RegExp, timeoutMs = 60_000): Promise<string> {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const rest = out.slice(cursor);
-			const match = typeof text === 'string' ? (rest.includes(text) ? {index: rest.indexOf(text), 0: text} : null) : text.exec(rest);
-			if (match) {
-				const end = match.index + match[0].length;
-				cursor += end;
-				return rest.slice(0, end);
-			}
-			if (child.exitCode !== null || Date.now() > deadline) {
-				throw new Error(`Waited for ${String(text)}, but it did not come.\n--- stdout since the last wait:\n${rest}\n--- stderr:\n${err}`);
-			}
-			await new Promise<void>(resolve => {
-				const timer = setTimeout(resolve, Math.min(1000, Math.max(1, deadline - Date.now())));
-				wake = () => {
-					clearTimeout(timer);
-					resolve();
-				};
-			});
-		}
-	}
-	return {
-		waitFor,
-		async answer(prompt, line, timeoutMs) {
-			const seen = await waitFor(prompt, timeoutMs);
-			child.stdin.write(`${line}\n`);
-			return seen;
-		},
-		stdout: () => out,
-		exited,
-		config: path.join(docker.dir, 'config.json'),
-		home,
-	};
-}
 
 const escape = (text: string): string => text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const logins = async (config: string): Promise<string[]> => Object.keys((JSON.parse(await readFile(config, 'utf8')) as {auths?: object}).auths ?? {});
 const typed = /^\$ $/m;
 
 /** Through the practice registry's start and the login; returns its address. */
-async function throughLogin(cli: Cli): Promise<string> {
+async function throughLogin(cli: PlainCli): Promise<string> {
 	const running = await cli.waitFor(/The practice registry is running at (127\.0\.0\.1:\d+)\./);
 	const host = /running at (127\.0\.0\.1:\d+)/.exec(running)![1]!;
 	await cli.answer('Press Enter to continue: ', '');
@@ -116,7 +44,7 @@ async function throughLogin(cli: Cli): Promise<string> {
 
 describe('the end of a practice lesson', () => {
 	it('Done does not say to log out; once the registry stopped, the summary; the login is gone; saved as finished (exit 0)', async () => {
-		const cli = await startCli(['--plain', '--practice']);
+		const cli = await startPlainCli(['--plain', '--practice']);
 		const host = await throughLogin(cli);
 		const target = `${host}/student/first-image:1.0`;
 		const classmate = `${host}/classmate/hello:1.0`;
@@ -164,7 +92,7 @@ describe('the end of a practice lesson', () => {
 	});
 
 	it('leaving after the login: the practice login is removed too, and one line says where the progress was saved (exit 1)', async () => {
-		const cli = await startCli(['--plain', '--practice']);
+		const cli = await startPlainCli(['--plain', '--practice']);
 		const host = await throughLogin(cli);
 		await cli.answer(/Type a number \(0 to \d+\) or an image name \[0\]: /, 'q');
 		const end = await cli.waitFor(/Progress saved in [^\n]*\n/);

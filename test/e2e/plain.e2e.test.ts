@@ -1,7 +1,4 @@
-import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
-import {mkdtemp, readFile, rm} from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import {readFile} from 'node:fs/promises';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {stepApplies} from '../../src/lesson/steps.js';
 import type {Lesson} from '../../src/lesson/schema.js';
@@ -9,7 +6,8 @@ import {openProgressStore} from '../../src/progress/store.js';
 import type {PracticeRegistry} from '../../src/registry/practice-registry.js';
 import {createRegistryClient} from '../../src/registry/registry-client.js';
 import {runCommand} from '../../src/run/run-command.js';
-import {imageExists, makeTestImage, removeImage, requireEngine, tempDockerConfig, uniqueName} from '../helpers/engine.js';
+import {imageExists, makeTestImage, removeImage, requireEngine, uniqueName} from '../helpers/engine.js';
+import {cleanUpPlainClis, killPlainClis, startPlainCli, type PlainCli} from '../helpers/plain-cli.js';
 import {pushAsClassmate, startTestRegistry} from '../helpers/registry.js';
 import {registryLesson} from '../helpers/lesson.js';
 
@@ -20,7 +18,6 @@ let registry: PracticeRegistry;
 let lesson: Lesson;
 let classmateImage: string;
 const cleanups: (() => Promise<unknown>)[] = [];
-const children: ChildProcessWithoutNullStreams[] = [];
 
 beforeAll(async () => {
 	await requireEngine();
@@ -30,100 +27,13 @@ beforeAll(async () => {
 	classmateImage = await pushAsClassmate(registry.host, classmate, 'plain-shared');
 });
 
-afterEach(() => {
-	for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
+afterEach(() => killPlainClis());
 
 afterAll(async () => {
 	for (const cleanup of cleanups) await cleanup();
+	await cleanUpPlainClis();
 	await registry?.stop();
 });
-
-type Cli = {
-	/** Wait until `text` appears in stdout after what was already waited for; returns the stdout in between. */
-	waitFor(text: string | RegExp, timeoutMs?: number): Promise<string>;
-	/** Type one line now. */
-	type(line: string): void;
-	/** Wait for the prompt, then type one answer line. */
-	answer(prompt: string | RegExp, line: string, timeoutMs?: number): Promise<string>;
-	stdout(): string;
-	stderr(): string;
-	exited: Promise<number | null>;
-};
-
-/** The real CLI from source, with pipes for stdin and stdout (so no terminal), its own login store and progress folder. */
-async function startCli(
-	args: string[],
-	extraEnv: Record<string, string> = {},
-	options: {home?: string; nodeArgs?: string[]} = {},
-): Promise<Cli & {home: string}> {
-	const config = await tempDockerConfig();
-	cleanups.push(config.cleanup);
-	const home = options.home ?? (await mkdtemp(path.join(os.tmpdir(), 'registry-lab-plain-')));
-	if (!options.home) cleanups.push(() => rm(home, {recursive: true, force: true}));
-	const env: Record<string, string | undefined> = {...process.env, ...config.env, REGISTRY_LAB_HOME: home, ...extraEnv};
-	if (!('NO_COLOR' in extraEnv)) delete env.NO_COLOR;
-	const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), 'src/main.ts', ...args], {env, stdio: ['pipe', 'pipe', 'pipe']});
-	children.push(child);
-	let out = '';
-	let err = '';
-	let cursor = 0;
-	let wake: (() => void) | undefined;
-	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-		out += chunk;
-		wake?.();
-	});
-	child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-		err += chunk;
-	});
-	const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
-	void exited.then(() => wake?.());
-
-	async function waitFor(text: string | RegExp, timeoutMs = 60_000): Promise<string> {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const rest = out.slice(cursor);
-			const found =
-				typeof text === 'string'
-					? {index: rest.indexOf(text), length: text.length}
-					: (() => {
-							const match = text.exec(rest);
-							return match ? {index: match.index, length: match[0].length} : {index: -1, length: 0};
-						})();
-			if (found.index >= 0) {
-				cursor += found.index + found.length;
-				return rest.slice(0, found.index + found.length);
-			}
-			if (child.exitCode !== null || Date.now() > deadline) {
-				throw new Error(
-					`Waited for ${String(text)}, but ${child.exitCode === null ? 'it did not come' : `the lab exited (${child.exitCode})`}.\n` +
-						`--- stdout since the last wait:\n${rest}\n--- stderr:\n${err}`,
-				);
-			}
-			await new Promise<void>(resolve => {
-				const timer = setTimeout(resolve, Math.min(1000, Math.max(1, deadline - Date.now())));
-				wake = () => {
-					clearTimeout(timer);
-					resolve();
-				};
-			});
-		}
-	}
-
-	return {
-		home,
-		waitFor,
-		type: line => void child.stdin.write(`${line}\n`),
-		async answer(prompt, line, timeoutMs) {
-			const seen = await waitFor(prompt, timeoutMs);
-			child.stdin.write(`${line}\n`);
-			return seen;
-		},
-		stdout: () => out,
-		stderr: () => err,
-		exited,
-	};
-}
 
 const enter = /Press Enter to [^\n]*: $/m;
 /** The prompt for a typed command. */
@@ -131,7 +41,7 @@ const typed = /^\$ $/m;
 const escape = (text: string): string => text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Log in as the student, through the plain prompts, from the start of the lesson. */
-async function throughLogin(cli: Cli, password: string): Promise<void> {
+async function throughLogin(cli: PlainCli, password: string): Promise<void> {
 	await cli.waitFor('Step 1 of 9: What a registry is');
 	await cli.answer('Press Enter to continue: ', '');
 	await cli.waitFor('Step 2 of 9: Your account');
@@ -154,7 +64,7 @@ describe('registry-lab --plain, line by line', () => {
 			() => removeImage(target),
 			() => removeImage(classmateImage),
 		);
-		const cli = await startCli(['--plain', '--registry', registry.host]);
+		const cli = await startPlainCli(['--plain', '--registry', registry.host]);
 
 		await throughLogin(cli, student.password);
 		await cli.waitFor(/PASS Logged in to [^\n]* as student/);
@@ -224,7 +134,7 @@ describe('registry-lab --plain, line by line', () => {
 	});
 
 	it('a wrong password prints FAIL with what it means, the lesson does not advance, [r]etry and [e]dit ask again', async () => {
-		const cli = await startCli(['--plain', '--registry', registry.host]);
+		const cli = await startPlainCli(['--plain', '--registry', registry.host]);
 		await throughLogin(cli, 'not-the-password');
 		const failure = await cli.waitFor('Try again? [r]etry / [c]heck only / [e]dit answers / [q]uit: ');
 		expect(failure).toMatch(/^FAIL /m);
@@ -265,7 +175,7 @@ describe('registry-lab --plain, line by line', () => {
 
 		// Started again (with an empty login store of its own), it offers to resume at step 4,
 		// finds the login gone, and goes back to the login step, saying why.
-		const again = await startCli(['--plain', '--registry', registry.host], {}, {home: cli.home});
+		const again = await startPlainCli(['--plain', '--registry', registry.host], {}, {home: cli.home});
 		await again.waitFor(`Last time you got to step 4 of 9, "Pick an image to share", on ${registry.host} as student.`);
 		await again.answer('Resume at step 4? [y]es / [n]o, start over / [q]uit: ', 'y');
 		await again.waitFor('Step 3 of 9: Log in to the registry');
@@ -277,7 +187,7 @@ describe('registry-lab --plain, line by line', () => {
 	});
 
 	it('--practice starts a practice registry, logs in with its password, and stops it when the student leaves', async () => {
-		const cli = await startCli(['--plain', '--practice']);
+		const cli = await startPlainCli(['--plain', '--practice']);
 		const host = /running at (\S+)\.$/m.exec(await cli.waitFor(/The practice registry is running at \S+\.$/m, 90_000))![1]!;
 		await cli.answer('Press Enter to continue: ', '');
 		const account = await cli.waitFor('Step 2 of 9: Your practice account').then(() => cli.waitFor(enter));
@@ -299,7 +209,7 @@ describe('registry-lab --plain, line by line', () => {
 	});
 
 	it('NO_COLOR without --plain, with no terminal, runs the plain mode, which never loads ink or react', async () => {
-		const cli = await startCli(['--registry', registry.host], {NO_COLOR: '1'}, {nodeArgs: ['--import', './test/helpers/forbid-ink.mjs']});
+		const cli = await startPlainCli(['--registry', registry.host], {NO_COLOR: '1'}, {nodeArgs: ['--import', './test/helpers/forbid-ink.mjs']});
 		await cli.waitFor('Step 1 of 9: What a registry is');
 		await cli.answer('Press Enter to continue: ', 'q');
 		expect(await cli.exited).toBe(1);
