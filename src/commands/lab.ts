@@ -219,7 +219,7 @@ function usageError(message: string): number {
  * terminal on both sides (chooseMode), where a variable a student's shell happens to export must
  * not blank it: they are hidden while Ink loads, and given back at once (children still see them).
  */
-async function loadScreen<T>(load: () => Promise<T>): Promise<T> {
+export async function loadScreen<T>(load: () => Promise<T>): Promise<T> {
 	const names = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
 	const saved = names.map(name => [name, process.env[name]] as const);
 	for (const name of names) delete process.env[name];

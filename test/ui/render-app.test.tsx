@@ -3,7 +3,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Lesson} from '../../src/lesson/schema.js';
 import {stepsFor} from '../../src/lesson/steps.js';
 import type {RunState} from '../../src/lesson-run/lesson-run.js';
-import {renderApp} from '../../src/ui/render-app.js';
+import {loadScreen} from '../../src/commands/lab.js';
+import type {renderApp as RenderApp} from '../../src/ui/render-app.js';
 import {tempDockerConfig, testEngine} from '../helpers/engine.js';
 import {keys, press, waitForText} from '../helpers/ink.js';
 import {registryLesson} from '../helpers/lesson.js';
@@ -50,7 +51,11 @@ class Keyboard extends EventEmitter {
 let lesson: Lesson;
 let config: Awaited<ReturnType<typeof tempDockerConfig>>;
 
+// Loaded as the lab loads it (lab.ts): a CI variable exported by the shell must not blank the screen.
+let renderApp: typeof RenderApp;
+
 beforeAll(async () => {
+	({renderApp} = await loadScreen(() => import('../../src/ui/render-app.js')));
 	lesson = await registryLesson();
 	config = await tempDockerConfig();
 });
