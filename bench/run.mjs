@@ -247,15 +247,18 @@ if (want('app')) {
 					} catch {
 						for (let i = 0; i < 40; i++) keys(name, 'BSpace');
 					}
-				} else if (/Image to push/.test(screen) && /^ ❯ /m.test(screen)) {
-					// Move the cursor to the benchmark image: compare where the cursor is with where the image is.
-					const list = screen.slice(screen.indexOf('Image to push')).split('\n').slice(1).filter(text => /^ (❯| ) \S/.test(text));
-					const cursor = list.findIndex(text => text.startsWith(' ❯'));
-					const wanted = list.findIndex(text => text.includes(`${benchImage} `));
-					if (args.includes('--verbose') && cursor === wanted) log(`image picker:\n${screen}`);
-					// The list scrolls: with the image off screen, keep going down.
+				} else if (/Image to push/.test(screen) && /Filter:/.test(screen)) {
+					// The picker filters as you type: type the benchmark image's name, then take the highlighted row.
+					const highlighted = screen.split('\n').find(text => /^ › \S/.test(text)) ?? '';
 					if (++listMoves > listLimit) throw new Error(`${benchImage} is not in the image list:\n${screen}`);
-					keys(name, cursor >= 0 && cursor === wanted ? 'Enter' : wanted >= 0 && wanted < cursor ? 'Up' : 'Down');
+					if (highlighted.includes(`${benchImage} `)) {
+						if (args.includes('--verbose')) log(`image picker:\n${screen}`);
+						keys(name, 'Enter');
+					} else if (!screen.includes(`Filter: ${benchImage}`)) {
+						keys(name, '-l', benchImage);
+					} else {
+						keys(name, 'Down');
+					}
 					last = screen;
 					await changed(screen);
 					continue;
@@ -298,13 +301,27 @@ if (want('app')) {
 			const wall = (performance.now() - wallStart) / 1000;
 			peakNote = 'through the practice lesson to the end of a 200 MB push';
 			const ratio = pushCpu / pushBaseline.cpuSeconds;
+			const details =
+				`the lab ${ownCpu.toFixed(2)} s, its docker child ${(pushCpu - ownCpu).toFixed(2)} s; 200 MB layer; ` +
+				`wall ${wall.toFixed(1)} s vs ${pushBaseline.wallSeconds.toFixed(1)} s; ${ticks} Hz ticks`;
+			if (dockerdPid) {
+				// The standing budget: the lab's own CPU against all the push took (the lab, its docker child, dockerd).
+				const whole = pushCpu + pushDockerd;
+				const share = ownCpu / whole;
+				row(
+					"the lab's own CPU during a push",
+					`${ownCpu.toFixed(2)} s of ${whole.toFixed(2)} s = ${(share * 100).toFixed(1)} %`,
+					"≤ 5 % of the push's whole CPU",
+					share <= 0.05,
+					'the whole: registry-lab, its docker child and dockerd; 200 MB layer',
+				);
+			}
 			row(
 				'push CPU (registry-lab + docker child)',
 				`${pushCpu.toFixed(2)} s vs ${pushBaseline.cpuSeconds.toFixed(2)} s = ${ratio.toFixed(1)}x`,
-				'≤ 1.2x docker',
-				ratio <= 1.2,
-				`the lab ${ownCpu.toFixed(2)} s, its docker child ${(pushCpu - ownCpu).toFixed(2)} s; 200 MB layer; ` +
-					`wall ${wall.toFixed(1)} s vs ${pushBaseline.wallSeconds.toFixed(1)} s; ${ticks} Hz ticks`,
+				'',
+				undefined,
+				`against a plain docker push, whose client alone is tiny; ${details}`,
 			);
 			if (dockerdPid) {
 				const baselineWithDaemon = pushBaseline.cpuSeconds + pushBaseline.dockerdSeconds;
