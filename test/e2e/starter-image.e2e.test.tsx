@@ -36,18 +36,23 @@ async function layersOf(reference: string): Promise<string> {
 	return inspected.stdout.trim();
 }
 
-/** The student picks the starter image (the first choice) at the image step, in the app. */
-async function chooseStarter(): Promise<void> {
+/** The app at the image step of a class-registry run, with a login store of its own. */
+async function atImageStep(completed?: string[]) {
 	const config = await tempDockerConfig();
 	cleanups.push(config.cleanup);
-	const app = render(
+	return render(
 		<App
 			lesson={lesson}
 			engine={testEngine(config.env)}
 			choice={{kind: 'class', host: '127.0.0.1:5999'}}
-			resume={{stepId: 'choose-image', vars: {username: 'student'}, completed: ['what-is-a-registry', 'account', 'login']}}
+			resume={{stepId: 'choose-image', vars: {username: 'student'}, ...(completed ? {completed} : {})}}
 		/>,
 	);
+}
+
+/** The student picks the starter image (the first choice) at the image step, in the app. */
+async function chooseStarter(): Promise<void> {
+	const app = await atImageStep(['what-is-a-registry', 'account', 'login']);
 	try {
 		await waitForText(app, /(Make a small|Use the) starter image/);
 		await press(app, keys.enter);
@@ -71,16 +76,7 @@ describe('the starter image is made once and used from then on', () => {
 		expect(await idOf(starterImageName)).toBe(first);
 		expect(await idOf(named)).toBe(first);
 		// Offered as one to use, now that it is here.
-		const config = await tempDockerConfig();
-		cleanups.push(config.cleanup);
-		const app = render(
-			<App
-				lesson={lesson}
-				engine={testEngine(config.env)}
-				choice={{kind: 'class', host: '127.0.0.1:5999'}}
-				resume={{stepId: 'choose-image', vars: {username: 'student'}}}
-			/>,
-		);
+		const app = await atImageStep();
 		const screen = await waitForText(app, 'Use the starter image (registry-lab-starter:1.0, made earlier on this computer)');
 		expect(screen.match(/registry-lab-starter:1\.0/g)).toHaveLength(1);
 		app.unmount();
