@@ -291,7 +291,7 @@ describe('listTags', () => {
 	});
 
 	it('says what Docker Hub said of its rate limit', async () => {
-		const server = await hub(url => {
+		const server = await hub((url): Reply | undefined => {
 			if (url.pathname.startsWith('/v2/namespaces/busy/')) return {status: 429, body: fixture('rate-limited'), headers: {'Retry-After': '20'}};
 			if (url.pathname.startsWith('/v2/namespaces/counted/')) {
 				return {
