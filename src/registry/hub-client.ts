@@ -31,19 +31,43 @@ export type HubRepository = {
 	readonly pullCount: number | null;
 };
 
+/**
+ * What Docker Hub said about its rate limit in the last answer of a listing, when it said anything:
+ * `Retry-After` (or the older `X-Retry-After`) as seconds to wait, clamped to an hour;
+ * `X-RateLimit-Remaining`, the requests left; `X-RateLimit-Reset`, when they are renewed (unix seconds, as sent).
+ */
+export type HubRateLimit = {readonly retryAfterSeconds?: number; readonly remaining?: number; readonly resetAt?: number};
+
 /** `more`: repositories seen past the kept ones; `stoppedEarly`: the pages or bytes ran out before the list did. */
 export type HubRepositoriesResult =
-	| {ok: true; repositories: readonly HubRepository[]; more?: number; stoppedEarly?: boolean}
-	| {ok: false; message: string; status?: number};
+	| {ok: true; repositories: readonly HubRepository[]; more?: number; stoppedEarly?: boolean; rateLimit?: HubRateLimit}
+	| {ok: false; message: string; status?: number; rateLimit?: HubRateLimit};
 export type TagCheck = {status: 'exists' | 'missing' | 'unknown'; message?: string};
+
+/** A tag of a repository: the digest it points at and when it was last pushed, as Docker Hub says (null when it does not). */
+export type HubTag = {
+	readonly name: string;
+	readonly digest: string | null;
+	readonly lastPushed: string | null;
+	readonly lastUpdated: string | null;
+};
+
+export type HubTagsResult =
+	| {ok: true; tags: readonly HubTag[]; more?: number; stoppedEarly?: boolean; rateLimit?: HubRateLimit}
+	| {ok: false; message: string; status?: number; rateLimit?: HubRateLimit};
+
+/** `maxPages`: read at most this many pages (1 to the usual bound, http-util.ts), for a caller that counts its requests. */
+export type HubListOptions = {readonly maxPages?: number};
 
 export type HubClient = {
 	/** GET /v2/users/NAME/ : 200 exists, 404 missing, anything else unknown ("could not check"). */
 	userExists(username: string): Promise<UserCheck>;
 	/** GET /v2/namespaces/NS/repositories?page_size=100, following `next` (bounded). */
-	listRepositories(namespace: string): Promise<HubRepositoriesResult>;
+	listRepositories(namespace: string, options?: HubListOptions): Promise<HubRepositoriesResult>;
 	/** GET /v2/namespaces/NS/repositories/REPO/tags/TAG : 200 exists, 404 missing, 403 and the rest unknown. */
 	tagExists(namespace: string, repository: string, tag: string): Promise<TagCheck>;
+	/** GET /v2/namespaces/NS/repositories/REPO/tags?page_size=100, following `next` (bounded like the repositories). */
+	listTags(namespace: string, repository: string, options?: HubListOptions): Promise<HubTagsResult>;
 };
 
 /** Docker's sign-up page (docs.docker.com/accounts/create-account/). */
@@ -53,6 +77,7 @@ const HUB_BASE_URL = 'https://hub.docker.com';
 const defaultTimeoutMs = 10_000;
 /** 100 a page (the documented maximum); the pages and bytes of one listing are bounded (http-util.ts). */
 const pageSize = 100;
+const namespaceName = /^[a-z0-9][a-z0-9._-]*$/;
 
 /** The repository's page on Docker Hub; official images (library/) live under /_/. */
 export function hubRepositoryUrl(namespace: string, repository: string): string {
@@ -68,6 +93,9 @@ export function hubTokenSettingsUrl(): string {
 	return 'https://app.docker.com/settings/personal-access-tokens';
 }
 
+type Listed<T> =
+	| {ok: true; items: T[]; more: number; stoppedEarly: boolean; rateLimit?: HubRateLimit}
+	| {ok: false; message: string; status?: number; rateLimit?: HubRateLimit};
 type Reply = {readonly ok: true; readonly status: number; readonly headers: FetchedResponse['headers']; readonly json: unknown; readonly bytes: number};
 type Failed = {readonly ok: false; readonly message: string};
 
@@ -111,54 +139,96 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
 		}
 	};
 
-	const listRepositories = async (namespace: string): Promise<HubRepositoriesResult> => {
+	/**
+	 * One listing that takes pages ({count, next, previous, results}): follows `next` on the same server only, never the
+	 * same page twice, and stops after `maxPages` pages or `maxListBytes`, keeping `maxListItems` entries.
+	 */
+	const listPages = async <T>(
+		firstUrl: string,
+		options: HubListOptions | undefined,
+		toItem: (entry: unknown) => T | undefined,
+		words: {readonly failed: string; readonly missing: string; readonly what: string},
+	): Promise<Listed<T>> => {
+		const items: T[] = [];
+		const pagesAllowed = Math.max(1, Math.min(maxListPages, Math.floor(options?.maxPages ?? maxListPages) || 1));
+		let url: string | undefined = firstUrl;
+		const visited = new Set<string>();
+		let bytes = 0;
+		let more = 0;
+		let rateLimit: HubRateLimit | undefined;
+		for (let page = 0; url !== undefined && page < pagesAllowed && bytes < maxListBytes; page++) {
+			visited.add(url);
+			const reply = await get(url);
+			if (!reply.ok) return {ok: false, message: `${words.failed}: ${reply.message}`};
+			rateLimit = rateLimitOf(reply.headers) ?? rateLimit;
+			const limitPart = rateLimit ? {rateLimit} : {};
+			if (reply.status === 404) {
+				// A page past the end answers 404 too; the first page's 404 means no such namespace (or repository).
+				if (page > 0) break;
+				return {ok: false, status: 404, message: words.missing, ...limitPart};
+			}
+			if (reply.status !== 200) return {ok: false, status: reply.status, message: `${words.failed}: ${statusWords(reply)}`, ...limitPart};
+			if (!isRecord(reply.json) || !Array.isArray(reply.json.results)) {
+				return {ok: false, status: reply.status, message: `Docker Hub answered ${words.what} in a shape this lab does not know.`, ...limitPart};
+			}
+			bytes += reply.bytes;
+			for (const entry of reply.json.results) {
+				const item = toItem(entry);
+				if (item === undefined) continue;
+				if (items.length < maxListItems) items.push(item);
+				else more += 1;
+			}
+			const next: unknown = reply.json.next;
+			url = typeof next === 'string' && next ? sameOrigin(next, baseOrigin, url) : undefined;
+			if (url !== undefined && visited.has(url)) url = undefined;
+		}
+		return {ok: true, items, more, stoppedEarly: url !== undefined, ...(rateLimit ? {rateLimit} : {})};
+	};
+
+	const listRepositories = async (namespace: string, options?: HubListOptions): Promise<HubRepositoriesResult> => {
 		try {
-			if (!/^[a-z0-9][a-z0-9._-]*$/.test(namespace)) {
+			if (!namespaceName.test(namespace)) {
 				return {ok: false, message: `${JSON.stringify(namespace)} is not a Docker Hub account or organization name.`};
 			}
-			const repositories: HubRepository[] = [];
-			let url: string | undefined = `${base}/v2/namespaces/${encodeURIComponent(namespace)}/repositories?page_size=${pageSize}`;
-			const visited = new Set<string>();
-			let bytes = 0;
-			let more = 0;
-			for (let page = 0; url !== undefined && page < maxListPages && bytes < maxListBytes; page++) {
-				visited.add(url);
-				const reply = await get(url);
-				if (!reply.ok) return {ok: false, message: `Could not list the repositories of ${namespace}: ${reply.message}`};
-				if (reply.status === 404) {
-					// A page past the end answers 404 too; the first page's 404 means no such namespace.
-					if (page > 0) break;
-					return {
-						ok: false,
-						status: 404,
-						message: `There is no Docker Hub account or organization ${JSON.stringify(namespace)}. Check the spelling.`,
-					};
-				}
-				if (reply.status !== 200) {
-					return {ok: false, status: reply.status, message: `Could not list the repositories of ${namespace}: ${statusWords(reply)}`};
-				}
-				if (!isRecord(reply.json) || !Array.isArray(reply.json.results)) {
-					return {
-						ok: false,
-						status: reply.status,
-						message: `Docker Hub answered the list of ${namespace}'s repositories in a shape this lab does not know.`,
-					};
-				}
-				bytes += reply.bytes;
-				for (const entry of reply.json.results) {
-					const repository = toRepository(entry, namespace);
-					if (!repository) continue;
-					if (repositories.length < maxListItems) repositories.push(repository);
-					else more += 1;
-				}
-				const next: unknown = reply.json.next;
-				url = typeof next === 'string' && next ? sameOrigin(next, baseOrigin, url) : undefined;
-				if (url !== undefined && visited.has(url)) url = undefined;
-			}
-			const stoppedEarly = url !== undefined;
-			return {ok: true, repositories, ...(more > 0 ? {more} : {}), ...(stoppedEarly ? {stoppedEarly} : {})};
+			const listed = await listPages(
+				`${base}/v2/namespaces/${encodeURIComponent(namespace)}/repositories?page_size=${pageSize}`,
+				options,
+				entry => toRepository(entry, namespace),
+				{
+					failed: `Could not list the repositories of ${namespace}`,
+					missing: `There is no Docker Hub account or organization ${JSON.stringify(namespace)}. Check the spelling.`,
+					what: `the list of ${namespace}'s repositories`,
+				},
+			);
+			if (!listed.ok) return listed;
+			const {items, more, stoppedEarly, rateLimit} = listed;
+			return {ok: true, repositories: items, ...(more > 0 ? {more} : {}), ...(stoppedEarly ? {stoppedEarly} : {}), ...(rateLimit ? {rateLimit} : {})};
 		} catch (error) {
 			return {ok: false, message: `Could not list the repositories of ${namespace}: ${errorText(error)}`};
+		}
+	};
+
+	const listTags = async (namespace: string, repository: string, options?: HubListOptions): Promise<HubTagsResult> => {
+		const name = `${namespace}/${repository}`;
+		try {
+			if (!namespaceName.test(namespace)) {
+				return {ok: false, message: `${JSON.stringify(namespace)} is not a Docker Hub account or organization name.`};
+			}
+			const listed = await listPages(
+				`${base}/v2/namespaces/${encodeURIComponent(namespace)}/repositories/${encodeURIComponent(repository)}/tags?page_size=${pageSize}`,
+				options,
+				toTag,
+				{
+					failed: `Could not list the tags of ${name}`,
+					missing: `Docker Hub has no repository ${name} (or it is private).`,
+					what: `the list of ${name}'s tags`,
+				},
+			);
+			if (!listed.ok) return listed;
+			const {items, more, stoppedEarly, rateLimit} = listed;
+			return {ok: true, tags: items, ...(more > 0 ? {more} : {}), ...(stoppedEarly ? {stoppedEarly} : {}), ...(rateLimit ? {rateLimit} : {})};
+		} catch (error) {
+			return {ok: false, message: `Could not list the tags of ${name}: ${errorText(error)}`};
 		}
 	};
 
@@ -187,7 +257,7 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
 		}
 	};
 
-	return {userExists, listRepositories, tagExists};
+	return {userExists, listRepositories, tagExists, listTags};
 }
 
 // ---------------------------------------------------------------------------
@@ -202,6 +272,39 @@ function toRepository(entry: unknown, namespace: string): HubRepository | undefi
 		lastUpdated: typeof entry.last_updated === 'string' && entry.last_updated ? entry.last_updated : null,
 		pullCount: typeof entry.pull_count === 'number' && Number.isFinite(entry.pull_count) ? entry.pull_count : null,
 	};
+}
+
+function toTag(entry: unknown): HubTag | undefined {
+	if (!isRecord(entry) || typeof entry.name !== 'string' || entry.name.length === 0) return undefined;
+	const text = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 && value.length <= 256 ? value : null);
+	const digest = text(entry.digest);
+	return {
+		name: entry.name,
+		digest: digest !== null && /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/.test(digest) ? digest : null,
+		lastPushed: text(entry.tag_last_pushed),
+		lastUpdated: text(entry.last_updated),
+	};
+}
+
+/**
+ * The rate-limit headers of one answer (Docker Hub API reference, "Rate limiting"): undefined when there are none.
+ * Numbers are whole and bounded; a broken value is left out.
+ */
+export function rateLimitOf(headers: FetchedResponse['headers'], now = Date.now()): HubRateLimit | undefined {
+	const retryAfterSeconds = retryAfter(headers, now);
+	const remaining = wholeNumber(headers.get('x-ratelimit-remaining'));
+	const resetAt = wholeNumber(headers.get('x-ratelimit-reset'));
+	if (retryAfterSeconds === undefined && remaining === undefined && resetAt === undefined) return undefined;
+	return {
+		...(retryAfterSeconds !== undefined ? {retryAfterSeconds} : {}),
+		...(remaining !== undefined ? {remaining} : {}),
+		...(resetAt !== undefined ? {resetAt} : {}),
+	};
+}
+
+function wholeNumber(value: string | null | undefined): number | undefined {
+	const trimmed = value?.trim();
+	return trimmed && /^\d{1,15}$/.test(trimmed) ? Number(trimmed) : undefined;
 }
 
 /** What a non-200 status means, in words, with Docker Hub's own message when it sent one. */
@@ -267,4 +370,3 @@ function networkWords(error: unknown): string {
 	}
 	return errorText(error);
 }
-

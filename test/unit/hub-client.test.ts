@@ -1,9 +1,9 @@
-import {maxListPages} from '../../src/registry/http-util.js';
+import {maxListBytes, maxListItems, maxListPages} from '../../src/registry/http-util.js';
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterEach, describe, expect, it} from 'vitest';
-import {createHubClient, HUB_SIGNUP_URL, hubRepositoryUrl, hubTokenSettingsUrl, retryAfter} from '../../src/registry/hub-client.js';
+import {createHubClient, HUB_SIGNUP_URL, hubRepositoryUrl, hubTokenSettingsUrl, rateLimitOf, retryAfter} from '../../src/registry/hub-client.js';
 import {dockerIdProblem} from '../../src/registry/hub-username.js';
 import {closeServers, serveHttp, type Served, closedOrigin} from '../helpers/http-server.js';
 
@@ -222,6 +222,91 @@ describe('tagExists', () => {
 		expect(server.seen[0]?.url.pathname).toBe('/v2/namespaces/alicestudent/repositories/demo/tags/1.0');
 		const offline = await createHubClient({baseUrl: await closedOrigin()}).tagExists('alicestudent', 'demo', '1.0');
 		expect(offline).toMatchObject({status: 'unknown', message: expect.stringContaining('could not be reached')});
+	});
+});
+
+describe('listTags', () => {
+	it("lists a repository's tags with digest and last push; a missing repository is a 404 that says so", async () => {
+		const server = await hub(url =>
+			url.pathname === '/v2/namespaces/alicestudent/repositories/demo/tags' ? {status: 200, body: fixture('tags')} : undefined,
+		);
+		const client = createHubClient({baseUrl: server.origin});
+		expect(await client.listTags('alicestudent', 'demo')).toEqual({
+			ok: true,
+			tags: [
+				{
+					name: 'latest',
+					digest: 'sha256:9b2f0e6a2c1d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7',
+					lastPushed: '2025-03-16T09:12:00.000000Z',
+					lastUpdated: '2025-03-16T09:12:00.123456Z',
+				},
+				{
+					name: '1.0',
+					digest: 'sha256:4f53e2564790c8e7856ec08e384732aa38dc43c52f02952483e3f003afbf23db',
+					lastPushed: '2025-03-14T10:44:45.000000Z',
+					lastUpdated: '2025-03-14T10:44:45.459826Z',
+				},
+			],
+		});
+		expect(server.seen[0]?.url.search).toBe('?page_size=100');
+		const missing = await client.listTags('alicestudent', 'gone');
+		expect(missing).toMatchObject({ok: false, status: 404, message: expect.stringContaining('no repository alicestudent/gone')});
+		expect(await client.listTags('Not A Name', 'demo')).toMatchObject({ok: false, message: expect.stringContaining('not a Docker Hub account')});
+		expect(server.seen).toHaveLength(2);
+	});
+
+	it('keeps to its bounds: pages (or fewer when asked), bytes, names; a digest that is not one is left out', async () => {
+		let endless = 0;
+		const filler = 'x'.repeat(6 * 1024 * 1024);
+		const server = await hub((url, origin) => {
+			const page = Number(url.searchParams.get('page') ?? '1');
+			const next = (repository: string) => `${origin}/v2/namespaces/someone/repositories/${repository}/tags?page=${page + 1}`;
+			if (url.pathname === '/v2/namespaces/someone/repositories/endless/tags') {
+				endless += 1;
+				return {status: 200, body: JSON.stringify({next: next('endless'), results: [{name: `t${page}`, digest: 'sha256:not-a-digest'}]})};
+			}
+			if (url.pathname === '/v2/namespaces/someone/repositories/heavy/tags') {
+				return {status: 200, body: JSON.stringify({next: next('heavy'), results: [{name: `t${page}`, description: filler}]})};
+			}
+			if (url.pathname === '/v2/namespaces/someone/repositories/crowded/tags') {
+				const results = Array.from({length: maxListItems + 5}, (_, index) => ({name: `t${index}`}));
+				return {status: 200, body: JSON.stringify({next: null, results})};
+			}
+			return undefined;
+		});
+		const client = createHubClient({baseUrl: server.origin});
+		const all = await client.listTags('someone', 'endless');
+		expect(all).toMatchObject({ok: true, stoppedEarly: true});
+		expect(all.ok && all.tags).toHaveLength(maxListPages);
+		expect(all.ok && all.tags[0]).toEqual({name: 't1', digest: null, lastPushed: null, lastUpdated: null});
+		endless = 0;
+		expect(await client.listTags('someone', 'endless', {maxPages: 2})).toMatchObject({ok: true, stoppedEarly: true, tags: [{name: 't1'}, {name: 't2'}]});
+		expect(endless).toBe(2);
+		const heavy = await client.listTags('someone', 'heavy');
+		expect(heavy.ok && heavy.tags).toHaveLength(Math.ceil(maxListBytes / filler.length));
+		expect(heavy).toMatchObject({ok: true, stoppedEarly: true});
+		const crowded = await client.listTags('someone', 'crowded');
+		expect(crowded.ok && crowded.tags).toHaveLength(maxListItems);
+		expect(crowded).toMatchObject({ok: true, more: 5});
+	});
+
+	it('says what Docker Hub said of its rate limit', async () => {
+		const server = await hub((url): Reply | undefined => {
+			if (url.pathname.startsWith('/v2/namespaces/busy/')) return {status: 429, body: fixture('rate-limited'), headers: {'Retry-After': '20'}};
+			if (url.pathname.startsWith('/v2/namespaces/counted/')) {
+				return {
+					status: 200,
+					body: fixture('tags'),
+					headers: {'X-RateLimit-Limit': '180', 'X-RateLimit-Remaining': '7', 'X-RateLimit-Reset': '1742119920'},
+				};
+			}
+			return undefined;
+		});
+		const client = createHubClient({baseUrl: server.origin});
+		expect(await client.listTags('busy', 'demo')).toMatchObject({ok: false, status: 429, rateLimit: {retryAfterSeconds: 20}});
+		expect(await client.listTags('counted', 'demo')).toMatchObject({ok: true, rateLimit: {remaining: 7, resetAt: 1742119920}});
+		expect(await client.listRepositories('counted')).toMatchObject({ok: true, rateLimit: {remaining: 7, resetAt: 1742119920}});
+		expect(rateLimitOf(new Headers({'X-RateLimit-Remaining': 'lots', 'X-RateLimit-Reset': '-5'}))).toBeUndefined();
 	});
 });
 
