@@ -204,7 +204,11 @@ export function createReportSender(options: SenderOptions): ReportSender {
 
 	const kick = (): void => {
 		if (sending || timer !== undefined || queue.length === 0 || !authorization()) return;
-		sending = sendOnce().finally(() => (sending = undefined));
+		// The next batch goes once this post is answered (a wait to retry, or no authorization, stops it).
+		sending = sendOnce().finally(() => {
+			sending = undefined;
+			if (!finished) kick();
+		});
 	};
 
 	async function sendOnce(): Promise<void> {
@@ -240,9 +244,7 @@ export function createReportSender(options: SenderOptions): ReportSender {
 				}
 				schedule(result.retryAfterMs ?? delays[Math.min(failures, delays.length - 1)]!);
 				failures += 1;
-				return;
 		}
-		if (!finished) queueMicrotask(kick);
 	}
 
 	return {
