@@ -1,11 +1,13 @@
 import {closest, commandLine, parseCommandLine, usageError as usageErrorOf, warn} from './args.js';
 import {defaultEngine, type EngineName} from '../container/engine.js';
-import {findLesson} from '../lesson/find.js';
+import type {ClassInfo} from '../class/class-types.js';
+import type {LabObserver} from '../driver/run-lab.js';
+import {findLesson, type Found} from '../lesson/find.js';
 import {loadLessons} from '../lesson/load.js';
 import type {RunState} from '../lesson-run/lesson-run.js';
 import {chooseMode, stdinReadable} from '../plain/mode.js';
 import {progressOfRun} from '../driver/save-progress.js';
-import {openProgressStore, storeProblem, type LessonProgress, type ProgressStore} from '../progress/store.js';
+import {openProgressStore, runKey, storeProblem, type LessonProgress, type ProgressStore} from '../progress/store.js';
 import {enableLeanHeap} from '../run/lean-heap.js';
 import {savedRuns} from '../driver/saved-run.js';
 import {lessonEntries} from '../driver/lesson-entries.js';
@@ -29,6 +31,8 @@ export const labHelp = `
     --registry HOST[:PORT]
                           a class registry from your instructor
     --practice            a practice registry started on this computer (no account needed)
+    --class HOST:PORT     your class, from the slip your instructor gave you: its registry
+                          and lesson, and your steps' results shared with the instructor
 
   Options
     --lesson ID|FILE      the lesson to run (default: registries; with several
@@ -52,6 +56,7 @@ export const labHelp = `
   Examples
     $ registry-lab --practice
     $ registry-lab --registry registry.school.example:5000
+    $ registry-lab --class 192.168.1.20:5001
     $ registry-lab --plain --practice
 `;
 
@@ -65,6 +70,7 @@ export const labArgs = commandLine({
 		hub: {type: 'boolean'},
 		registry: {type: 'string'},
 		practice: {type: 'boolean'},
+		class: {type: 'string'},
 		lesson: {type: 'string'},
 		engine: {type: 'string', default: 'docker', choices: ['docker', 'podman']},
 		plain: {type: 'boolean'},
@@ -76,10 +82,14 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 	if (!cli.ok) return cli.exitCode;
 	const {flags} = cli;
 	if (cli.input.length > 0) return usageError(unknownCommand(cli.input[0]!));
-	const chosen = [flags.hub, flags.registry !== undefined, flags.practice].filter(Boolean).length;
-	if (chosen > 1) return usageError('choose one of --hub, --registry and --practice, not several.');
+	const chosen = [flags.hub, flags.registry !== undefined, flags.practice, flags.class !== undefined].filter(Boolean).length;
+	if (chosen > 1) return usageError('choose one of --hub, --registry, --practice and --class, not several.');
 	let choice: RegistryChoice | undefined;
-	if (flags.registry !== undefined) {
+	if (flags.class !== undefined) {
+		const problem = hostProblem(flags.class) ?? (/:\d+$/.test(flags.class) ? null : 'add the port, as on your slip (HOST:PORT).');
+		if (problem) return usageError(`--class: ${problem}`);
+		if (flags.lesson !== undefined) return usageError('--class runs the class’s own lesson: leave out --lesson.');
+	} else if (flags.registry !== undefined) {
 		const problem = hostProblem(flags.registry);
 		if (problem) return usageError(`--registry: ${problem}`);
 		choice = {kind: 'class', host: flags.registry};
@@ -87,8 +97,9 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 	else if (flags.practice) choice = {kind: 'practice'};
 
 	// A lesson named on the command line is checked before anything else.
-	let lesson = flags.lesson === undefined ? undefined : await findLesson(flags.lesson);
-	if (lesson && !lesson.ok) return lessonError(lesson);
+	const named = flags.lesson === undefined ? undefined : await findLesson(flags.lesson);
+	if (named && !named.ok) return lessonError(named);
+	let lesson: Usable | undefined = named;
 
 	const mode = chooseMode({
 		plain: flags.plain,
@@ -106,11 +117,21 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 		return 2;
 	}
 
+	// A class says where it pushes and what lesson it runs; its code loads only here.
+	let joined: Joined | undefined;
+	if (flags.class !== undefined) {
+		joined = await joinClass(flags.class);
+		if (!joined) return 1;
+		choice = joined.choice;
+		lesson = joined.lesson;
+	}
+
 	// A lesson keeps this process alive for minutes: keep its memory small (`npm run bench`, peak RSS).
 	enableLeanHeap();
 	const engine = defaultEngine(flags.engine as EngineName);
 	const store = openStoreForLesson();
-	const saveProgress = progressSaver(store);
+	const reports = joined ? await classObserver(joined, store) : undefined;
+	const saveProgress = progressSaver(store, reports?.saved);
 	// Whether anything of this run reached the progress file: the last words say where, or that nothing was saved.
 	let savedOnce = false;
 	const save = (state: RunState): string | void => {
@@ -122,8 +143,9 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 	if (!lesson) {
 		const id = await chooseLesson(mode.kind === 'interactive', store?.all() ?? {});
 		if (id === null) return 1;
-		lesson = await findLesson(id);
-		if (!lesson.ok) return lessonError(lesson);
+		const found = await findLesson(id);
+		if (!found.ok) return lessonError(found);
+		lesson = found;
 	}
 	const runs = savedRuns(store?.runs(lesson.lesson.id) ?? []);
 	if (mode.kind === 'plain') {
@@ -138,20 +160,25 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 			output: process.stdout,
 			onProgress: save,
 			ending,
+			...(reports ? {observer: reports.observer} : {}),
 		});
 		return outcome.finished ? 0 : 1;
 	}
 	// Ink and React load only here: `explain`, plain mode and friends start as fast as node itself.
 	const {renderApp} = await loadScreen(() => import('../ui/render-app.js'));
-	const outcome = await renderApp({lesson: lesson.lesson, engine, choice, onProgress: save, runs}, {ending});
+	const outcome = await renderApp(
+		{lesson: lesson.lesson, engine, choice, onProgress: save, runs, ...(reports ? {observer: reports.observer} : {})},
+		{ending},
+	);
 	return outcome.finished ? 0 : 1;
 }
 
 /** The command that offers the saved run again: the same lesson and engine (a saved run names its own registry). */
-function resumeCommand(flags: {readonly lesson?: string | undefined; readonly engine: string}): string {
+function resumeCommand(flags: {readonly lesson?: string | undefined; readonly engine: string; readonly class?: string | undefined}): string {
 	const quoted = (word: string): string => (/^[\w./:@-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
 	return [
 		'registry-lab',
+		...(flags.class === undefined ? [] : ['--class', quoted(flags.class)]),
 		...(flags.lesson === undefined ? [] : ['--lesson', quoted(flags.lesson)]),
 		...(flags.engine === 'docker' ? [] : ['--engine', flags.engine]),
 	].join(' ');
@@ -161,16 +188,79 @@ function resumeCommand(flags: {readonly lesson?: string | undefined; readonly en
  * The lesson's onProgress: the driver says a returned sentence once and the lesson goes on, so a
  * failed save never ends a lesson. Without a store (it could not be opened) nothing is saved.
  */
-export function progressSaver(store: ProgressStore | undefined): (state: RunState) => string | void {
+export function progressSaver(store: ProgressStore | undefined, extra?: () => Partial<LessonProgress>): (state: RunState) => string | void {
 	return state => {
 		if (!store) return;
 		try {
-			store.save(state.lesson.id, progressOfRun(state));
+			store.save(state.lesson.id, {...progressOfRun(state), ...extra?.()});
 		} catch (error) {
 			const why = storeProblem(error).reason;
 			return `Your progress could not be saved (${why}): the lesson goes on, but resuming will start from the last step that was saved.`;
 		}
 	};
+}
+
+/** A lesson found and parsed. */
+type Usable = Found & {readonly ok: true};
+
+type Joined = {readonly address: string; readonly info: ClassInfo; readonly choice: RegistryChoice; readonly lesson: Usable};
+
+/** `--class HOST:PORT`: what the listener says the class is, and its lesson; undefined once the reason is said. */
+async function joinClass(address: string): Promise<Joined | undefined> {
+	const {fetchClassInfo} = await import('../class/class-client.js');
+	const asked = await fetchClassInfo(address);
+	if (!asked.ok) {
+		warn(
+			`registry-lab: The class at ${address} did not answer: check the address on your slip, ` +
+				'and ask your instructor whether the class is up (registry-lab class up).\n',
+		);
+		return undefined;
+	}
+	const {info} = asked;
+	const lesson = await findLesson(info.lesson);
+	if (!lesson.ok) {
+		warn(
+			`registry-lab: The class at ${address} runs the lesson '${info.lesson}', which this registry-lab does not have: ` +
+				'ask your instructor which version to use.\n',
+		);
+		return undefined;
+	}
+	const choice: RegistryChoice = info.kind === 'hub' ? {kind: 'hub'} : {kind: 'class', host: info.registry};
+	return {address, info, choice, lesson};
+}
+
+/**
+ * The class's reports: a token kept from an earlier run of this lesson with this listener is used again,
+ * a new one is saved with the run at once (and with every later save), a refused one is forgotten.
+ */
+async function classObserver(joined: Joined, store: ProgressStore | undefined): Promise<{observer: LabObserver; saved: () => Partial<LessonProgress>}> {
+	const [{createReportSender, reportPoster}, {classReports}] = await Promise.all([import('../class/class-client.js'), import('../driver/class-reports.js')]);
+	const {address, info, choice} = joined;
+	const lessonId = joined.lesson.lesson.id;
+	const key = runKey({registryKind: choice.kind, registry: info.registry});
+	const kept = store?.get(lessonId, key);
+	let token = kept?.classListener === address ? kept.classToken : undefined;
+	const saved = (): Partial<LessonProgress> => ({classListener: address, ...(token ? {classToken: token} : {})});
+	const onToken = (next: string | undefined): void => {
+		token = next;
+		const run = store?.get(lessonId, key);
+		if (!store || !run) return;
+		const rest: LessonProgress = {...run};
+		delete rest.classToken;
+		try {
+			store.save(lessonId, {...rest, ...saved()});
+		} catch {
+			// Kept in memory and saved with the next step; a progress file that cannot be written is said by the lesson's own saving.
+		}
+	};
+	const observer = classReports({
+		className: info.name,
+		address,
+		// A Docker Hub class's first report needs the join code, which this lab does not ask for yet: its reports wait.
+		loginCredentials: info.kind === 'registry',
+		connect: ({onUnreachable}) => createReportSender({post: reportPoster(address), ...(token ? {token} : {}), onToken, onUnreachable}),
+	});
+	return {observer, saved};
 }
 
 /** An unusable progress file is said once on stderr, and the lesson runs without saving. */

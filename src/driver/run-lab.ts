@@ -18,7 +18,7 @@ import {isHubUsername} from '../registry/hub-username.js';
 import {openInBrowser} from '../run/open-in-browser.js';
 import {answerEvent, answersShown, typedEvent} from './answers.js';
 import {labVars, registryOfChoice} from './lab-vars.js';
-import {isQuit, type InputRequest, type LessonView, type Move, type MoveRequest, type PickOption, type Port} from './port.js';
+import {isQuit, type InputRequest, type LessonView, type Move, type MoveRequest, type PickOption, type Port, type SayTone} from './port.js';
 import {runEffect} from './run-effect.js';
 import {createLabServices, type LabServices} from './services.js';
 import {startUp, untilLeaving, type Setup, type StartUpOptions} from './start-up.js';
@@ -33,6 +33,20 @@ export type LabOptions = StartUpOptions & {
 	readonly onProgress?: (state: RunState) => string | void;
 	/** Called with each effect as it is carried out, in order: commands and checks. */
 	readonly onEffect?: (effect: Effect) => void;
+	/** Watches the run without changing it (a class's reports: `--class`). */
+	readonly observer?: LabObserver;
+};
+
+/** Something that follows the run from outside: it sees every change and may say lines of news, never steer. */
+export type LabObserver = {
+	/** Said once as the lesson comes on screen, before the student does anything. */
+	readonly notice?: string;
+	/** The lesson is on screen: `say` tells the student a line of news. */
+	started?(say: (text: string, tone?: SayTone) => void, state: RunState): void;
+	/** The run changed from `previous` to `state`. */
+	changed?(state: RunState, previous: RunState): void;
+	/** The run is over, however it ended: awaited (the observer bounds its own time). */
+	ended?(): Promise<void>;
 };
 
 export type LabSession = {
@@ -93,6 +107,7 @@ export function startLab(port: Port, options: LabOptions): LabSession {
 			return {finished: false};
 		} finally {
 			running = undefined;
+			await options.observer?.ended?.().catch(() => undefined);
 			if (practice) {
 				port.working('Stopping the practice registry…');
 				await practice.stop().catch(() => undefined);
@@ -148,6 +163,7 @@ async function driveLesson(port: Port, options: LabOptions, setup: Setup, contro
 	const dispatch = (event: Event): void => {
 		const before = state;
 		state = reduce(state, event);
+		if (state !== before) options.observer?.changed?.(state, before);
 		if (state.index !== before.index) linkNote = undefined;
 		if (state.vars !== before.vars) syncCredentials(services, state);
 		if (!saved || saved.completed !== state.completed || saved.index !== state.index) save();
@@ -167,6 +183,9 @@ async function driveLesson(port: Port, options: LabOptions, setup: Setup, contro
 	syncCredentials(services, state);
 	save();
 	show();
+	const {observer} = options;
+	if (observer?.notice) port.say(observer.notice, 'note');
+	observer?.started?.((text, tone) => port.say(text, tone), state);
 	for (;;) {
 		if (control.signal.aborted) return {finished: false};
 		if (state.phase.name === 'finished') return {finished: true};

@@ -49,6 +49,8 @@ export type PlainOptions = {
 	readonly saved?: SavedRun;
 	/** The lesson's unfinished runs: named at the start, and one offered for resuming (see LabOptions). */
 	readonly runs?: LabOptions['runs'];
+	/** Watches the run (a class's reports). */
+	readonly observer?: LabOptions['observer'];
 	/** Start at this step with these variables (a test going straight to a step). */
 	readonly start?: Resume;
 	/** Why plain mode was chosen, said once at the start ('--plain', 'no terminal', 'NO_COLOR', 'TERM=dumb'). */

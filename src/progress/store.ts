@@ -17,7 +17,7 @@ import {isAlive} from '../run/process-alive.js';
 
 useEnglishMessages();
 
-/** What is kept of one run of a lesson: choices and proof, never a password or token. */
+/** What is kept of one run of a lesson: choices and proof, never a password or a registry token. */
 export const lessonProgressSchema = z.object({
 	registry: z.string(),
 	registryKind: z.enum(['hub', 'class', 'practice']),
@@ -31,6 +31,9 @@ export const lessonProgressSchema = z.object({
 	finished: z._default(z.boolean(), false),
 	stats: z._default(z.record(z.string(), z.object({attempts: z.int().check(z.nonnegative()), hints: z.int().check(z.nonnegative())})), {}),
 	updatedAt: z.string(),
+	/** `--class HOST:PORT`: the listener the run reports to, and the report token it gave (a secret of the class, not a password). */
+	classListener: z.optional(z.string().check(z.maxLength(300))),
+	classToken: z.optional(z.string().check(z.maxLength(512))),
 });
 export type LessonProgress = z.infer<typeof lessonProgressSchema>;
 
