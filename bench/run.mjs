@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run bench: how heavy registry-lab is for a class that runs `npx registry-lab` at once.
 // Figures, not tests: it prints a table with the budgets of docs/ARCHITECTURE.md beside each figure (PASS/MISS).
-//   node bench/run.mjs [--runs N] [--only size,explain,diagnose,first-frame,app] [--no-build] [--no-push] [--node-options '...']
+//   node bench/run.mjs [--runs N] [--only size,explain,diagnose,class,first-frame,app] [--no-build] [--no-push] [--node-options '...']
 //                      [--node-args '...'] [--verbose]
 // Needs: tmux, /usr/bin/time, docker with a running daemon, a registry program for --practice.
 import {execFileSync, spawnSync} from 'node:child_process';
@@ -22,8 +22,8 @@ const appNodeOptions = args.includes('--node-options') ? args[args.indexOf('--no
 // --node-args '...': node flags NODE_OPTIONS refuses (--cpu-prof, --heap-prof), for the interactive app, to see where it spends.
 const appNodeArgs = args.includes('--node-args') ? args[args.indexOf('--node-args') + 1].split(' ').filter(Boolean) : [];
 const node = process.execPath;
-// --only a,b: just those sections (size, explain, diagnose, first-frame, app), to repeat one figure quickly; every section without it.
-const sections = ['size', 'explain', 'diagnose', 'first-frame', 'app'];
+// --only a,b: just those sections (size, explain, diagnose, class, first-frame, app), to repeat one figure quickly; every section without it.
+const sections = ['size', 'explain', 'diagnose', 'class', 'first-frame', 'app'];
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',').filter(Boolean) : sections;
 for (const section of only) if (!sections.includes(section)) throw new Error(`--only: no section '${section}' (there are: ${sections.join(', ')})`);
 const want = section => only.includes(section);
@@ -83,6 +83,28 @@ if (want('diagnose')) {
 	});
 	const {inputs, worst} = JSON.parse(out);
 	row('diagnose, worst hostile input', ms(worst.ms), 'diagnose of any input up to 1 MB < 1 s', worst.ms < 1000, `${inputs} inputs; worst: ${worst.name}`);
+}
+
+// 4. A class replayed against the listener (bench/class.mjs): 300 students, 10,000 registry events, 10,000 reports.
+if (want('class')) {
+	log('a class of 300 replayed against the class listener (bench/class.mjs)');
+	const out = execFileSync(node, [path.join(root, 'bench', 'class.mjs'), cli, '300', '10000', '10000'], {
+		cwd: root,
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	const figures = JSON.parse(out);
+	const perSecond = value => `${Math.round(value).toLocaleString('en')}/s`;
+	row('class: registry events', perSecond(figures.eventsPerSecond), '≥ 5,000/s', figures.eventsPerSecond >= 5000, `${figures.events} events, one per POST`);
+	row('class: reports', perSecond(figures.reportsPerSecond), '≥ 2,000/s', figures.reportsPerSecond >= 2000, `${figures.reports} reports from ${figures.students} students`);
+	row(
+		'class: last report in class status',
+		figures.visibleMs === null ? 'never' : ms(figures.visibleMs),
+		'≤ 1 s',
+		figures.visibleMs !== null && figures.visibleMs <= 1000,
+		`class status itself ${ms(figures.statusMs)}; sign-in of ${figures.students} ${ms(figures.signInMs)}`,
+	);
+	row('class: listener peak RSS', `${(figures.rssKb / 1024).toFixed(1)} MB`, '≤ 100 MB', figures.rssKb <= 100 * 1024, 'through the whole replay');
 }
 
 // tmux: a real pseudo-terminal, 100x30.
