@@ -3,6 +3,7 @@ import net from 'node:net';
 import {mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import bcrypt from 'bcryptjs';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {writeClassConfig} from '../../src/class/class-config-file.js';
 import {listenerLimits, type ClassConfig, type ClassRecord, type Report} from '../../src/class/class-types.js';
@@ -266,6 +267,18 @@ describe('POST /reports (the labs)', () => {
 			['bob', 'push', 'fail', 'denied'],
 			['bob', 'pull', 'unknown', undefined],
 		]);
+	});
+
+	it('checks the password (bcrypt) once, when the token is given, not for each later report', async () => {
+		const compare = vi.spyOn(bcrypt, 'compare');
+		try {
+			const {token} = (await post('/reports', {reports: [report()]}, basic(alice))).body;
+			expect(compare).toHaveBeenCalledTimes(1);
+			for (let index = 0; index < 10; index++) expect((await post('/reports', {reports: [report()]}, `Bearer ${String(token)}`)).status).toBe(200);
+			expect(compare).toHaveBeenCalledTimes(1);
+		} finally {
+			compare.mockRestore();
+		}
 	});
 
 	it('refuses a wrong password, an unknown account and an unknown token with 401, saying the same to each', async () => {
