@@ -377,10 +377,12 @@ async function reports(state: ListenerState, request: http.IncomingMessage, addr
 		// Said in the log only when it is an account's name: a password typed into the username field stays out of it.
 		const known = usernameShape.test(auth.username) && (await state.htpasswd.has(auth.username));
 		const who = known ? auth.username : 'an unknown account';
-		const forUser = state.failedOfUser.take(auth.username);
+		// Keyed by at most 64 characters of the name: a flood of long made-up names cannot grow the limiter's memory much.
+		const userKey = auth.username.slice(0, 64);
+		const forUser = state.failedOfUser.take(userKey);
 		const forAddress = state.failedOfAddress.take(address);
 		if (forUser > 0 || forAddress > 0) {
-			if (forUser === 0) state.failedOfUser.giveBack(auth.username);
+			if (forUser === 0) state.failedOfUser.giveBack(userKey);
 			if (forAddress === 0) state.failedOfAddress.giveBack(address);
 			const wait = String(Math.max(forUser, forAddress));
 			return refuse(429, 'Too many failed logins: wait, then try again.', `too many failed logins (${who})`, {'Retry-After': wait});
@@ -406,7 +408,7 @@ async function reports(state: ListenerState, request: http.IncomingMessage, addr
 	const wait = state.account.take(username);
 	if (wait > 0) {
 		if (login) {
-			state.failedOfUser.giveBack(login.username);
+			state.failedOfUser.giveBack(login.username.slice(0, 64));
 			state.failedOfAddress.giveBack(address);
 		}
 		return refuse(429, 'Too many reports: wait, then send again.', `too many reports from ${username}`, {'Retry-After': String(wait)});
@@ -421,7 +423,7 @@ async function reports(state: ListenerState, request: http.IncomingMessage, addr
 	if (login) {
 		// Once per token, not per report: the lab sends its later reports with the token.
 		if (!(await state.htpasswd.check(login.username, login.password))) return refuse(401, wrong, `a wrong password for ${login.username}`);
-		state.failedOfUser.giveBack(login.username);
+		state.failedOfUser.giveBack(login.username.slice(0, 64));
 		state.failedOfAddress.giveBack(address);
 		token = newReportToken();
 		const session: SessionRecord = {type: 'session', id: newReportToken().slice(0, 22), at: received, username, tokenHash: tokenHash(token)};
