@@ -185,7 +185,8 @@ describe('the listener over HTTP', () => {
 	});
 
 	it('refuses an answer that is not a class', () => {
-		expect(classInfoOf({...info, extra: 1})).toMatch(/fields a class does not have/);
+		// A newer listener may say more: what this lab knows is taken, the rest left out.
+		expect(classInfoOf({...info, extra: 1})).toEqual(info);
 		expect(classInfoOf({...info, name: 'a\u001B]0;x\u0007'})).toMatch(/no usable name/);
 		expect(classInfoOf({...info, registry: 'http://x/y'})).toMatch(/no usable registry/);
 		expect(classInfoOf({...info, kind: 'hub'})).toMatch(/no usable registry/);
