@@ -161,7 +161,7 @@ function checkNames(entries: readonly RosterEntry[], label: string, kind: ClassK
 		const earlier = firstLine.get(key);
 		if (earlier) {
 			const as = earlier.name === entry.name ? '' : ` as ${quoted(earlier.name)} (image names are lowercase, so they would be the same)`;
-			const instead = kind === 'hub' ? 'remove one of them' : `remove one, or name this one ${quoted(freeName(entry.name, taken, entry.line))}`;
+			const instead = kind === 'hub' ? 'remove one of them' : `remove one, or name this one '${freeName(entry.name, taken, entry.line, false)}'`;
 			problems.push(`${label}:${entry.line}: ${quoted(entry.name)} is already on line ${earlier.line}${as}; ${instead}.`);
 			continue;
 		}
@@ -181,21 +181,21 @@ export function nameProblem(name: string, kind: ClassKind, taken: ReadonlySet<st
 	if (name.toLowerCase() === instructorAccount) {
 		return kind === 'hub'
 			? `${shown} is the name of the instructor's own account (reserved); a student with this Docker ID cannot join: ask them for another.`
-			: `${shown} is the instructor's own account (reserved); use ${quoted(freeName(`${instructorAccount}2`, taken, line))}.`;
+			: `${shown} is the instructor's own account (reserved); use '${freeName(`${instructorAccount}2`, taken, line)}'.`;
 	}
 	if (kind === 'hub') {
 		if (isHubUsername(name)) return undefined;
 		const guess = hubGuess(name, taken);
 		const rule = 'a Docker Hub username is 4 to 30 lowercase letters and digits';
 		return guess
-			? `${shown} cannot be a Docker Hub username (${rule}); is it ${quoted(guess)}?`
+			? `${shown} cannot be a Docker Hub username (${rule}); is it '${guess}'?`
 			: `${shown} cannot be a Docker Hub username (${rule}); ask the student for their Docker ID (shown at the top right of hub.docker.com).`;
 	}
 	if (name.length > maxUsernameLength) {
-		return `${shown} is longer than ${maxUsernameLength} characters, too long for a username in image names; use ${quoted(freeName(name, taken, line))}.`;
+		return `${shown} is longer than ${maxUsernameLength} characters, too long for a username in image names; use '${freeName(name, taken, line)}'.`;
 	}
 	if (pathComponent.test(name)) return undefined;
-	return `${shown} cannot be a username in image names; use ${quoted(freeName(name, taken, line))}.`;
+	return `${shown} cannot be a username in image names; use '${freeName(name, taken, line)}'.`;
 }
 
 /** Whether `name` is a username a class of this kind accepts (what every suggestion must pass). */
@@ -204,14 +204,17 @@ export function isAcceptedName(name: string, kind: ClassKind): boolean {
 	return kind === 'hub' ? isHubUsername(name) : name.length <= maxUsernameLength && pathComponent.test(name);
 }
 
-/** A registry-class name made from `name` that the grammar accepts and nobody has: 'Ana Maria' → 'ana-maria'. */
-function freeName(name: string, taken: ReadonlySet<string>, line: number): string {
+/**
+ * A registry-class name made from `name` that the grammar accepts and nobody has: 'Ana Maria' → 'ana-maria'.
+ * `ownIsFree`: the name's own lowercase form is in `taken` only because of this name (not a duplicate's).
+ */
+function freeName(name: string, taken: ReadonlySet<string>, line: number, ownIsFree = true): string {
 	const kind = 'registry';
 	const base =
 		fitting(name)
 			.slice(0, maxUsernameLength - 4)
 			.replace(/[._-]+$/, '') || `student-${line || 1}`;
-	const fits = (candidate: string) => isAcceptedName(candidate, kind) && !taken.has(candidate.toLowerCase());
+	const fits = (candidate: string) => isAcceptedName(candidate, kind) && ((ownIsFree && candidate === name.toLowerCase()) || !taken.has(candidate));
 	if (fits(base)) return base;
 	for (let count = 2; ; count++) {
 		const candidate = `${base}-${count}`;
@@ -226,7 +229,7 @@ function hubGuess(name: string, taken: ReadonlySet<string>): string | undefined 
 		.replace(/[\u0300-\u036f]/g, '')
 		.toLowerCase()
 		.replace(/[^a-z0-9]/g, '');
-	return isHubUsername(guess) && guess !== name && guess !== instructorAccount && !taken.has(guess) ? guess : undefined;
+	return isHubUsername(guess) && guess !== instructorAccount && (guess === name.toLowerCase() || !taken.has(guess)) ? guess : undefined;
 }
 
 function quoted(text: string): string {

@@ -104,8 +104,12 @@ function portOption(option: string, value: string | undefined): number | string 
 /** A bundled lesson's id (a class runs one of the lessons that ship), or why not. */
 async function lessonOption(id: string): Promise<string | undefined> {
 	const {findLesson, lessonProblem} = await import('../../lesson/find.js');
+	if (/[/\\]|\.ya?ml$/i.test(id)) {
+		const {loadLessons} = await import('../../lesson/load.js');
+		const known = (await loadLessons()).flatMap(result => (result.ok ? [result.lesson.id] : []));
+		return `--lesson must name a lesson that ships with registry-lab (${known.join(', ')}), not a file.`;
+	}
 	const found = await findLesson(id);
-	if (found.byFile) return `--lesson must name a lesson that ships with registry-lab (${found.known.join(', ') || 'see registry-lab --help'}), not a file.`;
 	if (!found.ok) return `--lesson: ${lessonProblem(found)}.`;
 	return undefined;
 }
