@@ -30,7 +30,7 @@ export function validateInput(validator: Validator | undefined, value: string): 
 }
 
 /** One part of an image name's path, in the distribution grammar docker uses: what a username becomes in HOST/USERNAME/REPOSITORY. */
-const pathComponent = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+export const pathComponent = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 
 const allowed = 'lowercase letters, digits and . _ -';
 
@@ -39,7 +39,7 @@ const allowed = 'lowercase letters, digits and . _ -';
  * other characters, but the lesson pushes under HOST/USERNAME/REPOSITORY, and there the username must
  * be a path component: a name that cannot be one is refused here, with the reason and a name that fits.
  */
-function usernameProblem(name: string): string | null {
+export function usernameProblem(name: string): string | null {
 	if (pathComponent.test(name)) return null;
 	const shown = quoted(name);
 	const guess = fitting(name.split('/').filter(Boolean).at(-1)?.split(/[:@]/)[0] ?? '');
@@ -65,7 +65,7 @@ function whyNot(name: string): string {
 }
 
 /** The name made to fit the grammar (lowercase, accents dropped, other characters as '-'), or '' when nothing is left. */
-function fitting(text: string): string {
+export function fitting(text: string): string {
 	const plain = text
 		.normalize('NFD')
 		.replace(/[\u0300-\u036f]/g, '')

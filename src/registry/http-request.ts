@@ -9,7 +9,7 @@ import https from 'node:https';
  */
 export type FetchLike = (
 	url: string | URL,
-	init: {readonly method?: 'GET' | 'HEAD'; readonly headers?: Record<string, string>; readonly signal?: AbortSignal; readonly redirect?: 'follow'},
+	init: {readonly method?: 'GET' | 'HEAD' | 'DELETE'; readonly headers?: Record<string, string>; readonly signal?: AbortSignal; readonly redirect?: 'follow'},
 ) => Promise<FetchedResponse>;
 
 export type FetchedResponse = {
@@ -45,7 +45,7 @@ export const httpFetch: FetchLike = async (url, init) => {
 	}
 };
 
-function once(url: URL, method: 'GET' | 'HEAD', headers: Record<string, string>, signal: AbortSignal | undefined): Promise<FetchedResponse> {
+function once(url: URL, method: 'GET' | 'HEAD' | 'DELETE', headers: Record<string, string>, signal: AbortSignal | undefined): Promise<FetchedResponse> {
 	return new Promise((resolve, reject) => {
 		if (url.protocol !== 'http:' && url.protocol !== 'https:') {
 			reject(new TypeError(`only http and https addresses can be asked (not ${url.protocol})`));

@@ -11,7 +11,7 @@ export type RegistryCredentials = {readonly username: string; readonly password:
 
 export type Challenge = {readonly scheme: 'basic'} | {readonly scheme: 'bearer'; readonly realm: string; readonly service?: string; readonly error?: string};
 export type AuthHeader = {readonly ok: true; readonly header: Record<string, string>; readonly credentialsSent: boolean; readonly freshToken: boolean};
-export type Method = 'GET' | 'HEAD';
+export type Method = 'GET' | 'HEAD' | 'DELETE';
 /** One request without auth handling: the client's, with its timeout and failures. */
 export type Requester = (url: URL, method: Method, headers: Record<string, string>) => Promise<Reply | RegistryFailure>;
 

@@ -31,13 +31,13 @@ export type RegistryClientOptions = {
 
 /** `authenticated`: credentials were given and the registry accepted them (false when none were given). */
 export type PingResult =
-	| {readonly ok: true; readonly auth: 'none' | 'basic' | 'bearer'; readonly authenticated: boolean; readonly scheme: 'http' | 'https'}
-	| RegistryFailure;
+	{readonly ok: true; readonly auth: 'none' | 'basic' | 'bearer'; readonly authenticated: boolean; readonly scheme: 'http' | 'https'} | RegistryFailure;
 export type ManifestResult = {readonly ok: true; readonly digest: string; readonly mediaType: string | null; readonly durationMs: number} | RegistryFailure;
 /** `more`: names seen past the kept ones; `stoppedEarly`: the pages or bytes ran out before the list did. */
 export type Listed = {readonly more?: number; readonly stoppedEarly?: boolean};
 export type TagsResult = ({readonly ok: true; readonly tags: readonly string[]} & Listed) | RegistryFailure;
 export type CatalogResult = ({readonly ok: true; readonly repositories: readonly string[]} & Listed) | RegistryFailure;
+export type DeleteResult = {readonly ok: true} | RegistryFailure;
 
 export type RegistryClient = {
 	ping(): Promise<PingResult>;
@@ -46,6 +46,8 @@ export type RegistryClient = {
 	/** Follows Link pagination (bounded in pages and bytes, see http-util.ts). */
 	listTags(repository: string): Promise<TagsResult>;
 	catalog(): Promise<CatalogResult>;
+	/** DELETE a manifest by its digest (every tag pointing at it goes too); the registry must allow deletes. */
+	deleteManifest(repository: string, digest: string): Promise<DeleteResult>;
 };
 
 /** The Accept list docker sends for a manifest: multi-platform indexes first, then single images. */
@@ -333,7 +335,27 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 			return listed;
 		});
 
-	return {ping, headManifest, listTags, catalog};
+	const deleteManifest = (repository: string, digest: string): Promise<DeleteResult> =>
+		guard(async () => {
+			const invalid =
+				checkName(repository) ?? (isDigest(digest) ? undefined : `${JSON.stringify(digest)} is not a digest: a manifest is deleted by its digest.`);
+			if (invalid) return {ok: false, reason: 'not-found', message: invalid};
+			const what = `${repository}@${digest}`;
+			const url = new URL(`/v2/${pathOf(repository)}/manifests/${encodeSegment(digest)}`, base);
+			const sent = await auth.authed(url, 'DELETE', `repository:${repository}:delete`);
+			if (!('reply' in sent)) return sent;
+			const {reply} = sent;
+			if (reply.status >= 200 && reply.status < 300) return {ok: true};
+			if (reply.status === 401) return refused(reply, sent.auth, what);
+			const failure = statusFailure(reply, title);
+			if (reply.status === 405 || failure.code === 'UNSUPPORTED') {
+				return {...failure, message: `${title} does not allow deleting images (its storage.delete.enabled is off).`};
+			}
+			if (failure.reason === 'not-found') return {...failure, message: `There is no image ${what} on ${title} (already deleted?).`};
+			return failure;
+		});
+
+	return {ping, headManifest, listTags, catalog, deleteManifest};
 }
 
 // ---------------------------------------------------------------------------
@@ -358,8 +380,12 @@ function checkName(repository: string): string | undefined {
 /** A tag (the image reference grammar) or a digest of any algorithm the registry may know. */
 function checkReference(reference: string): string | undefined {
 	if (validateTag(reference).ok) return undefined;
-	if (/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(reference)) return undefined;
+	if (isDigest(reference)) return undefined;
 	return `${JSON.stringify(reference)} is neither a valid tag nor a digest.`;
+}
+
+function isDigest(reference: string): boolean {
+	return /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(reference);
 }
 
 function pathOf(repository: string): string {
