@@ -317,20 +317,27 @@ export function rowCells(row: StudentRow, now: number): RowCells {
 export const columnTitles: RowCells = {name: 'STUDENT', step: 'STEP', state: 'STATE', pushed: 'PUSHED', pulled: 'PULLED', last: 'LAST'};
 const columnOrder = ['name', 'step', 'state', 'pushed', 'pulled', 'last'] as const;
 
-/** Column widths that fit `columns` (one space between columns): each column takes what it needs, the wide ones give way first. */
+/**
+ * Column widths that fit `columns` (one space between columns): each column takes what it needs;
+ * when they do not fit, the widest for its weight gives way first (the state, with its cause, weighs most).
+ */
 export function columnWidths(rows: readonly RowCells[], columns: number): Record<keyof RowCells, number> {
-	const want = Object.fromEntries(columnOrder.map(key => [key, Math.max(columnTitles[key].length, ...rows.map(row => [...row[key]].length))])) as Record<
+	const widths = Object.fromEntries(columnOrder.map(key => [key, Math.max(columnTitles[key].length, ...rows.map(row => [...row[key]].length))])) as Record<
 		keyof RowCells,
 		number
 	>;
-	const least: Record<keyof RowCells, number> = {name: 8, step: 8, state: 10, pushed: 8, pulled: 6, last: 6};
+	const least: Record<keyof RowCells, number> = {name: 8, step: 8, state: 10, pushed: 8, pulled: 6, last: 9};
+	const weight: Record<keyof RowCells, number> = {name: 1.2, step: 2, state: 5, pushed: 2.5, pulled: 1.2, last: 1};
 	const room = Math.max(0, columns - (columnOrder.length - 1));
-	const widths = {...want};
-	// Give way in this order, down to each column's least, until the row fits.
-	for (const key of ['pulled', 'pushed', 'step', 'state', 'name'] as const) {
-		const total = columnOrder.reduce((sum, column) => sum + widths[column], 0);
-		if (total <= room) break;
-		widths[key] = Math.max(Math.min(least[key], want[key]), widths[key] - (total - room));
+	let total = columnOrder.reduce((sum, key) => sum + widths[key], 0);
+	while (total > room) {
+		let widest: keyof RowCells | undefined;
+		for (const key of columnOrder) {
+			if (widths[key] > least[key] && (!widest || widths[key] / weight[key] > widths[widest] / weight[widest])) widest = key;
+		}
+		if (!widest) break;
+		widths[widest]--;
+		total--;
 	}
 	return widths;
 }
