@@ -326,7 +326,8 @@ export function columnWidths(rows: readonly RowCells[], columns: number): Record
 		keyof RowCells,
 		number
 	>;
-	const least: Record<keyof RowCells, number> = {name: 8, step: 8, state: 10, pushed: 8, pulled: 6, last: 9};
+	// The state, with its cause, is what the view is for: it gives way last, and not below 36 characters.
+	const least: Record<keyof RowCells, number> = {name: 8, step: 8, state: Math.min(widths.state, 36), pushed: 8, pulled: 6, last: 9};
 	const weight: Record<keyof RowCells, number> = {name: 1.2, step: 2, state: 5, pushed: 2.5, pulled: 1.2, last: 1};
 	const room = Math.max(0, columns - (columnOrder.length - 1));
 	let total = columnOrder.reduce((sum, key) => sum + widths[key], 0);
