@@ -10,7 +10,7 @@ import type {ClassRecord} from '../../src/class/class-types.js';
 import {classView} from '../../src/class/class-view.js';
 import {ClassDashboard, type DashboardFeed} from '../../src/ui/components/class-dashboard-view.js';
 import {classConfig, accounts, pull, push, report, steps, t0, writeClassFolder} from '../fixtures/class/records.js';
-import {keys, press, waitForText, waitUntil} from '../helpers/ink.js';
+import {keys, press, type, waitForText, waitUntil} from '../helpers/ink.js';
 import {resizeTerminal} from '../helpers/terminal-size.js';
 
 const title = {name: 'period-3', registry: '192.0.2.10:5000', joinLine: 'registry-lab --class 192.0.2.10:5050'};
@@ -101,6 +101,13 @@ describe('the class dashboard', () => {
 		await waitForText(app, 'bob · step');
 		await press(app, keys.backspace);
 		await waitForText(app, /STUDENT +STEP/);
+	});
+
+	it('shows the timeline of the row the arrows reached, when Enter comes with them before a redraw', async () => {
+		const app = show(feedOf(records));
+		await waitForText(app, 'login: wrong password ×3');
+		await type(app, `${keys.down}${keys.down}${keys.enter}`);
+		await waitForText(app, 'carol · no step yet');
 	});
 
 	it('quits with q', async () => {

@@ -128,19 +128,35 @@ export function ClassDashboard({title, feed, onQuit, clock = Date.now, readEvery
 	);
 	const shown = showing === undefined ? undefined : students.find(row => row.username === showing);
 
+	// Keys that arrive together (down, then enter) are handled before React draws again: each one
+	// reads the selection the one before it left, not the one last drawn.
+	const keysSee = useRef({selected, showing});
+	keysSee.current = {selected, showing};
 	useInput((input, key) => {
 		if (input === 'q') {
 			onQuit();
 			return;
 		}
-		if (shown) {
-			if (key.escape || key.backspace || key.delete) setShowing(undefined);
+		const now = keysSee.current;
+		if (now.showing !== undefined) {
+			if (key.escape || key.backspace || key.delete) {
+				keysSee.current = {...now, showing: undefined};
+				setShowing(undefined);
+			}
 			return;
 		}
+		const at = Math.max(
+			0,
+			students.findIndex(row => row.username === now.selected),
+		);
 		if (key.upArrow || key.downArrow) {
-			const next = Math.max(0, Math.min(students.length - 1, index + (key.upArrow ? -1 : 1)));
-			setSelected(students[next]?.username);
-		} else if (key.return && students[index]) setShowing(students[index].username);
+			const next = students[Math.max(0, Math.min(students.length - 1, at + (key.upArrow ? -1 : 1)))]?.username;
+			keysSee.current = {...now, selected: next};
+			setSelected(next);
+		} else if (key.return && students[at]) {
+			keysSee.current = {...now, showing: students[at].username};
+			setShowing(students[at].username);
+		}
 	});
 
 	if (shown) return <Timeline row={shown} now={now} columns={columns} rows={rows} />;
