@@ -1,5 +1,7 @@
 import type {ClassIo} from '../class.js';
 import {commandLine, parseCommandLine, usageError} from '../args.js';
+import {findLesson, lessonProblem} from '../../lesson/find.js';
+import {loadLessons} from '../../lesson/load.js';
 import {dirOption, report} from './folder-output.js';
 
 export const initHelp = `
@@ -103,9 +105,8 @@ function portOption(option: string, value: string | undefined): number | string 
 
 /** A bundled lesson's id (a class runs one of the lessons that ship), or why not. */
 async function lessonOption(id: string): Promise<string | undefined> {
-	const {findLesson, lessonProblem} = await import('../../lesson/find.js');
+	// Named imports, statically: a dynamic import of load.js would keep its every export in the bundle.
 	if (/[/\\]|\.ya?ml$/i.test(id)) {
-		const {loadLessons} = await import('../../lesson/load.js');
 		const known = (await loadLessons()).flatMap(result => (result.ok ? [result.lesson.id] : []));
 		return `--lesson must name a lesson that ships with registry-lab (${known.join(', ')}), not a file.`;
 	}
