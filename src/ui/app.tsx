@@ -30,8 +30,8 @@ type Face = {
 	readonly working?: string;
 	/** What the start-up said (the engine works, the practice registry runs, which runs are unfinished). */
 	readonly said: readonly Said[];
-	/** What the driver said once the lesson was on screen (progress could not be saved). */
-	readonly notes: readonly string[];
+	/** What the driver said once the lesson was on screen (progress could not be saved; steps are shared with the class). */
+	readonly notes: readonly Said[];
 	readonly asking?: Asking;
 	readonly lesson?: LessonView;
 	readonly moving?: Moving;
@@ -54,7 +54,9 @@ export function App(props: AppProps): React.JSX.Element {
 			say: (unsafeText, tone = 'note') => {
 				const text = terminalSafe(unsafeText);
 				setFace(current =>
-					current.lesson ? {...current, notes: [...current.notes, text].slice(-2)} : {...current, said: [...current.said, {text, tone}].slice(-3)},
+					current.lesson
+						? {...current, notes: [...current.notes, {text, tone}].slice(-2)}
+						: {...current, said: [...current.said, {text, tone}].slice(-3)},
 				);
 			},
 			ask: question =>
@@ -121,9 +123,9 @@ export function App(props: AppProps): React.JSX.Element {
 					<StartUp face={face} />
 				)}
 				{face.lesson &&
-					face.notes.map(note => (
-						<Text key={note} color={theme.warning}>
-							{marks.arrow} {note}
+					face.notes.map(({text, tone}) => (
+						<Text key={text} color={tone === 'warning' ? theme.warning : theme.muted}>
+							{tone === 'done' ? marks.pass : tone === 'warning' ? marks.warning : marks.arrow} {text}
 						</Text>
 					))}
 				{face.lesson && face.working && <Working label={face.working} />}
