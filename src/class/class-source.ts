@@ -8,6 +8,7 @@ import {stepsFor} from '../lesson/steps.js';
 import {readAccounts, readClassConfig, classPath} from './class-config-file.js';
 import {createLogReader} from './class-log-read.js';
 import {scanClass} from './class-scan.js';
+import {createRegistryLogReader, type LoginFailure} from './registry-log-read.js';
 import {classFiles, type ClassConfig, type ClassRecord} from './class-types.js';
 import {classView, type ClassView, type ScannedImage, type ViewStep} from './class-view.js';
 
@@ -26,7 +27,11 @@ export async function openClass(dir: string): Promise<{ok: true; value: OpenedCl
 	if (!accounts.ok) return accounts;
 	const found = await findLesson(config.value.lesson);
 	if (!found.ok) return {ok: false, problem: `class.json names the lesson '${config.value.lesson}': ${lessonProblem(found)}`};
-	const steps = stepsFor(found.lesson, config.value.kind === 'registry' ? 'class' : 'hub').map(step => ({id: step.id, title: step.title}));
+	const steps = stepsFor(found.lesson, config.value.kind === 'registry' ? 'class' : 'hub').map(step => ({
+		id: step.id,
+		title: step.title,
+		...(step.command?.args[0] === 'login' ? {login: true} : {}),
+	}));
 	return {ok: true, value: {dir, config: config.value, students: accounts.value.map(account => account.username), steps}};
 }
 
@@ -51,7 +56,9 @@ export type ClassFeed = {
 
 export function createClassFeed(opened: OpenedClass, stuckMinutes: number): ClassFeed {
 	const reader = createLogReader(classPath(opened.dir, classFiles.events));
+	const registryLog = createRegistryLogReader(classPath(opened.dir, classFiles.registryLog));
 	const records: ClassRecord[] = [];
+	const loginFailures: LoginFailure[] = [];
 	let scan: ScanState = {};
 	let skipped = 0;
 	return {
@@ -62,10 +69,11 @@ export function createClassFeed(opened: OpenedClass, stuckMinutes: number): Clas
 			return skipped;
 		},
 		async read() {
-			const read = await reader.read();
+			const [read, refused] = await Promise.all([reader.read(), registryLog.read()]);
 			records.push(...read.records);
+			loginFailures.push(...refused);
 			skipped += read.skipped;
-			return {changed: read.records.length > 0, ...(read.problem ? {problem: read.problem} : {})};
+			return {changed: read.records.length > 0 || refused.length > 0, ...(read.problem ? {problem: read.problem} : {})};
 		},
 		async rescan() {
 			if (opened.config.kind !== 'registry') return scan;
@@ -75,7 +83,15 @@ export function createClassFeed(opened: OpenedClass, stuckMinutes: number): Clas
 			return scan;
 		},
 		view(now) {
-			return classView({students: opened.students, steps: opened.steps, records, ...(scan.images ? {scan: scan.images} : {}), now, stuckMinutes});
+			return classView({
+				students: opened.students,
+				steps: opened.steps,
+				records,
+				loginFailures,
+				...(scan.images ? {scan: scan.images} : {}),
+				now,
+				stuckMinutes,
+			});
 		},
 	};
 }
