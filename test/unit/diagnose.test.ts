@@ -1,6 +1,8 @@
 import {describe, expect, it} from 'vitest';
+import {verifyLine} from '../../src/checks/verify-run.js';
 import {diagnose} from '../../src/container/diagnose.js';
 import {causes, type Cause} from '../../src/lesson/results.js';
+import {oneLineHint, whatToDoLines} from '../../src/text/what-to-do.js';
 import shared from '../fixtures/docker-errors.json' with {type: 'json'};
 import real from '../fixtures/engine-errors-real.json' with {type: 'json'};
 
@@ -451,4 +453,25 @@ describe('http-vs-https: a plain-HTTP class registry, and exactly what to change
 			for (const line of lines(diagnose(docker, {command: 'docker login', platform}).hint)) expect(line.length, line).toBeLessThanOrEqual(76);
 		}
 	});
+});
+
+describe('a hint of several lines on the faces', () => {
+	it('plain mode and the diagnose command: under "What to do:", indented, one line each; a one-line hint after the words', () => {
+		expect(whatToDoLines('Run `docker login` first.')).toEqual(['What to do: Run `docker login` first.']);
+		expect(whatToDoLines('Allow it:\n  {"a": 1}\nthen restart.')).toEqual(['What to do:', '  Allow it:', '    {"a": 1}', '  then restart.']);
+	});
+
+	it('verify, one line per step: the lines joined', () => {
+		const hint = diagnose(docker(), {platform: 'linux'}).hint;
+		const line = verifyLine({id: 'login', title: 'Log in', ok: false, summary: 'The registry answers plain HTTP.', hint});
+		expect(line).not.toContain('\n');
+		expect(line).toContain(
+			'— Allow it in /etc/docker/daemon.json (merged with what the file holds): {"insecure-registries": ["10.0.0.2:5000"]} then restart',
+		);
+		expect(oneLineHint(hint)).toBe(line.slice(line.indexOf('— ') + 2));
+	});
+
+	function docker(): string {
+		return 'Error response from daemon: Get "https://10.0.0.2:5000/v2/": http: server gave HTTP response to HTTPS client';
+	}
 });
