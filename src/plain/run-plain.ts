@@ -27,6 +27,7 @@ import {hostProblem} from '../registry/address.js';
 import {onExitSignal, onInterruptSignal} from '../run/signals.js';
 import {endOfRun, runEnd, type Ending} from '../text/summary.js';
 import {terminalSafe} from '../text/terminal-safe.js';
+import {whatToDoLines} from '../text/what-to-do.js';
 import {openLines, type Lines} from './lines.js';
 import {paragraphs} from '../text/paragraphs.js';
 import {ascii, indent, plainText} from './text.js';
@@ -231,7 +232,7 @@ function printFailure(failure: Failure, engineName: string, print: Print): void 
 	}
 	if (failure.diagnosis) {
 		print(`What it means: ${failure.diagnosis.title}`);
-		print(`What to do: ${failure.diagnosis.hint}`);
+		for (const line of whatToDoLines(failure.diagnosis.hint)) print(line);
 	}
 }
 
@@ -326,7 +327,7 @@ async function askAny(question: Question, lines: Lines, print: Print): Promise<s
 				if (item.ok) continue;
 				if (item.diagnosis) {
 					print(`What it means: ${item.diagnosis.title}`);
-					print(`What to do: ${item.diagnosis.hint}`);
+					for (const line of whatToDoLines(item.diagnosis.hint)) print(line);
 				}
 				if (item.detail) print(indent(item.detail, '  '));
 			}
