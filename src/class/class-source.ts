@@ -5,7 +5,7 @@
  */
 import {findLesson, lessonProblem} from '../lesson/find.js';
 import {stepsFor} from '../lesson/steps.js';
-import {readAccounts, readClassConfig, classPath} from './class-config-file.js';
+import {joinLine, readAccounts, readClassConfig, classPath} from './class-config-file.js';
 import {createLogReader} from './class-log-read.js';
 import {scanClass} from './class-scan.js';
 import {createRegistryLogReader, type LoginFailure} from './registry-log-read.js';
@@ -39,7 +39,7 @@ export async function openClass(dir: string): Promise<{ok: true; value: OpenedCl
 export function classAddresses(config: ClassConfig): {registry: string; joinLine: string} {
 	return {
 		registry: config.kind === 'registry' ? `${config.address}:${config.port}` : 'docker.io',
-		joinLine: `registry-lab --class ${config.address}:${config.listenerPort}`,
+		joinLine: joinLine(config),
 	};
 }
 
