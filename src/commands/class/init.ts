@@ -1,4 +1,5 @@
 import type {ClassIo} from '../class.js';
+import {loadLessons} from '../../lesson/load.js';
 import {commandLine, parseCommandLine, usageError} from '../args.js';
 import {dirOption, report} from './folder-output.js';
 
@@ -105,7 +106,6 @@ function portOption(option: string, value: string | undefined): number | string 
 async function lessonOption(id: string): Promise<string | undefined> {
 	const {findLesson, lessonProblem} = await import('../../lesson/find.js');
 	if (/[/\\]|\.ya?ml$/i.test(id)) {
-		const {loadLessons} = await import('../../lesson/load.js');
 		const known = (await loadLessons()).flatMap(result => (result.ok ? [result.lesson.id] : []));
 		return `--lesson must name a lesson that ships with registry-lab (${known.join(', ')}), not a file.`;
 	}
