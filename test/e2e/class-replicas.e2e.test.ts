@@ -75,7 +75,9 @@ beforeAll(async () => {
 	await writeClassConfig(dir, config);
 	const accounts = await readAccounts(dir);
 	if (!accounts.ok) throw new Error(accounts.problem);
-	[alice, bob] = ['alice', 'bob'].map(name => accounts.value.find(account => account.username === name)!);
+	const account = (name: string): Account => accounts.value.find(entry => entry.username === name)!;
+	alice = account('alice');
+	bob = account('bob');
 
 	const listener = startProcess(process.execPath, [builtCli, 'class', 'listen', '--dir', dir]);
 	await answers(`127.0.0.1:${listenerPort}`, 'the listener', listener.output);
