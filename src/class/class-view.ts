@@ -200,9 +200,11 @@ function studentRow(username: string, records: readonly ClassRecord[], input: Cl
 			pushed.delete(reference);
 			pushed.set(reference, {reference, digest: record.digest, at: record.at});
 		} else if (record.action === 'pull' && namespace !== null && namespace !== username) {
-			const reference = referenceOf(record);
-			pulled.delete(reference);
-			pulled.set(reference, {reference, owner: namespace, at: record.at});
+			// One docker pull asks for the tag (HEAD) and then for that manifest by its digest (GET): one pull, named by its tag.
+			const key = `${record.repository}@${record.digest}`;
+			const reference = record.tag ? referenceOf(record) : (pulled.get(key)?.reference ?? referenceOf(record));
+			pulled.delete(key);
+			pulled.set(key, {reference, owner: namespace, at: record.at});
 		}
 	}
 	const scanned = (input.scan ?? [])

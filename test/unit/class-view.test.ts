@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {createLogReader, maxLineBytes} from '../../src/class/class-log-read.js';
+import type {RegistryRecord} from '../../src/class/class-types.js';
 import {classView, rowCells, tableLines, viewJson, type ClassViewInput} from '../../src/class/class-view.js';
 import {classCsv, csvCell} from '../../src/commands/class/export.js';
 import {loginFailureOf} from '../../src/class/registry-log-read.js';
@@ -46,6 +47,22 @@ describe('the class view: pushes and pulls', () => {
 		expect(row(result, 'carol').pushed).toEqual([{reference: 'carol/web:v2', digest: `sha256:${'2'.repeat(64)}`, at: null}]);
 		expect(row(result, 'alice').pushed).toEqual([{reference: 'alice/hello:1.0', digest: `sha256:${'ab'.repeat(32)}`, at: at(0)}]);
 		expect(row(result, 'bob').pushed).toEqual([]);
+	});
+
+	it("counts one docker pull once: the tag's HEAD and the GET of its manifest by digest, in either order", () => {
+		const byTag = pull('bob', 'alice/hello', '1.0', 1, 'HEAD');
+		const byDigest = Object.fromEntries(
+			Object.entries({...pull('bob', 'alice/hello', '1.0', 1), id: 'by-digest'}).filter(([key]) => key !== 'tag'),
+		) as RegistryRecord;
+		for (const records of [
+			[byTag, byDigest],
+			[byDigest, byTag],
+		]) {
+			expect(row(view(records), 'bob').pulled).toEqual([{reference: 'alice/hello:1.0', owner: 'alice', at: at(1)}]);
+		}
+		// Another image of the same repository is another pull.
+		const other = {...pull('bob', 'alice/hello', '2.0', 2), digest: `sha256:${'ef'.repeat(32)}`};
+		expect(row(view([byTag, byDigest, other]), 'bob').pulled.map(pulled => pulled.reference)).toEqual(['alice/hello:2.0', 'alice/hello:1.0']);
 	});
 
 	it('keeps a record delivered twice once', () => {
