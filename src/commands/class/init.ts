@@ -1,5 +1,4 @@
 import type {ClassIo} from '../class.js';
-import {loadLessons} from '../../lesson/load.js';
 import {commandLine, parseCommandLine, usageError} from '../args.js';
 import {findLesson, lessonProblem} from '../../lesson/find.js';
 import {loadLessons} from '../../lesson/load.js';
