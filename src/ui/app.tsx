@@ -4,6 +4,7 @@ import type {AnswerOf, LessonView, Move, MoveRequest, Port, Question, Quit, SayT
 import {startLab, type LabOptions, type LabSession} from '../driver/run-lab.js';
 import type {Resume, SavedRun} from '../driver/saved-run.js';
 import {safeDeep, terminalSafe} from '../text/terminal-safe.js';
+import {InputField} from './components/input-field.js';
 import {PreflightView} from './components/preflight-view.js';
 import {RegistryPicker} from './components/registry-picker.js';
 import {ResumeOffer} from './components/resume-offer.js';
@@ -183,6 +184,20 @@ function StartUp({face}: {readonly face: Face}): React.JSX.Element | null {
 			);
 		case 'engine-problem':
 			return <PreflightView result={question.result} engineName={question.engineName} />;
+		case 'join-code':
+			return (
+				<Box flexDirection="column">
+					{said}
+					<InputField
+						label={question.label}
+						secret
+						help={question.help}
+						{...(question.error ? {error: question.error} : {})}
+						onSubmit={answer}
+					/>
+					<Text color={theme.muted}>enter submit · ctrl+c quit</Text>
+				</Box>
+			);
 		case 'practice-problem':
 			return (
 				<Box flexDirection="column">
