@@ -6,7 +6,10 @@
  * loads with the lab, never the instructor's class code.
  */
 
-/** The letters and digits of a join code: no 0, 1, l or o (too easy to mix up on paper). Equal to htpasswd.ts's passwordAlphabet (a test holds them together). */
+/**
+ * The letters and digits of a join code: no 0, 1, l or o (too easy to mix up on paper).
+ * Equal to htpasswd.ts's passwordAlphabet, which this module does not load (a test holds them together).
+ */
 export const joinCodeAlphabet = 'abcdefghijkmnpqrstuvwxyz23456789';
 
 export const joinCodeExample = 'k7qe-m2xa';

@@ -337,7 +337,9 @@ describe('a Docker Hub class: the join code', () => {
 			return read.problem;
 		};
 		expect(refusal('')).toBe('Type the join code from your slip: two groups of four letters and digits, like k7qe-m2xa.');
-		expect(refusal('abcd-efg')).toMatch(/^A join code is two groups of four letters and digits with a dash between them, like k7qe-m2xa: type it as it is on your slip\.$/);
+		expect(refusal('abcd-efg')).toBe(
+			'A join code is two groups of four letters and digits with a dash between them, like k7qe-m2xa: type it as it is on your slip.',
+		);
 		expect(refusal('abcd-efghj')).toMatch(/two groups of four/);
 		expect(refusal('student-pass-1234')).toMatch(/two groups of four/);
 		expect(refusal('abcd-e0gh')).toBe('A join code never has 0, 1, l or o in it (they are too easy to mix up): look at your slip again.');
@@ -416,13 +418,16 @@ describe('the reports of a Docker Hub class', () => {
 		const next = reduce(state, {type: 'next'});
 		h.observer.changed?.(next, state);
 		expect(h.said).toEqual([joinCodeRefusedNotice('alicestudent')]);
-		expect(h.said[0]).toMatch(/join code .* Docker Hub username alicestudent: they do not match the class's list, so your instructor will not see your steps\. The lesson goes on/);
+		expect(h.said[0]).toMatch(
+			/join code .* username alicestudent: they do not match the class's list, so your instructor will not see your steps\. The lesson goes on/,
+		);
 		expect(h.said.join('')).not.toContain(code);
 	});
 
 	it('a resumed run past the username step sends the join code at once; without a code (a kept token) nothing is sent', async () => {
 		const lesson = await registryLesson();
-		const resumed = () => startRun(lesson, 'hub', {registry: 'docker.io', username: 'alicestudent'}, {stepId: 'login', completed: ['what-is-a-registry', 'account']});
+		const completed = ['what-is-a-registry', 'account'];
+		const resumed = () => startRun(lesson, 'hub', {registry: 'docker.io', username: 'alicestudent'}, {stepId: 'login', completed});
 		const h = hubObserver();
 		h.observer.joinCode(code);
 		h.observer.started?.(h.say, resumed());
