@@ -52,6 +52,8 @@ export type PlainOptions = {
 	readonly runs?: LabOptions['runs'];
 	/** Watches the run (a class's reports). */
 	readonly observer?: LabOptions['observer'];
+	/** A Docker Hub class: the join code is asked at the start and handed here (see LabOptions). */
+	readonly joinCode?: LabOptions['joinCode'];
 	/** Start at this step with these variables (a test going straight to a step). */
 	readonly start?: Resume;
 	/** Why plain mode was chosen, said once at the start ('--plain', 'no terminal', 'NO_COLOR', 'TERM=dumb'). */
@@ -342,6 +344,14 @@ async function askAny(question: Question, lines: Lines, print: Print): Promise<s
 				.filter(line => line.trim().length > 0);
 			for (const line of log.slice(-8)) print(`  ${line}`);
 			return choose(lines, print, 'Try again? [r]etry / [q]uit: ', {r: 'retry', '': 'retry'}, 'Please type r or q.');
+		}
+		case 'join-code': {
+			// A secret: not echoed on a terminal, never printed back (a join code has no q in it alone).
+			if (question.error) print(`Not accepted: ${question.error}`);
+			else print(question.help);
+			const answer = await lines.ask(`${question.label} (not shown while you type, q to quit): `, {secret: true});
+			if (answer.kind === 'end' || answer.text.trim().toLowerCase() === 'q') return quit;
+			return answer.text;
 		}
 	}
 }
