@@ -123,7 +123,7 @@ function eventLogOn(handle: FileHandle, loaded: ClassRecord[], keys: Set<string>
 		append(appended) {
 			if (closed) return Promise.reject(new Error('The event log is closed.'));
 			const waits: Promise<void>[] = [];
-			let fresh = false;
+			const added: string[] = [];
 			for (const record of appended) {
 				const key = recordKey(record);
 				if (keys.has(key)) {
@@ -134,11 +134,12 @@ function eventLogOn(handle: FileHandle, loaded: ClassRecord[], keys: Set<string>
 				keys.add(key);
 				queue.lines.push(`${JSON.stringify(record)}\n`);
 				queue.keys.push(key);
-				fresh = true;
+				added.push(key);
 			}
-			if (fresh) {
+			if (added.length > 0) {
 				const written = new Promise<void>((resolve, reject) => queue.waiters.push({resolve, reject}));
-				for (const key of queue.keys) if (!inFlight.has(key)) inFlight.set(key, written);
+				// Only this call's keys: the queue's others already name the write that carries them (the same one).
+				for (const key of added) inFlight.set(key, written);
 				// The same promise may be waited for by several appends; a rejection is seen by each of them.
 				written.catch(() => undefined);
 				waits.push(written);

@@ -49,12 +49,21 @@ export function readAuthorization(header: string | undefined): Credentials {
 let noSuchAccount: string | undefined;
 const unknownAccountHash = (): string => (noSuchAccount ??= bcrypt.hashSync(randomBytes(18).toString('base64url'), 5));
 
-/** The class htpasswd, read again whenever its size or modification time changes. */
+/**
+ * The class htpasswd, read again whenever its size or modification time changes. Requests that arrive
+ * together share one look at the file (a class's burst of reports costs one stat, not one each).
+ */
 export class Htpasswd {
 	private cached: {key: string; users: Map<string, string>} | undefined;
+	private looking: Promise<Map<string, string>> | undefined;
 	constructor(private readonly file: string) {}
 
-	async users(): Promise<Map<string, string>> {
+	users(): Promise<Map<string, string>> {
+		this.looking ??= this.look().finally(() => (this.looking = undefined));
+		return this.looking;
+	}
+
+	private async look(): Promise<Map<string, string>> {
 		let key: string;
 		try {
 			const info = await stat(this.file);

@@ -139,11 +139,14 @@ export async function upCommand(argv: readonly string[], io: ClassIo): Promise<n
 	}
 
 	const entry = process.argv[1];
+	// The listener runs for a whole class: a young generation of at most 4 MB keeps it small (npm run bench, a class
+	// of 300: 95 MB peak with V8's default, 75 MB with this, at the same rates). V8 takes it only on the command line.
+	const listenerHeap = '--max-semi-space-size=4';
 	const started = await startClass({
 		dir,
 		config,
 		engine: defaultEngine(flags.engine as EngineName),
-		listener: {file: process.execPath, args: [...process.execArgv, ...(entry ? [entry] : []), 'class', 'listen', '--dir', dir]},
+		listener: {file: process.execPath, args: [...process.execArgv, listenerHeap, ...(entry ? [entry] : []), 'class', 'listen', '--dir', dir]},
 		...(tls ? {tls} : {}),
 	});
 	if (!started.ok) return fail(started.problem, started.hint, started.log);
