@@ -10,7 +10,7 @@ import type {Check} from '../lesson/schema.js';
 import {isDockerHub, registryTitle} from '../registry/address.js';
 import type {FetchLike} from '../registry/http-request.js';
 import {hubRepositoryUrl, type HubClient} from '../registry/hub-client.js';
-import {createRegistryClient, type RegistryCredentials, type RegistryFailure} from '../registry/registry-client.js';
+import {createRegistryClient, type RegistryClient, type RegistryCredentials, type RegistryFailure} from '../registry/registry-client.js';
 
 export type CheckContext = {
 	readonly engine: Engine;
@@ -228,9 +228,40 @@ const checkers: {[T in Check['type']]: Checker<T>} = {
 	},
 };
 
-async function clientFor(ref: ImageReference, context: CheckContext) {
+async function clientFor(ref: ImageReference, context: CheckContext): Promise<RegistryClient> {
 	const credentials = context.sessionCredentials?.() ?? (await readStoredCredentials(context.engine, ref.domain)) ?? undefined;
-	return createRegistryClient({registry: ref.domain, credentials, signal: context.signal, ...(context.fetch ? {fetch: context.fetch} : {})});
+	const make = (scheme?: 'http') =>
+		createRegistryClient({
+			registry: ref.domain,
+			credentials,
+			signal: context.signal,
+			...(scheme ? {scheme} : {}),
+			...(context.fetch ? {fetch: context.fetch} : {}),
+		});
+	return withPlainHttpFallback(make);
+}
+
+/**
+ * A class registry on a classroom address often speaks plain HTTP, and the student's engine talks to it
+ * because it is listed in insecure-registries. The engine asks over HTTPS first and, for such a registry,
+ * again over HTTP; so do the checks, or they would fail a push the engine made.
+ */
+export function withPlainHttpFallback(make: (scheme?: 'http') => RegistryClient): RegistryClient {
+	const secure = make();
+	let plain: RegistryClient | undefined;
+	const either = async <R extends {ok: true}>(call: (client: RegistryClient) => Promise<R | RegistryFailure>): Promise<R | RegistryFailure> => {
+		const answer = await call(secure);
+		if (answer.ok || answer.reason !== 'http-vs-https') return answer;
+		plain ??= make('http');
+		return call(plain);
+	};
+	return {
+		ping: () => either(client => client.ping()),
+		headManifest: (repository, reference) => either(client => client.headManifest(repository, reference)),
+		listTags: repository => either(client => client.listTags(repository)),
+		catalog: () => either(client => client.catalog()),
+		deleteManifest: (repository, digest) => either(client => client.deleteManifest(repository, digest)),
+	};
 }
 
 function registryFailure(answer: RegistryFailure, notFound: string, ref: ImageReference, context: CheckContext): CheckResult {
