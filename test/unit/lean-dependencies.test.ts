@@ -1,0 +1,114 @@
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath, pathToFileURL} from 'node:url';
+import emojiRegex from 'emoji-regex';
+import {build, type Plugin} from 'esbuild';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+
+// The stand-ins of scripts/lean-dependencies.mjs, bundled as scripts/build.mjs bundles them, against the real
+// packages in node_modules. Run on every Node.js the lab supports: the stand-ins lean on V8's Unicode data.
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const modules = path.join(repo, 'node_modules');
+const {leanDependencies} = (await import(pathToFileURL(path.join(repo, 'scripts', 'lean-dependencies.mjs')).href)) as {leanDependencies: Plugin};
+
+let work = '';
+beforeAll(async () => {
+	work = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-lean-'));
+});
+afterAll(async () => {
+	if (work) await rm(work, {recursive: true, force: true});
+});
+
+/** Bundle `source` (an ES module) with the stand-ins, or with the real packages, and load it. */
+async function bundled<T>(name: string, source: string, lean = true): Promise<T> {
+	const entry = path.join(work, `${name}.entry.mjs`);
+	const outfile = path.join(work, `${name}.${lean ? 'lean' : 'real'}.mjs`);
+	await writeFile(entry, source);
+	await build({
+		entryPoints: [entry],
+		outfile,
+		bundle: true,
+		platform: 'node',
+		format: 'esm',
+		target: 'node20',
+		supported: {'regexp-set-notation': true},
+		mainFields: ['module', 'main'],
+		conditions: ['node', 'import', 'production'],
+		banner: {js: "import {createRequire} from 'node:module'; const require = createRequire(import.meta.url);"},
+		define: {'process.env.NODE_ENV': '"production"'},
+		nodePaths: [modules],
+		plugins: lean ? [leanDependencies] : [],
+		logLevel: 'silent',
+	});
+	return (await import(pathToFileURL(outfile).href)) as T;
+}
+
+/** Every code point from first to last, surrogates too (as lone UTF-16 units). */
+function* codePoints(first: number, last: number): Generator<string> {
+	for (let codePoint = first; codePoint <= last; codePoint++) yield String.fromCodePoint(codePoint);
+}
+
+describe('the emoji-regex stand-in', () => {
+	it('finds an emoji in exactly the texts emoji-regex finds one in: every code point, keycap and pair of regional indicators', async () => {
+		const lean = await bundled<{isEmoji: (text: string) => boolean}>(
+			'emoji',
+			"import emojiRegex from 'emoji-regex';\nexport const isEmoji = text => emojiRegex().test(text);\n",
+		);
+		const differences: string[] = [];
+		const compare = (text: string): void => {
+			if (lean.isEmoji(text) !== emojiRegex().test(text) && differences.length < 20) {
+				differences.push([...text].map(character => character.codePointAt(0)!.toString(16)).join(' '));
+			}
+		};
+		let emoji = 0;
+		for (const character of codePoints(0, 0x10ffff)) {
+			compare(character);
+			compare(`${character}\uFE0F`);
+			compare(`${character}\u20E3`);
+			compare(`${character}\uFE0F\u20E3`);
+			if (emojiRegex().test(character)) emoji++;
+		}
+		for (const first of codePoints(0x1f1e6, 0x1f1ff)) {
+			for (const second of codePoints(0x1f1e6, 0x1f1ff)) {
+				compare(first + second);
+				compare(`x${first}${second}🇦`);
+			}
+		}
+		expect(differences).toEqual([]);
+		// What was compared holds emoji: more than a thousand code points are one.
+		expect(emoji).toBeGreaterThan(1000);
+	});
+
+	const texts = [
+		'hello',
+		'registry-lab · Share an image through a registry',
+		'╭─╮│╰╯ ⠋⠙⠹ ↑↓ ←→ ↔ ✔ ✘ ● ○ ◐ › ▶ ⏩ © ™ ☺ ☺︎ ❤ ❤️',
+		'e\u0301 ＡＢ 日本語 한국어 \u1100\u1161 ภาษาไทย العربية a\u200Bb soft\u00ADhyphen',
+		'😀 👍🏽 👩‍💻 👨‍👩‍👧‍👦 🏳️‍🌈 🏴‍☠️ 👩‍❤‍👨 🫩 🫆',
+		'🇺🇸 🇬🇧 🇦🇦 🇺 🇺🇸🇫 🏴󠁧󠁢󠁥󠁮󠁧󠁿',
+		'1️⃣ 1⃣ #️⃣ *⃣ 5︎⃣ x⃣ 0123 #*',
+		'🏻 a🏻 \uFE0F \u20E3',
+		'\u001B[31m👩‍💻 red\u001B[39m and \u001B]8;;https://example.com\u0007a link\u001B]8;;\u0007',
+	];
+
+	it("gives wrap-ansi's string-width the same widths as emoji-regex does", async () => {
+		const stringWidth7 = path.join(modules, 'wrap-ansi', 'node_modules', 'string-width', 'index.js');
+		const {default: real} = (await import(pathToFileURL(stringWidth7).href)) as {default: (text: string) => number};
+		const lean = await bundled<{stringWidth: (text: string) => number}>(
+			'string-width',
+			`export {default as stringWidth} from ${JSON.stringify(stringWidth7)};\n`,
+		);
+		const widths = (width: (text: string) => number): number[][] =>
+			texts.map(text => [...new Intl.Segmenter().segment(text)].map(({segment}) => width(segment)).concat(width(text)));
+		expect(widths(lean.stringWidth)).toEqual(widths(real));
+		// Wide where emoji-regex sees an emoji (a flag, a bare keycap, a text-style arrow), narrow where it does not.
+		expect(['🇺🇸', '🇦🇦', '1⃣', '5︎⃣', '↔', '─'].map(text => lean.stringWidth(text))).toEqual([2, 1, 2, 1, 2, 1]);
+	});
+
+	it('stops the build when a package uses emoji-regex other than as emojiRegex().test(text)', async () => {
+		await expect(bundled('emoji-match', "import emojiRegex from 'emoji-regex';\nexport const all = text => text.match(emojiRegex());\n")).rejects.toThrow(
+			/uses emoji-regex other than as emojiRegex\(\)\.test\(text\); update scripts\/lean-dependencies\.mjs/,
+		);
+	});
+});
