@@ -22,6 +22,46 @@ async function checkEmojiRegexUse(importer) {
 	if (other === uses[1] || /\bemojiRegex\b/.test(other)) fail(`${importer} uses emoji-regex other than as emojiRegex().test(text)`);
 }
 
+// execa imports figures (6 kB minified, ~200 symbols) for three icons of its verbose log (NODE_DEBUG=execa), and
+// human-signals (5 kB, every signal described) for the words after a signal's name in its error messages
+// ("Command was killed with SIGTERM (Termination)"). The lab shows neither; both stay as they were for the
+// signals it sends or meets, and a signal not listed is described by its name.
+const execaFigures = {
+	import: "import figures from 'figures';",
+	uses: /\bfigures\.(tick|cross|warning)\b/g,
+	contents: [
+		"import __rlIsUnicodeSupported from 'is-unicode-supported';",
+		"const figures = __rlIsUnicodeSupported() ? {tick: '✔', cross: '✘', warning: '⚠'} : {tick: '√', cross: '×', warning: '‼'};",
+	].join('\n'),
+};
+const execaSignals = {
+	import: "import {signalsByName} from 'human-signals';",
+	uses: /\bsignalsByName\[signal\]\.description\b/g,
+	contents: `const __rlSignals = ${JSON.stringify({
+		SIGHUP: 'Terminal closed',
+		SIGINT: 'User interruption with CTRL-C',
+		SIGQUIT: 'User interruption with CTRL-\\',
+		SIGABRT: 'Aborted',
+		SIGKILL: 'Forced termination',
+		SIGSEGV: 'Segmentation fault',
+		SIGPIPE: 'Broken pipe or socket',
+		SIGTERM: 'Termination',
+	})};`,
+	replace: '(__rlSignals[signal] ?? signal)',
+};
+
+/** `path`'s text with `swap.import` replaced by `swap.contents`, once it is sure every use of the import is one `swap.uses` matches. */
+async function swapImport(path, swap) {
+	const text = await readFile(path, 'utf8');
+	const parts = text.split(swap.import);
+	if (parts.length !== 2) fail(`${path} no longer has: ${swap.import}`);
+	const name = /import \{?(\w+)/.exec(swap.import)[1];
+	const rest = parts[1].replace(swap.uses, '');
+	if (rest === parts[1] || new RegExp(`\\b${name}\\b`).test(rest)) fail(`${path} uses ${name} otherwise than expected`);
+	const body = swap.replace ? parts[1].replace(swap.uses, swap.replace) : parts[1];
+	return {contents: parts[0] + swap.contents + body, loader: 'js'};
+}
+
 /** The esbuild plugin. */
 export const leanDependencies = {
 	name: 'registry-lab-lean-dependencies',
@@ -30,6 +70,10 @@ export const leanDependencies = {
 			await checkEmojiRegexUse(args.importer);
 			return {path: 'emoji-regex', namespace: 'lean'};
 		});
+		build.onLoad({filter: /[/\\]execa[/\\]lib[/\\]verbose[/\\]default\.js$/}, args => swapImport(args.path, execaFigures));
+		build.onLoad({filter: /[/\\]execa[/\\]lib[/\\]terminate[/\\]signal\.js$/}, args => swapImport(args.path, execaSignals));
+		// Both are gone from execa; anything else that imports them (a moved execa file, a new package) stops the build.
+		build.onResolve({filter: /^(figures|human-signals)$/}, args => fail(`${args.importer} imports ${args.path}`));
 		const stubs = {'emoji-regex': emojiRegex};
 		build.onLoad({filter: /.*/, namespace: 'lean'}, args => ({contents: stubs[args.path], loader: 'js'}));
 	},

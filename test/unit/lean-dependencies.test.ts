@@ -22,8 +22,8 @@ afterAll(async () => {
 
 /** Bundle `source` (an ES module) with the stand-ins, or with the real packages, and load it. */
 async function bundled<T>(name: string, source: string, lean = true): Promise<T> {
-	const entry = path.join(work, `${name}.entry.mjs`);
 	const outfile = path.join(work, `${name}.${lean ? 'lean' : 'real'}.mjs`);
+	const entry = outfile.replace(/\.mjs$/, '.entry.mjs');
 	await writeFile(entry, source);
 	await build({
 		entryPoints: [entry],
@@ -109,6 +109,65 @@ describe('the emoji-regex stand-in', () => {
 	it('stops the build when a package uses emoji-regex other than as emojiRegex().test(text)', async () => {
 		await expect(bundled('emoji-match', "import emojiRegex from 'emoji-regex';\nexport const all = text => text.match(emojiRegex());\n")).rejects.toThrow(
 			/uses emoji-regex other than as emojiRegex\(\)\.test\(text\); update scripts\/lean-dependencies\.mjs/,
+		);
+	});
+});
+
+type Execa = (file: string, args: string[], options: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+describe("execa's figures and human-signals stand-ins", () => {
+	const source = "export {execa} from 'execa';\n";
+
+	it('describe the signals the lab sends or meets in the same words, in the result and its message', async () => {
+		const [lean, real] = await Promise.all([bundled<{execa: Execa}>('execa', source), bundled<{execa: Execa}>('execa', source, false)]);
+		const killedBy = async (execa: Execa, signal: string): Promise<Record<string, unknown>> => {
+			const result = await execa('sh', ['-c', `kill -${signal.slice(3)} $$`], {reject: false});
+			return {signal: result.signal, signalDescription: result.signalDescription, shortMessage: result.shortMessage, isTerminated: result.isTerminated};
+		};
+		for (const signal of ['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGPIPE', 'SIGABRT', 'SIGSEGV']) {
+			expect(await killedBy(lean.execa, signal)).toEqual(await killedBy(real.execa, signal));
+		}
+		expect(await killedBy(lean.execa, 'SIGTERM')).toMatchObject({
+			signalDescription: 'Termination',
+			shortMessage: "Command was killed with SIGTERM (Termination): sh -c 'kill -TERM $$'",
+		});
+		// A signal it does not know is named, where human-signals would describe it.
+		expect(await killedBy(lean.execa, 'SIGUSR1')).toMatchObject({signal: 'SIGUSR1', signalDescription: 'SIGUSR1', isTerminated: true});
+		// A timeout kills with SIGTERM.
+		const timedOut = await lean.execa('sleep', ['5'], {reject: false, timeout: 50});
+		expect(timedOut).toMatchObject({timedOut: true, signal: 'SIGTERM', signalDescription: 'Termination'});
+	});
+
+	it('keep the icons of the verbose log (NODE_DEBUG=execa), with and without Unicode', async () => {
+		const logOf = async (execa: Execa): Promise<string[]> => {
+			const lines: string[] = [];
+			const verbose = (line: string): undefined =>
+				void lines.push(line.replace(/\[\d\d:\d\d:\d\d\.\d{3}\]/, '[time]').replace(/done in [\d.]+m?s/, 'done in …'));
+			await execa('true', [], {verbose});
+			await execa('false', [], {verbose, reject: false});
+			await execa('false', [], {verbose}).catch(() => undefined);
+			return lines;
+		};
+		const term = process.env.TERM;
+		try {
+			for (const value of ['xterm-256color', 'linux']) {
+				process.env.TERM = value;
+				const [lean, real] = await Promise.all([
+					bundled<{execa: Execa}>(`execa-${value}`, source),
+					bundled<{execa: Execa}>(`execa-${value}`, source, false),
+				]);
+				const log = await logOf(lean.execa);
+				expect(log).toEqual(await logOf(real.execa));
+				expect(log.join('\n')).toContain(value === 'linux' ? '√' : '✔');
+			}
+		} finally {
+			process.env.TERM = term;
+		}
+	});
+
+	it('stop the build when execa uses figures or human-signals otherwise', async () => {
+		await expect(bundled('signals', "import {signalsByNumber} from 'human-signals';\nexport const all = signalsByNumber;\n")).rejects.toThrow(
+			/imports human-signals; update scripts\/lean-dependencies\.mjs/,
 		);
 	});
 });
