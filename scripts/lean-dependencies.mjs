@@ -62,6 +62,43 @@ async function swapImport(path, swap) {
 	return {contents: parts[0] + swap.contents + body, loader: 'js'};
 }
 
+// stack-utils (3.4 kB minified, and a regular expression for each of Node.js's ~70 built-in modules made when Ink
+// loads) serves Ink's error overview, which only calls parseLine(line) on each line of an error's stack. Its
+// parseLine, with the two regular expressions and the helper it uses, is kept word for word; the rest goes.
+async function checkStackUtilsUse(importer) {
+	const text = await readFile(importer, 'utf8');
+	const parts = text.split("import StackUtils from 'stack-utils';");
+	if (parts.length !== 2) fail(`${importer} no longer imports StackUtils from stack-utils`);
+	const instance = /\bconst (\w+) = new StackUtils\(\{/.exec(parts[1])?.[1];
+	const rest = parts[1]
+		.replace(`const ${instance} = new StackUtils({`, '')
+		.replace('StackUtils.nodeInternals()', '')
+		.replaceAll(`${instance}.parseLine(`, '');
+	if (!instance || /\bStackUtils\b/.test(rest) || new RegExp(`\\b${instance}\\b`).test(rest)) fail(`${importer} uses stack-utils for more than parseLine`);
+}
+
+async function stackUtilsParseLineOnly(file) {
+	const text = await readFile(file, 'utf8');
+	const piece = (start, end) => {
+		const from = text.indexOf(start);
+		const to = from < 0 ? -1 : text.indexOf(end, from);
+		if (to < 0 || text.includes(start, from + 1)) fail(`${file} no longer has one ${JSON.stringify(start.trim())}`);
+		return text.slice(from, to + end.length);
+	};
+	return [
+		"'use strict';",
+		'class StackUtils {',
+		"\tconstructor(opts) { this._cwd = (opts?.cwd ?? process.cwd()).replace(/\\\\/g, '/'); }",
+		'\tstatic nodeInternals() { return []; }',
+		piece('\n  parseLine (line) {', '\n  }\n'),
+		'}',
+		piece('\nfunction setFile (', '\n}\n'),
+		piece('\nconst re = new RegExp(', '\n);\n'),
+		piece('\nconst methodRe = ', ';\n'),
+		'module.exports = StackUtils;',
+	].join('\n');
+}
+
 /** The esbuild plugin. */
 export const leanDependencies = {
 	name: 'registry-lab-lean-dependencies',
@@ -74,6 +111,9 @@ export const leanDependencies = {
 		build.onLoad({filter: /[/\\]execa[/\\]lib[/\\]terminate[/\\]signal\.js$/}, args => swapImport(args.path, execaSignals));
 		// Both are gone from execa; anything else that imports them (a moved execa file, a new package) stops the build.
 		build.onResolve({filter: /^(figures|human-signals)$/}, args => fail(`${args.importer} imports ${args.path}`));
+		// Resolved as usual (its licence stays listed), once its importer is seen to use parseLine alone.
+		build.onResolve({filter: /^stack-utils$/}, async args => void (await checkStackUtilsUse(args.importer)));
+		build.onLoad({filter: /[/\\]stack-utils[/\\]index\.js$/}, async args => ({contents: await stackUtilsParseLineOnly(args.path), loader: 'js'}));
 		const stubs = {'emoji-regex': emojiRegex};
 		build.onLoad({filter: /.*/, namespace: 'lean'}, args => ({contents: stubs[args.path], loader: 'js'}));
 	},

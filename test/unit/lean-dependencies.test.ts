@@ -20,6 +20,15 @@ afterAll(async () => {
 	if (work) await rm(work, {recursive: true, force: true});
 });
 
+// Ink's devtools load only with DEV=true, and their package is not installed (scripts/build.mjs stubs it too).
+const noDevtools: Plugin = {
+	name: 'no-devtools',
+	setup(build) {
+		build.onResolve({filter: /^react-devtools-core$/}, () => ({path: 'react-devtools-core', namespace: 'no-devtools'}));
+		build.onLoad({filter: /.*/, namespace: 'no-devtools'}, () => ({contents: 'export default {};', loader: 'js'}));
+	},
+};
+
 /** Bundle `source` (an ES module) with the stand-ins, or with the real packages, and load it. */
 async function bundled<T>(name: string, source: string, lean = true): Promise<T> {
 	const outfile = path.join(work, `${name}.${lean ? 'lean' : 'real'}.mjs`);
@@ -38,7 +47,7 @@ async function bundled<T>(name: string, source: string, lean = true): Promise<T>
 		banner: {js: "import {createRequire} from 'node:module'; const require = createRequire(import.meta.url);"},
 		define: {'process.env.NODE_ENV': '"production"'},
 		nodePaths: [modules],
-		plugins: lean ? [leanDependencies] : [],
+		plugins: lean ? [noDevtools, leanDependencies] : [noDevtools],
 		logLevel: 'silent',
 	});
 	return (await import(pathToFileURL(outfile).href)) as T;
@@ -169,5 +178,76 @@ describe("execa's figures and human-signals stand-ins", () => {
 		await expect(bundled('signals', "import {signalsByNumber} from 'human-signals';\nexport const all = signalsByNumber;\n")).rejects.toThrow(
 			/imports human-signals; update scripts\/lean-dependencies\.mjs/,
 		);
+	});
+});
+
+describe("the stack-utils stand-in, for Ink's error overview", () => {
+	// Stack lines as V8 writes them, and some it does not, from the usual to the odd.
+	const lines = [
+		'Error: boom',
+		`    at Object.<anonymous> (${repo}/src/main.ts:10:5)`,
+		`    at render (file://${repo}/dist/chunk-ABC.js:1:2345)`,
+		'    at new Registry (/home/ana/lab/registry.js:4:11)',
+		'    at async Promise.all (index 0)',
+		'    at async run (/home/ana/lab/run.js:7:3)',
+		'    at Foo.bar [as baz] (/home/ana/lab/foo.js:1:2)',
+		'    at Array.map (<anonymous>)',
+		'    at node:internal/process/task_queues:95:5',
+		'    at process.processTicksAndRejections (node:internal/process/task_queues:105:5)',
+		'    at eval (eval at compile (/home/ana/lab/c.js:3:9), <anonymous>:1:1)',
+		'    at Object.fn (C:\\Users\\ana\\lab\\fn.js:12:34)',
+		'    at weird (name) here (/home/ana/odd (dir)/x.js:5:6)',
+		'    at /home/ana/lab/anonymous.js:8:9',
+		'    at Math.max (native)',
+		'    at <anonymous>',
+		'',
+	];
+
+	it('parses every stack line as stack-utils does', async () => {
+		const source = [
+			"import StackUtils from 'stack-utils';",
+			'const stackUtils = new StackUtils({cwd: process.cwd(), internals: StackUtils.nodeInternals()});',
+			'export const parse = line => { const parsed = stackUtils.parseLine(line); return parsed && {...parsed, ctor: parsed.constructor === true}; };',
+		].join('\n');
+		type Parse = {parse: (line: string) => Record<string, unknown> | null};
+		const [lean, real] = await Promise.all([bundled<Parse>('stack-utils', source), bundled<Parse>('stack-utils', source, false)]);
+		expect(lines.map(line => lean.parse(line))).toEqual(lines.map(line => real.parse(line)));
+		expect(lean.parse('    at Foo.bar [as baz] (/home/ana/lab/foo.js:1:2)')).toEqual({
+			line: 1,
+			column: 2,
+			file: '/home/ana/lab/foo.js',
+			function: 'Foo.bar',
+			method: 'baz',
+			ctor: false,
+		});
+	});
+
+	it('gives the same error overview: message, the code where it was thrown, and each line of the stack', async () => {
+		const errorOverview = path.join(modules, 'ink', 'build', 'components', 'ErrorOverview.js');
+		const source = [
+			"import React from 'react';",
+			"import {renderToString} from 'ink';",
+			`import ErrorOverview from ${JSON.stringify(errorOverview)};`,
+			'export const overview = error => renderToString(React.createElement(ErrorOverview, {error}), {columns: 200});',
+		].join('\n');
+		type Overview = {overview: (error: Error) => string};
+		const [lean, real] = await Promise.all([bundled<Overview>('error-overview', source), bundled<Overview>('error-overview', source, false)]);
+		const error = new Error('the registry answered 500');
+		// The first line names a file that exists: the overview shows its code around that line.
+		error.stack = [error.message, `    at readManifest (${repo}/package.json:4:3)`, ...lines.slice(2)].join('\n');
+		const shown = lean.overview(error);
+		expect(shown).toBe(real.overview(error));
+		expect(shown).toContain('ERROR');
+		expect(shown).toContain('the registry answered 500');
+		expect(shown).toContain('package.json:4:3');
+		expect(shown).toContain('"type": "module"');
+		expect(shown).toMatch(/- readManifest \(package\.json:4:3\)/);
+		expect(shown).toMatch(/- Foo\.bar \(\/home\/ana\/lab\/foo\.js:1:2\)/);
+	});
+
+	it('stops the build when stack-utils is used for more than parseLine', async () => {
+		const source =
+			"import StackUtils from 'stack-utils';\nconst stackUtils = new StackUtils({});\nexport const clean = stack => stackUtils.clean(stack);\n";
+		await expect(bundled('stack-clean', source)).rejects.toThrow(/uses stack-utils for more than parseLine; update scripts\/lean-dependencies\.mjs/);
 	});
 });
