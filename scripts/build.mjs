@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {build} from 'esbuild';
+import {leanDependencies} from './lean-dependencies.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -21,10 +22,7 @@ const resolving = {
 	conditions: ['node', 'import', 'production'],
 	// CommonJS dependencies (react, bcryptjs, yaml, ...) call require() for node built-ins.
 	banner: {
-		js: [
-			"import {createRequire as __rlCreateRequire} from 'node:module';",
-			'const require = __rlCreateRequire(import.meta.url);',
-		].join('\n'),
+		js: ["import {createRequire as __rlCreateRequire} from 'node:module';", 'const require = __rlCreateRequire(import.meta.url);'].join('\n'),
 	},
 };
 
@@ -109,8 +107,7 @@ export class GraphemeSegmenter {
 }
 `,
 	'lesson-parse-reexport':
-		"export const parseLesson = () => { throw new Error('registry-lab: import parseLesson from parse.js'); };\n" +
-		'export const builtInVariables = [];',
+		"export const parseLesson = () => { throw new Error('registry-lab: import parseLesson from parse.js'); };\n" + 'export const builtInVariables = [];',
 };
 const trim = {
 	name: 'registry-lab-stubs',
@@ -131,7 +128,11 @@ const trim = {
 			const text = await readFile(args.path, 'utf8');
 			const names = new Set([...text.matchAll(/^export (?:async )?(?:function\*? |const |let |class )([\w$]+)/gm)].map(match => match[1]));
 			for (const match of text.matchAll(/^export \{([^}]*)\}(?! from)/gm)) {
-				for (const part of match[1].split(',')) if (part.trim()) names.add(part.trim().split(/\s+as\s+/).at(-1));
+				for (const part of match[1].split(',')) {
+					const words = part.trim().split(/\s+as\s+/);
+					const name = words.at(-1);
+					if (name) names.add(name);
+				}
 			}
 			const lines = [...names].map(exported => `export const ${exported} = lazy;`);
 			return {
@@ -207,6 +208,9 @@ const result = await build({
 	platform: 'node',
 	format: 'esm',
 	target: 'node20',
+	// Node.js 20 (V8 11.3) has the v flag of regular expressions, which esbuild's table credits to no Node.js yet: without
+	// this a /.../v literal became new RegExp(..., 'v'), compiled again at every call (emojiRegex() is called per character).
+	supported: {'regexp-set-notation': true},
 	...resolving,
 	jsx: 'automatic',
 	minify: true,
@@ -215,7 +219,7 @@ const result = await build({
 	legalComments: 'none', // every bundled package's licence goes to dist/THIRD-PARTY-LICENSES.txt instead
 	treeShaking: true,
 	define: {'process.env.NODE_ENV': '"production"', REGISTRY_LAB_PARSED_LESSONS: JSON.stringify(JSON.stringify(parsedLessons))},
-	plugins: [trim],
+	plugins: [trim, leanDependencies],
 	metafile: true,
 	logLevel: 'warning',
 });
@@ -279,8 +283,6 @@ await writeFile(path.join(dist, 'THIRD-PARTY-LICENSES.txt'), `registry-lab bundl
 
 if (!yogaWasm) throw new Error('yoga-layout was not bundled');
 await writeFile(path.join(dist, 'yoga.wasm'), yogaWasm);
-// `open` prefers its own copy of xdg-open when one sits beside it; without one (as here) it runs the system's
-// xdg-open, and when there is none the app says so and the address stays on screen. 32 KB saved.
 await chmod(path.join(dist, 'cli.js'), 0o755);
 
 if (metafile) {
