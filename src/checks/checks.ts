@@ -236,7 +236,7 @@ async function clientFor(ref: ImageReference, context: CheckContext) {
 function registryFailure(answer: RegistryFailure, notFound: string, ref: ImageReference, context: CheckContext): CheckResult {
 	const detail = answer.message;
 	const diagnoseAs = (text: string): Diagnosis =>
-		diagnose(text, {command: `${context.engine.name} push ${ref.familiar}`, registry: ref.domain, reference: ref.familiar});
+		diagnose(text, {command: `${context.engine.name} push ${ref.familiar}`, registry: ref.domain, reference: ref.familiar, platform: process.platform});
 	switch (answer.reason) {
 		case 'not-found':
 			return {ok: false, summary: notFound, detail: `${detail}\nHas the push finished without an error? Push again, then check.`};

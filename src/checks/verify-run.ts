@@ -2,6 +2,7 @@ import type {CheckResult} from '../lesson/results.js';
 import {stepApplies} from '../lesson/steps.js';
 import type {Check, Lesson, RegistryKind, Step} from '../lesson/schema.js';
 import {fill, fillDeep, variablesInDeep, type Vars} from '../lesson/template.js';
+import {oneLineHint} from '../text/what-to-do.js';
 
 /** One step's answer, as `registry-lab verify` prints it. */
 export type VerifiedStep = {
@@ -121,7 +122,7 @@ export function verifyLine(step: VerifiedStep): string {
 		.map(line => line.trim())
 		.filter(Boolean)
 		.join(' · ');
-	const hint = step.hint ? ` — ${step.hint}` : '';
+	const hint = step.hint ? ` — ${oneLineHint(step.hint)}` : '';
 	if (step.couldNotCheck) return `? could not check  ${step.title}: ${summary}${hint}`;
 	return step.ok ? `✔ pass  ${step.title}: ${summary}` : `✘ fail  ${step.title}: ${summary}${hint}`;
 }

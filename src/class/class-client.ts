@@ -139,6 +139,8 @@ export type SenderOptions = {
 	readonly onToken?: (token: string | undefined) => void;
 	/** The first time the listener cannot be reached. */
 	readonly onUnreachable?: () => void;
+	/** The listener refused the credentials of a first post (they are dropped; the reports stay queued), or the token (forgotten). */
+	readonly onRefused?: (what: 'credentials' | 'token') => void;
 	/** Defaults: setTimeout (unref'd, so a wait never keeps the lab alive) and clearTimeout. */
 	readonly setTimer?: (run: () => void, ms: number) => unknown;
 	readonly clearTimer?: (timer: unknown) => void;
@@ -150,7 +152,10 @@ export type SenderOptions = {
 export type ReportSender = {
 	/** Queue a report (its id and time are made here) and send when the lab may. */
 	add(report: Omit<Report, 'id' | 'at'>): void;
-	/** The login step passed with these credentials: the next post goes with them (once), unless a token is held. */
+	/**
+	 * The login step passed with these credentials (a Docker Hub class: the Hub username and the join code):
+	 * the next post goes with them (once), unless a token is held.
+	 */
 	loginPassed(credentials: {readonly username: string; readonly password: string}): void;
 	/** Whether a post can go now or after a login: a token, or credentials waiting for their one post. */
 	readonly authorized: boolean;
@@ -233,6 +238,7 @@ export function createReportSender(options: SenderOptions): ReportSender {
 					token = undefined;
 					options.onToken?.(undefined);
 				}
+				options.onRefused?.(usedBasic ? 'credentials' : 'token');
 				break;
 			case 'later':
 				if (result.unreachable && !toldUnreachable) {

@@ -96,3 +96,8 @@ export async function readAccounts(dir: string): Promise<Read<Account[]>> {
 	}
 	return {ok: true, value: accounts};
 }
+
+/** The one line a student types (on the sheet, in class up's output and above the class view). */
+export function joinLine(config: Pick<ClassConfig, 'address' | 'listenerPort'>): string {
+	return `npx registry-lab --class ${config.address}:${config.listenerPort}`;
+}

@@ -11,7 +11,7 @@ import path from 'node:path';
 import {isLoopbackHost} from '../registry/address.js';
 import {generatePassword, generatedPasswordCost, htpasswdLine, passwordAlphabet} from '../registry/htpasswd.js';
 import {createRegistryClient} from '../registry/registry-client.js';
-import {accountsCsv, classPath, readAccounts, readClassConfig, type Account} from './class-config-file.js';
+import {accountsCsv, classPath, joinLine, readAccounts, readClassConfig, type Account} from './class-config-file.js';
 import {readClassCa} from './class-scan.js';
 import {classFiles, instructorAccount, type ClassConfig, type ClassKind} from './class-types.js';
 import {classRegistryConfig} from './registry-config.js';
@@ -379,10 +379,7 @@ export function notifyUrl(config: Pick<ClassConfig, 'bind' | 'listenerPort'>): s
 	return `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${config.listenerPort}/events`;
 }
 
-/** The one line a student types. */
-export function joinLine(config: Pick<ClassConfig, 'address' | 'listenerPort'>): string {
-	return `npx registry-lab --class ${config.address}:${config.listenerPort}`;
-}
+export {joinLine};
 
 /** accounts.md: one slip per student (the instructor never on it), separated by rules so they can be cut apart. */
 export function classSheet(config: ClassConfig, accounts: readonly Account[]): string {

@@ -6,10 +6,11 @@
 import {findLesson, lessonProblem} from '../lesson/find.js';
 import {stepsFor} from '../lesson/steps.js';
 import {createHubClient} from '../registry/hub-client.js';
-import {readAccounts, readClassConfig, classPath} from './class-config-file.js';
+import {joinLine, readAccounts, readClassConfig, classPath} from './class-config-file.js';
 import {createLogReader} from './class-log-read.js';
 import {readClassCa, scanClass} from './class-scan.js';
 import {createHubWatch, type HubWatch, type HubWatchOptions, type HubWatchResult} from './hub-watch.js';
+import {createRegistryLogReader, type LoginFailure} from './registry-log-read.js';
 import {classFiles, type ClassConfig, type ClassRecord} from './class-types.js';
 import {classView, type ClassView, type HubState, type ScannedImage, type ViewStep} from './class-view.js';
 
@@ -30,7 +31,11 @@ export async function openClass(dir: string): Promise<{ok: true; value: OpenedCl
 	if (!accounts.ok) return accounts;
 	const found = await findLesson(config.value.lesson);
 	if (!found.ok) return {ok: false, problem: `class.json names the lesson '${config.value.lesson}': ${lessonProblem(found)}`};
-	const steps = stepsFor(found.lesson, config.value.kind === 'registry' ? 'class' : 'hub').map(step => ({id: step.id, title: step.title}));
+	const steps = stepsFor(found.lesson, config.value.kind === 'registry' ? 'class' : 'hub').map(step => ({
+		id: step.id,
+		title: step.title,
+		...(step.command?.args[0] === 'login' ? {login: true} : {}),
+	}));
 	return {ok: true, value: {dir, config: config.value, students: accounts.value.map(account => account.username), steps}};
 }
 
@@ -38,7 +43,7 @@ export async function openClass(dir: string): Promise<{ok: true; value: OpenedCl
 export function classAddresses(config: ClassConfig): {registry: string; joinLine: string} {
 	return {
 		registry: config.kind === 'registry' ? `${config.address}:${config.port}` : 'docker.io',
-		joinLine: `registry-lab --class ${config.address}:${config.listenerPort}`,
+		joinLine: joinLine(config),
 	};
 }
 
@@ -103,7 +108,9 @@ function hubState(result: HubWatchResult, tried: boolean): HubState {
 
 export function createClassFeed(opened: OpenedClass, stuckMinutes: number, options: ClassFeedOptions = {}): ClassFeed {
 	const reader = createLogReader(classPath(opened.dir, classFiles.events));
+	const registryLog = createRegistryLogReader(classPath(opened.dir, classFiles.registryLog));
 	const records: ClassRecord[] = [];
+	const loginFailures: LoginFailure[] = [];
 	let scan: ScanState = {};
 	let skipped = 0;
 	const watch: HubWatch | undefined =
@@ -141,10 +148,11 @@ export function createClassFeed(opened: OpenedClass, stuckMinutes: number, optio
 			return heard(result, result.complete);
 		},
 		async read() {
-			const read = await reader.read();
+			const [read, refused] = await Promise.all([reader.read(), registryLog.read()]);
 			records.push(...read.records);
+			loginFailures.push(...refused);
 			skipped += read.skipped;
-			return {changed: read.records.length > 0, ...(read.problem ? {problem: read.problem} : {})};
+			return {changed: read.records.length > 0 || refused.length > 0, ...(read.problem ? {problem: read.problem} : {})};
 		},
 		async rescan() {
 			if (opened.config.kind !== 'registry') return scan;
@@ -155,7 +163,15 @@ export function createClassFeed(opened: OpenedClass, stuckMinutes: number, optio
 			return scan;
 		},
 		view(now) {
-			return classView({students: opened.students, steps: opened.steps, records, ...(scan.images ? {scan: scan.images} : {}), now, stuckMinutes});
+			return classView({
+				students: opened.students,
+				steps: opened.steps,
+				records,
+				loginFailures,
+				...(scan.images ? {scan: scan.images} : {}),
+				now,
+				stuckMinutes,
+			});
 		},
 	};
 }

@@ -5,9 +5,10 @@
  * record's own (the faces make it terminal-safe where they draw it).
  */
 import type {ClassRecord, RegistryRecord, ReportRecord} from './class-types.js';
+import type {LoginFailure} from './registry-log-read.js';
 
-/** A step of the lesson as the class runs it (the lesson's steps for the class's kind of registry). */
-export type ViewStep = {readonly id: string; readonly title: string};
+/** A step of the lesson as the class runs it (the lesson's steps for the class's kind of registry); `login`: its command is the login. */
+export type ViewStep = {readonly id: string; readonly title: string; readonly login?: boolean};
 
 /**
  * An image the catalog scan found: its time is unknown (it may have been pushed while no listener ran). In a Docker Hub
@@ -58,6 +59,8 @@ export type ClassViewInput = {
 	/** In the order they were logged. */
 	readonly records: readonly ClassRecord[];
 	readonly scan?: readonly ScannedImage[];
+	/** Logins the class registry refused, from its own log, in the log's order (a lab reports only after its login passed). */
+	readonly loginFailures?: readonly LoginFailure[];
 	/** Milliseconds since the epoch. */
 	readonly now: number;
 	readonly stuckMinutes: number;
@@ -150,7 +153,8 @@ export function classView(input: ClassViewInput): ClassView {
 function studentRow(username: string, records: readonly ClassRecord[], input: ClassViewInput, pushedReferences: ReadonlySet<string>): StudentRow {
 	const {steps} = input;
 	const stepIndex = new Map(steps.map((step, index) => [step.id, index]));
-	const loginIndex = stepIndex.get('login');
+	const loginIndex = steps.findIndex(step => step.login === true);
+	const loginStep = loginIndex >= 0 ? steps[loginIndex]! : undefined;
 	const reports = records.filter((record): record is ReportRecord => record.type === 'report' && stepIndex.has(record.step));
 	const registry = records.filter((record): record is RegistryRecord => record.type === 'registry');
 
@@ -178,11 +182,17 @@ function studentRow(username: string, records: readonly ClassRecord[], input: Cl
 		failure = {step: newest.step, cause: newest.cause ?? '', phrase: causePhrase(newest.cause), count};
 	}
 
-	const loggedIn =
-		registry.length > 0 ||
-		reports.some(
-			report => report.outcome === 'pass' && (report.step === 'login' || (loginIndex !== undefined && stepIndex.get(report.step)! > loginIndex)),
-		);
+	// Logins the registry refused since the newest report: the lab has not been able to report them yet.
+	const heardAt = newest ? time(newest.received) : -Infinity;
+	const refused = (input.loginFailures ?? []).filter(entry => entry.username === username);
+	const refusedSince = refused.filter(entry => time(entry.at) > heardAt);
+	if (loginStep && refusedSince.length > 0) {
+		at = loginIndex;
+		done = false;
+		failure = {step: loginStep.id, cause: 'login-failed', phrase: causePhrase('login-failed'), count: refusedSince.length};
+	}
+
+	const loggedIn = registry.length > 0 || reports.some(report => report.outcome === 'pass' && loginIndex >= 0 && stepIndex.get(report.step)! >= loginIndex);
 
 	const pushed = new Map<string, Pushed>();
 	const pulled = new Map<string, Pulled>();
@@ -193,9 +203,11 @@ function studentRow(username: string, records: readonly ClassRecord[], input: Cl
 			pushed.delete(reference);
 			pushed.set(reference, {reference, digest: record.digest, at: record.at});
 		} else if (record.action === 'pull' && namespace !== null && namespace !== username) {
-			const reference = referenceOf(record);
-			pulled.delete(reference);
-			pulled.set(reference, {reference, owner: namespace, at: record.at});
+			// One docker pull asks for the tag (HEAD) and then for that manifest by its digest (GET): one pull, named by its tag.
+			const key = `${record.repository}@${record.digest}`;
+			const reference = record.tag ? referenceOf(record) : (pulled.get(key)?.reference ?? referenceOf(record));
+			pulled.delete(key);
+			pulled.set(key, {reference, owner: namespace, at: record.at});
 		}
 	}
 	const scanned = (input.scan ?? [])
@@ -205,20 +217,21 @@ function studentRow(username: string, records: readonly ClassRecord[], input: Cl
 
 	let last = -Infinity;
 	let lastActivity: string | null = null;
-	for (const record of records) {
-		const when = whenRecord(record);
+	for (const when of [...records.map(whenRecord), ...refused.map(entry => entry.at)]) {
 		if (time(when) > last) {
 			last = time(when);
 			lastActivity = when;
 		}
 	}
-	const started = records.length > 0;
+	const started = records.length > 0 || refused.length > 0;
 	const stuck = started && !done && last > -Infinity && input.now - last >= input.stuckMinutes * 60_000;
 	const state: StudentState = done ? 'done' : failure ? 'failing' : stuck ? 'stuck' : started ? 'working' : 'not-started';
 	const step = at === null ? null : {number: at + 1, of: steps.length, id: steps[at]!.id, title: steps[at]!.title};
 
-	const timeline = records
-		.map((record, order) => ({at: whenRecord(record), text: describeRecord(record, username), order}))
+	const timeline = [
+		...records.map((record, order) => ({at: whenRecord(record), text: describeRecord(record, username), order})),
+		...refused.map((entry, order) => ({at: entry.at, text: 'login refused by the class registry (wrong password)', order: records.length + order})),
+	]
 		.sort((a, b) => time(b.at) - time(a.at) || b.order - a.order)
 		.slice(0, timelineLimit)
 		.map(({at: when, text}) => ({at: when, text}));

@@ -56,8 +56,11 @@ export const listenerRates = {
 	account: {burst: 60, perSecond: 20},
 	/** Failed logins of one username: 5 a minute. */
 	failedLoginsOfUser: {burst: 5, perSecond: 5 / 60},
-	/** Failed logins from one address (a classroom may share one): 20 at once, then 10 a minute. */
-	failedLoginsOfAddress: {burst: 20, perSecond: 10 / 60},
+	/**
+	 * Failed logins from one address: 60 at once, then 20 a minute. A login is counted while its bcrypt check
+	 * runs and given back when it succeeds, and a whole classroom behind one address (NAT) signs in at once.
+	 */
+	failedLoginsOfAddress: {burst: 60, perSecond: 20 / 60},
 	/** Lines written to listener.log for one address. */
 	logLinesOfAddress: {burst: 30, perSecond: 1},
 } as const satisfies Record<string, BucketSpec>;

@@ -1,5 +1,6 @@
 import {commandLine, parseCommandLine, usageError, warn, type Out} from './args.js';
 import {diagnose} from '../container/diagnose.js';
+import {whatToDoLines} from '../text/what-to-do.js';
 
 export const diagnoseHelp = `
   Usage
@@ -62,7 +63,7 @@ export async function diagnoseCommand(argv: readonly string[], io: {out: Out; st
 		...(engine === 'docker' || engine === 'podman' ? {engine} : {}),
 	});
 	if (cli.flags.json) io.out(JSON.stringify(diagnosis), 'json');
-	else io.out(`${diagnosis.title}\n\nWhat to do: ${diagnosis.hint}\n(cause: ${diagnosis.cause})`);
+	else io.out([diagnosis.title, '', ...whatToDoLines(diagnosis.hint), `(cause: ${diagnosis.cause})`].join('\n'));
 	return diagnosis.cause === 'unknown' ? 1 : 0;
 }
 

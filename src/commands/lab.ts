@@ -24,6 +24,7 @@ export const labHelp = `
     $ registry-lab doctor             check this computer for the lesson
     $ registry-lab verify             check again every step you have done (--json)
     $ registry-lab reset [LESSON]     clear saved progress (--yes: without asking)
+    $ registry-lab class COMMAND      for instructors: accounts, a class registry, a live view
     Run registry-lab COMMAND --help for a command's own options.
 
   Where to push (the start screen asks when none is given)
@@ -161,13 +162,22 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 			onProgress: save,
 			ending,
 			...(reports ? {observer: reports.observer} : {}),
+			...(reports?.joinCode ? {joinCode: reports.joinCode} : {}),
 		});
 		return outcome.finished ? 0 : 1;
 	}
 	// Ink and React load only here: `explain`, plain mode and friends start as fast as node itself.
 	const {renderApp} = await loadScreen(() => import('../ui/render-app.js'));
 	const outcome = await renderApp(
-		{lesson: lesson.lesson, engine, choice, onProgress: save, runs, ...(reports ? {observer: reports.observer} : {})},
+		{
+			lesson: lesson.lesson,
+			engine,
+			choice,
+			onProgress: save,
+			runs,
+			...(reports ? {observer: reports.observer} : {}),
+			...(reports?.joinCode ? {joinCode: reports.joinCode} : {}),
+		},
 		{ending},
 	);
 	return outcome.finished ? 0 : 1;
@@ -233,7 +243,10 @@ async function joinClass(address: string): Promise<Joined | undefined> {
  * The class's reports: a token kept from an earlier run of this lesson with this listener is used again,
  * a new one is saved with the run at once (and with every later save), a refused one is forgotten.
  */
-async function classObserver(joined: Joined, store: ProgressStore | undefined): Promise<{observer: LabObserver; saved: () => Partial<LessonProgress>}> {
+async function classObserver(
+	joined: Joined,
+	store: ProgressStore | undefined,
+): Promise<{observer: LabObserver; saved: () => Partial<LessonProgress>; joinCode?: (code: string) => void}> {
 	const [{createReportSender, reportPoster}, {classReports}] = await Promise.all([import('../class/class-client.js'), import('../driver/class-reports.js')]);
 	const {address, info, choice} = joined;
 	const lessonId = joined.lesson.lesson.id;
@@ -256,11 +269,13 @@ async function classObserver(joined: Joined, store: ProgressStore | undefined): 
 	const observer = classReports({
 		className: info.name,
 		address,
-		// A Docker Hub class's first report needs the join code, which this lab does not ask for yet: its reports wait.
-		loginCredentials: info.kind === 'registry',
-		connect: ({onUnreachable}) => createReportSender({post: reportPoster(address), ...(token ? {token} : {}), onToken, onUnreachable}),
+		firstReport: info.kind === 'hub' ? 'join-code' : 'login',
+		connect: ({onUnreachable, onRefused}) =>
+			createReportSender({post: reportPoster(address), ...(token ? {token} : {}), onToken, onUnreachable, onRefused}),
 	});
-	return {observer, saved};
+	// A Docker Hub class asks for the join code on the slip once at the start, unless a kept token stands for it.
+	const joinCode = info.kind === 'hub' && !token ? (code: string) => observer.joinCode(code) : undefined;
+	return {observer, saved, ...(joinCode ? {joinCode} : {})};
 }
 
 /** An unusable progress file is said once on stderr, and the lesson runs without saving. */

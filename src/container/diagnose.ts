@@ -18,7 +18,7 @@
  * two match attempts on one line, range over the same characters.
  */
 import type {Cause, Diagnosis} from '../lesson/results.js';
-import {dockerHubDomain, isDockerHub, registryName, registryTitle} from '../registry/address.js';
+import {dockerHubDomain, isDockerHub, isLoopbackHost, registryName, registryTitle} from '../registry/address.js';
 import {checkNamespace, parseReference, type ImageReference} from './reference.js';
 
 export type DiagnoseContext = {
@@ -30,6 +30,11 @@ export type DiagnoseContext = {
 	readonly username?: string;
 	/** The image reference involved. */
 	readonly reference?: string;
+	/**
+	 * The computer the engine runs on (`process.platform` where the lab runs the engine itself): the advice
+	 * names that platform's settings. Without it (a message pasted from anywhere), it names every platform's.
+	 */
+	readonly platform?: NodeJS.Platform;
 };
 
 /** The engines print the error last: the tail is enough, and it bounds the work on a hostile message. */
@@ -57,7 +62,7 @@ export function tailOf(text: string): string {
 /** Whether some line has `first` and, after it, `then` (both lower case): what `first[^\n]*then` says, in linear time. */
 function inOrderOnALine(text: string, first: string, then: string): boolean {
 	const lower = text.toLowerCase();
-	for (let at = lower.indexOf(first); at !== -1; ) {
+	for (let at = lower.indexOf(first); at !== -1;) {
 		const lineEnd = lower.indexOf('\n', at);
 		const end = lineEnd === -1 ? lower.length : lineEnd;
 		const found = lower.indexOf(then, at + first.length);
@@ -81,6 +86,8 @@ type Facts = {
 	/** The source image of a `tag` command (the first name), when the command shows it. */
 	readonly tagSource: string | null;
 	readonly tlsVerifyOff: boolean;
+	/** Linux, or Docker Desktop's and podman machine's Mac and Windows; null: not known, so both. */
+	readonly platform: 'linux' | 'mac-or-windows' | null;
 };
 
 /** Flags that take a value in the next word, so that value is not read as an image name or host. */
@@ -178,6 +185,7 @@ function factsOf(text: string, context: DiagnoseContext): Facts {
 		reference,
 		tagSource: subcommand === 'tag' ? (operands[0] ?? null) : null,
 		tlsVerifyOff: command.tlsVerifyOff,
+		platform: context.platform === 'linux' ? 'linux' : context.platform === 'darwin' || context.platform === 'win32' ? 'mac-or-windows' : null,
 	};
 }
 
@@ -202,7 +210,10 @@ function hostInText(text: string): string | null {
 
 type Rule = {readonly cause: Cause; readonly when: (facts: Facts) => boolean};
 
-const has = (pattern: RegExp) => (facts: Facts): boolean => pattern.test(facts.text);
+const has =
+	(pattern: RegExp) =>
+	(facts: Facts): boolean =>
+		pattern.test(facts.text);
 
 const engineNotFound = new RegExp(
 	[
@@ -264,7 +275,10 @@ const tlsUntrusted = new RegExp(
 	'i',
 );
 
-const httpVsHttps = /server gave HTTP response to HTTPS client|first record does not look like a TLS handshake|client sent an HTTP request to an HTTPS server/i;
+/** A TLS client met a plain-HTTP registry (the classroom's usual case), or a plain-HTTP client an HTTPS registry. */
+const httpAskedInHttps = /server gave HTTP response to HTTPS client|first record does not look like a TLS handshake/i;
+const httpsAskedInHttp = /client sent an HTTP request to an HTTPS server/i;
+const httpVsHttps = new RegExp(`${httpAskedInHttps.source}|${httpsAskedInHttp.source}`, 'i');
 
 const platformMismatch = new RegExp(
 	[
@@ -413,6 +427,60 @@ function podmanExample(facts: Facts, host: string): string {
 		return `podman ${facts.subcommand} --tls-verify=false ${facts.reference}`;
 	}
 	return `podman login --tls-verify=false ${host}`;
+}
+
+/** host[:port] as the engines write a registry: nothing else may go into the settings the student copies. */
+const registryHost = /^(?:\[[\da-f:.]{2,45}\]|[a-z\d](?:[a-z\d.-]{0,251}[a-z\d])?)(?::\d{1,5})?$/i;
+
+/** The registry the engine refused, as its message names it (`Get "https://10.0.0.2:5000/v2/"`): the one to allow, whatever the command said. */
+function plainHttpHost(facts: Facts): string {
+	for (const candidate of [hostInText(facts.text), facts.registry]) if (candidate && registryHost.test(candidate)) return candidate;
+	return 'HOST:PORT';
+}
+
+/**
+ * What docker needs to use plain HTTP with a registry that is not on this computer: an insecure-registries entry, then a
+ * restart. Short lines: the app shows them in an 80-column terminal with the rest of the step.
+ */
+function allowPlainHttpInDocker(facts: Facts, host: string): string[] {
+	const key = `"insecure-registries": ["${host}"]`;
+	const restart = `then restart docker: ${code('sudo systemctl restart docker')}.`;
+	const file = 'in /etc/docker/daemon.json (merged with what the file holds):';
+	switch (facts.platform) {
+		case 'mac-or-windows':
+			return ["Open Docker Desktop's Settings › Docker Engine; after the first {, add:", `  ${key},`, 'then click Apply & restart.'];
+		case 'linux':
+			return [`Allow it ${file}`, `  {${key}}`, restart, 'Docker Desktop: put the key in Settings › Docker Engine; Apply & restart.'];
+		default:
+			return [
+				`On Linux, allow it ${file}`,
+				`  {${key}}`,
+				restart,
+				'Docker Desktop (Mac, Windows): put the key in Settings › Docker Engine; Apply & restart.',
+			];
+	}
+}
+
+/** What podman needs: the registry marked insecure in registries.conf (inside the podman machine on Mac and Windows), or --tls-verify=false. */
+function allowPlainHttpInPodman(facts: Facts, host: string): string[] {
+	const entry = ['  [[registry]]', `  location = "${host}"`, '  insecure = true'];
+	const perCommand = `Or add --tls-verify=false to each command: ${code(podmanExample(facts, host))}.`;
+	const restart = `${code('podman machine stop')} and ${code('podman machine start')}`;
+	const file = 'Add this to the end of /etc/containers/registries.conf:';
+	const ownFile = '(in ~/.config/containers/registries.conf instead, if you have one)';
+	switch (facts.platform) {
+		case 'mac-or-windows':
+			return [
+				`In ${code('podman machine ssh')}, with sudo, add this to the end of /etc/containers/registries.conf:`,
+				...entry,
+				`then ${code('exit')}, ${restart}.`,
+				perCommand,
+			];
+		case 'linux':
+			return [file, ...entry, ownFile, perCommand];
+		default:
+			return [file, ...entry, ownFile, `On Mac or Windows, edit it in ${code('podman machine ssh')}, then ${restart}.`, perCommand];
+	}
 }
 
 const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
@@ -601,21 +669,23 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 	},
 
 	'http-vs-https'(facts) {
-		const host = facts.registry ?? 'HOST:PORT';
-		if (facts.engine === 'podman') {
+		const host = plainHttpHost(facts);
+		// The other way round: an HTTPS registry asked in plain HTTP. Nothing is to be allowed.
+		if (httpsAskedInHttp.test(facts.text) && !httpAskedInHttps.test(facts.text)) {
 			return {
-				title: `The registry ${host} speaks plain HTTP, but podman expected HTTPS.`,
+				title: `The registry ${host} speaks HTTPS, but it was asked in plain HTTP.`,
 				hint:
-					`Add --tls-verify=false to the command (e.g. \`${podmanExample(facts, host)}\`), ` +
-					`or mark it insecure in /etc/containers/registries.conf: [[registry]] location = "${host}" and insecure = true.`,
+					`Use it over HTTPS, as ${facts.engine} does unless told otherwise: ` +
+					(facts.engine === 'podman'
+						? 'leave out --tls-verify=false, and take it out of registries.conf if it is marked insecure there. '
+						: 'take it out of "insecure-registries" in docker\'s settings. ') +
+					`If its certificate is then not trusted, get the registry's CA certificate from your instructor.`,
 			};
 		}
-		return {
-			title: `The registry ${host} speaks plain HTTP, but docker expected HTTPS.`,
-			hint:
-				`Tell docker this registry is allowed to use HTTP: add "insecure-registries": ["${host}"] to /etc/docker/daemon.json (Linux) ` +
-				'or in Docker Desktop → Settings → Docker Engine, then restart docker.',
-		};
+		const lines = facts.engine === 'podman' ? allowPlainHttpInPodman(facts, host) : allowPlainHttpInDocker(facts, host);
+		// A class registry's instructor can give it a certificate instead; a registry on this computer is the student's own.
+		const tls = isLoopbackHost(host) ? [] : [`Or ask your instructor to run it with TLS: ${code('registry-lab class up --tls')}.`];
+		return {title: `The registry ${host} speaks plain HTTP, but ${facts.engine} expected HTTPS.`, hint: [...lines, ...tls].join('\n')};
 	},
 
 	'tls-untrusted'(facts) {

@@ -26,11 +26,19 @@ export type Question =
 	| {readonly kind: 'resume'; readonly offer: ResumeOfferView}
 	| {readonly kind: 'registry'; readonly options: readonly RegistryOption[]}
 	| {readonly kind: 'engine-problem'; readonly result: PreflightResult; readonly engineName: string}
-	| {readonly kind: 'practice-problem'; readonly message: string; readonly hint: string; readonly log?: string};
+	| {readonly kind: 'practice-problem'; readonly message: string; readonly hint: string; readonly log?: string}
+	/** A Docker Hub class's join code, from the student's slip: a secret (masked, never echoed); `error` says why the last one was refused. */
+	| {readonly kind: 'join-code'; readonly label: string; readonly help: string; readonly error?: string};
 
 export type RegistryOption = (typeof registryOptions)[number];
 
-export type AnswerOf<Q extends Question> = Q extends {kind: 'resume'} ? 'resume' | 'start-over' : Q extends {kind: 'registry'} ? RegistryChoice : 'retry';
+export type AnswerOf<Q extends Question> = Q extends {kind: 'resume'}
+	? 'resume' | 'start-over'
+	: Q extends {kind: 'registry'}
+		? RegistryChoice
+		: Q extends {kind: 'join-code'}
+			? string
+			: 'retry';
 
 /** Leaving: `q`, ctrl+c, or the end of the answers. */
 export type Quit = {readonly quit: true};

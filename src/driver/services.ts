@@ -71,7 +71,7 @@ export function createLabServices(options: ServiceOptions): LabServices {
 				timedOut: result.timedOut,
 				output,
 				...(result.spawnError ? {spawnError: result.spawnError} : {}),
-				...(failed ? {diagnosis: diagnose(text, {command: commandLine, engine: engine.name, registry})} : {}),
+				...(failed ? {diagnosis: diagnose(text, {command: commandLine, engine: engine.name, registry, platform: process.platform})} : {}),
 			};
 		},
 		runCheck: (check, signal) => runCheck(check, context(signal)),

@@ -6,6 +6,7 @@ import type {Vars} from '../lesson/template.js';
 import {createHubClient, type HubClient} from '../registry/hub-client.js';
 import type {PracticeRegistry, StartOptions, StartResult} from '../registry/practice-registry.js';
 import {hostProblem} from '../registry/address.js';
+import {joinCodeHelp, joinCodeLabel, joinCodeOf} from './join-code.js';
 import {registryOfChoice, registryOptions, type RegistryChoice} from './lab-vars.js';
 import {isQuit, quit, type AnswerOf, type Port, type Question, type Quit} from './port.js';
 import {recheck} from './resume.js';
@@ -30,6 +31,11 @@ export type StartUpOptions = {
 	/** Start at this step with these variables (a test going straight to a step). */
 	readonly start?: Resume;
 	readonly startPractice?: (options: StartOptions) => Promise<StartResult>;
+	/**
+	 * A Docker Hub class whose run holds no report token: the student is asked once, after the engine
+	 * check, for the join code on their slip, and it is handed here (kept in memory only, never saved).
+	 */
+	readonly joinCode?: (code: string) => void;
 };
 
 // bcryptjs and the registry runner load only when a practice registry is started.
@@ -88,6 +94,11 @@ export async function startUp(
 			port.say(`${problem} To practise without Docker Hub, start again with --practice (a registry on this computer, no account needed).`, 'warning');
 	}
 	if (!(await checkEngine(port, engine, signal))) return undefined;
+	if (options.joinCode) {
+		const code = await askJoinCode(port, signal);
+		if (code === undefined) return undefined;
+		options.joinCode(code);
+	}
 	if (choice.kind === 'practice') return startPractice(port, options, signal, onPractice, resumed);
 	if (resumed) {
 		port.working('Checking that what you did last time still holds…');
@@ -96,6 +107,18 @@ export async function startUp(
 		return signal.aborted ? undefined : {choice, host: registryOfChoice(choice), extra: {}, resume};
 	}
 	return {choice, host: registryOfChoice(choice), extra: {}, ...(options.start ? {resume: options.start} : {})};
+}
+
+/** The join code from the slip, asked until its shape is right (each refusal says why); undefined: the student left. */
+async function askJoinCode(port: Port, signal: AbortSignal): Promise<string | undefined> {
+	let error: string | undefined;
+	for (;;) {
+		const typed = await ask(port, {kind: 'join-code', label: joinCodeLabel, help: joinCodeHelp, ...(error ? {error} : {})}, signal);
+		if (isQuit(typed)) return undefined;
+		const read = joinCodeOf(typed);
+		if (read.ok) return read.code;
+		error = read.problem;
+	}
 }
 
 /** The run, when the student resumes it; undefined: start over; null: the student left. */

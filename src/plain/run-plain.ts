@@ -27,6 +27,7 @@ import {hostProblem} from '../registry/address.js';
 import {onExitSignal, onInterruptSignal} from '../run/signals.js';
 import {endOfRun, runEnd, type Ending} from '../text/summary.js';
 import {terminalSafe} from '../text/terminal-safe.js';
+import {whatToDoLines} from '../text/what-to-do.js';
 import {openLines, type Lines} from './lines.js';
 import {paragraphs} from '../text/paragraphs.js';
 import {ascii, indent, plainText} from './text.js';
@@ -51,6 +52,8 @@ export type PlainOptions = {
 	readonly runs?: LabOptions['runs'];
 	/** Watches the run (a class's reports). */
 	readonly observer?: LabOptions['observer'];
+	/** A Docker Hub class: the join code is asked at the start and handed here (see LabOptions). */
+	readonly joinCode?: LabOptions['joinCode'];
 	/** Start at this step with these variables (a test going straight to a step). */
 	readonly start?: Resume;
 	/** Why plain mode was chosen, said once at the start ('--plain', 'no terminal', 'NO_COLOR', 'TERM=dumb'). */
@@ -231,7 +234,7 @@ function printFailure(failure: Failure, engineName: string, print: Print): void 
 	}
 	if (failure.diagnosis) {
 		print(`What it means: ${failure.diagnosis.title}`);
-		print(`What to do: ${failure.diagnosis.hint}`);
+		for (const line of whatToDoLines(failure.diagnosis.hint)) print(line);
 	}
 }
 
@@ -326,7 +329,7 @@ async function askAny(question: Question, lines: Lines, print: Print): Promise<s
 				if (item.ok) continue;
 				if (item.diagnosis) {
 					print(`What it means: ${item.diagnosis.title}`);
-					print(`What to do: ${item.diagnosis.hint}`);
+					for (const line of whatToDoLines(item.diagnosis.hint)) print(line);
 				}
 				if (item.detail) print(indent(item.detail, '  '));
 			}
@@ -341,6 +344,14 @@ async function askAny(question: Question, lines: Lines, print: Print): Promise<s
 				.filter(line => line.trim().length > 0);
 			for (const line of log.slice(-8)) print(`  ${line}`);
 			return choose(lines, print, 'Try again? [r]etry / [q]uit: ', {r: 'retry', '': 'retry'}, 'Please type r or q.');
+		}
+		case 'join-code': {
+			// A secret: not echoed on a terminal, never printed back (a join code has no q in it alone).
+			if (question.error) print(`Not accepted: ${question.error}`);
+			else print(question.help);
+			const answer = await lines.ask(`${question.label} (not shown while you type, q to quit): `, {secret: true});
+			if (answer.kind === 'end' || answer.text.trim().toLowerCase() === 'q') return quit;
+			return answer.text;
 		}
 	}
 }

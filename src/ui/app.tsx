@@ -4,6 +4,7 @@ import type {AnswerOf, LessonView, Move, MoveRequest, Port, Question, Quit, SayT
 import {startLab, type LabOptions, type LabSession} from '../driver/run-lab.js';
 import type {Resume, SavedRun} from '../driver/saved-run.js';
 import {safeDeep, terminalSafe} from '../text/terminal-safe.js';
+import {InputField} from './components/input-field.js';
 import {PreflightView} from './components/preflight-view.js';
 import {RegistryPicker} from './components/registry-picker.js';
 import {ResumeOffer} from './components/resume-offer.js';
@@ -24,14 +25,15 @@ export type AppProps = Omit<LabOptions, 'start' | 'saved'> & {
 
 type Said = {readonly text: string; readonly tone: SayTone};
 
-type Asking = {readonly question: Question; readonly answer: (value: AnswerOf<Question>) => void};
+/** `asked` counts the questions: a question asked again (a refused join code) gets a new, empty field. */
+type Asking = {readonly question: Question; readonly asked: number; readonly answer: (value: AnswerOf<Question>) => void};
 type Moving = {readonly request: MoveRequest; readonly answer: (move: Move | Quit) => void};
 type Face = {
 	readonly working?: string;
 	/** What the start-up said (the engine works, the practice registry runs, which runs are unfinished). */
 	readonly said: readonly Said[];
-	/** What the driver said once the lesson was on screen (progress could not be saved). */
-	readonly notes: readonly string[];
+	/** What the driver said once the lesson was on screen (progress could not be saved; steps are shared with the class). */
+	readonly notes: readonly Said[];
 	readonly asking?: Asking;
 	readonly lesson?: LessonView;
 	readonly moving?: Moving;
@@ -42,6 +44,7 @@ export function App(props: AppProps): React.JSX.Element {
 	const {exit} = useApp();
 	const [face, setFace] = useState<Face>({said: [], notes: []});
 	const session = useRef<LabSession | undefined>(undefined);
+	const questionsAsked = useRef(0);
 
 	useEffect(() => {
 		// What the driver hands over (tags, registry answers, the engine's output, the lesson file) is
@@ -54,7 +57,9 @@ export function App(props: AppProps): React.JSX.Element {
 			say: (unsafeText, tone = 'note') => {
 				const text = terminalSafe(unsafeText);
 				setFace(current =>
-					current.lesson ? {...current, notes: [...current.notes, text].slice(-2)} : {...current, said: [...current.said, {text, tone}].slice(-3)},
+					current.lesson
+						? {...current, notes: [...current.notes, {text, tone}].slice(-2)}
+						: {...current, said: [...current.said, {text, tone}].slice(-3)},
 				);
 			},
 			ask: question =>
@@ -63,7 +68,9 @@ export function App(props: AppProps): React.JSX.Element {
 						setFace(current => ({...current, asking: undefined}));
 						resolve(value as never);
 					};
-					setFace(current => ({...current, asking: {question: safe(question), answer}}));
+					questionsAsked.current += 1;
+					const count = questionsAsked.current;
+					setFace(current => ({...current, asking: {question: safe(question), asked: count, answer}}));
 				}),
 			show: view => setFace(current => ({...current, lesson: safe(view)})),
 			// The lesson state carries the output; the screen draws it from there.
@@ -121,9 +128,9 @@ export function App(props: AppProps): React.JSX.Element {
 					<StartUp face={face} />
 				)}
 				{face.lesson &&
-					face.notes.map(note => (
-						<Text key={note} color={theme.warning}>
-							{marks.arrow} {note}
+					face.notes.map(({text, tone}) => (
+						<Text key={text} color={tone === 'warning' ? theme.warning : theme.muted}>
+							{tone === 'done' ? marks.pass : tone === 'warning' ? marks.warning : marks.arrow} {text}
 						</Text>
 					))}
 				{face.lesson && face.working && <Working label={face.working} />}
@@ -183,6 +190,21 @@ function StartUp({face}: {readonly face: Face}): React.JSX.Element | null {
 			);
 		case 'engine-problem':
 			return <PreflightView result={question.result} engineName={question.engineName} />;
+		case 'join-code':
+			return (
+				<Box flexDirection="column">
+					{said}
+					<InputField
+						key={asking.asked}
+						label={question.label}
+						secret
+						help={question.help}
+						{...(question.error ? {error: question.error} : {})}
+						onSubmit={answer}
+					/>
+					<Text color={theme.muted}>enter submit · ctrl+c quit</Text>
+				</Box>
+			);
 		case 'practice-problem':
 			return (
 				<Box flexDirection="column">

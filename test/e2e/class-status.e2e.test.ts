@@ -91,7 +91,7 @@ describe('class status on a class folder', () => {
 		const shown = await inProcess(['class', 'status', '--dir', dir]);
 		expect(shown.exitCode).toBe(0);
 		const lines = shown.stdout.trimEnd().split('\n');
-		expect(lines[0]).toMatch(/^period-3 · registry 192\.0\.2\.10:\d+ · students type: registry-lab --class 192\.0\.2\.10:5050$/);
+		expect(lines[0]).toMatch(/^period-3 · registry 192\.0\.2\.10:\d+ · students type: npx registry-lab --class 192\.0\.2\.10:5050$/);
 		expect(lines[1]).toBe('1 done · 0 working · 1 failing · 1 stuck · 1 not started');
 		expect(lines[3]).toMatch(/^STUDENT +STEP +STATE +PUSHED +PULLED +LAST$/);
 		expect(lines[4]).toMatch(/^alice +3\/9 Log in to .* failing login: wrong password ×2/);

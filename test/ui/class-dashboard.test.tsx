@@ -13,7 +13,7 @@ import {classConfig, accounts, pull, push, report, steps, t0, writeClassFolder} 
 import {keys, press, type, waitForText, waitUntil} from '../helpers/ink.js';
 import {resizeTerminal} from '../helpers/terminal-size.js';
 
-const title = {name: 'period-3', registry: '192.0.2.10:5000', joinLine: 'registry-lab --class 192.0.2.10:5050'};
+const title = {name: 'period-3', registry: '192.0.2.10:5000', joinLine: 'npx registry-lab --class 192.0.2.10:5050'};
 
 /** A feed of these records, as the class folder's would be once read. */
 function feedOf(records: ClassRecord[], students = accounts.map(account => account.username)): DashboardFeed {
@@ -59,7 +59,7 @@ describe('the class dashboard', () => {
 		// A projector's terminal: wide enough for every cell whole.
 		await resizeTerminal(app, 140, 40);
 		const frame = await waitForText(app, 'login: wrong password ×3');
-		expect(frame).toContain('period-3 · registry 192.0.2.10:5000 · students type: registry-lab --class 192.0.2.10:5050');
+		expect(frame).toContain('period-3 · registry 192.0.2.10:5000 · students type: npx registry-lab --class 192.0.2.10:5050');
 		expect(frame).toContain('1 done · 1 working · 1 failing · 0 stuck · 1 not started');
 		expect(order(frame)).toEqual(['alice', 'bob', 'carol', 'dave']);
 		expect(frame).toMatch(/bob +4\/9 Pick an image to share +● working +hello:1\.0 abababa 1m ago +- +1m ago/);

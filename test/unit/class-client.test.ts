@@ -1,7 +1,10 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {classInfoOf, createReportSender, fetchClassInfo, reportPoster, type PostResult, type SenderOptions} from '../../src/class/class-client.js';
 import type {Report} from '../../src/class/class-types.js';
-import {classReports, outcomesOf, sharingNotice} from '../../src/driver/class-reports.js';
+import {generateJoinCode} from '../../src/class/class-folder.js';
+import {classReports, joinAgainNotice, joinCodeRefusedNotice, outcomesOf, sharingNotice} from '../../src/driver/class-reports.js';
+import {joinCodeAlphabet, joinCodeOf} from '../../src/driver/join-code.js';
+import {passwordAlphabet} from '../../src/registry/htpasswd.js';
 import {reduce, startRun, type RunState} from '../../src/lesson-run/lesson-run.js';
 import {closedOrigin, closeServers, serveHttp} from '../helpers/http-server.js';
 import {registryLesson} from '../helpers/lesson.js';
@@ -114,8 +117,9 @@ describe('the report queue', () => {
 		expect(h.tokens).toEqual([undefined, `${token}-2`]);
 	});
 
-	it('refused credentials are dropped, never sent twice', async () => {
-		const h = harness([{kind: 'refused'}]);
+	it('refused credentials are dropped, never sent twice, and said to the lab once', async () => {
+		const refused: string[] = [];
+		const h = harness([{kind: 'refused'}], {onRefused: what => refused.push(what)});
 		h.sender.add(report('login'));
 		h.sender.loginPassed({username: 'student', password: 'wrong'});
 		await h.settle();
@@ -123,6 +127,7 @@ describe('the report queue', () => {
 		await h.settle();
 		expect(h.posts).toHaveLength(1);
 		expect(h.sender.pending()).toHaveLength(2);
+		expect(refused).toEqual(['credentials']);
 	});
 
 	it('a listener out of reach is said once; the reports are tried again after 5 s, then 15 s, and go when it answers', async () => {
@@ -286,7 +291,7 @@ describe('the reports of a run', () => {
 		const observer = classReports({
 			className: 'Class 3B',
 			address: '127.0.0.1:5001',
-			loginCredentials: true,
+			firstReport: 'login',
 			connect: () => ({
 				add: report => added.push(report),
 				loginPassed: credentials => logins.push(credentials),
@@ -309,5 +314,136 @@ describe('the reports of a run', () => {
 		step({type: 'check-done', result: {ok: true, summary: 's'}});
 		expect(added).toEqual([{lesson: 'registries', step: 'login', outcome: 'pass'}]);
 		expect(logins).toEqual([{username: 'student', password}]);
+	});
+});
+
+describe('a Docker Hub class: the join code', () => {
+	it('takes a join code as class init --hub makes it, forgiving capitals, spaces and a missing dash', () => {
+		expect(joinCodeAlphabet).toBe(passwordAlphabet);
+		for (let i = 0; i < 50; i++) {
+			const code = generateJoinCode();
+			expect(joinCodeOf(code)).toEqual({ok: true, code});
+		}
+		expect(joinCodeOf('  K7QE-M2XA ')).toEqual({ok: true, code: 'k7qe-m2xa'});
+		expect(joinCodeOf('k7qe m2xa')).toEqual({ok: true, code: 'k7qe-m2xa'});
+		expect(joinCodeOf('k7qem2xa')).toEqual({ok: true, code: 'k7qe-m2xa'});
+	});
+
+	it('refuses a code of the wrong shape with what to do, never repeating what was typed', () => {
+		const refusal = (typed: string): string => {
+			const read = joinCodeOf(typed);
+			if (read.ok) throw new Error(`${typed} was taken`);
+			if (typed.trim()) expect(read.problem).not.toContain(typed.trim());
+			return read.problem;
+		};
+		expect(refusal('')).toBe('Type the join code from your slip: two groups of four letters and digits, like k7qe-m2xa.');
+		expect(refusal('abcd-efg')).toBe(
+			'A join code is two groups of four letters and digits with a dash between them, like k7qe-m2xa: type it as it is on your slip.',
+		);
+		expect(refusal('abcd-efghj')).toMatch(/two groups of four/);
+		expect(refusal('student-pass-1234')).toMatch(/two groups of four/);
+		expect(refusal('abcd-e0gh')).toBe('A join code never has 0, 1, l or o in it (they are too easy to mix up): look at your slip again.');
+		expect(refusal('abcd-elgh')).toMatch(/never has 0, 1, l or o/);
+		expect(refusal('ab!d-efgh')).toBe('A join code has only lowercase letters and the digits 2 to 9: look at your slip again.');
+	});
+});
+
+describe('the reports of a Docker Hub class', () => {
+	const code = 'k7qe-m2xa';
+
+	/** A Hub class observer over a fake sender: what was queued, the credentials handed over, and what was said. */
+	function hubObserver(authorized = false) {
+		const added: unknown[] = [];
+		const logins: unknown[] = [];
+		const said: string[] = [];
+		let refuse: ((what: 'credentials' | 'token') => void) | undefined;
+		const observer = classReports({
+			className: 'Period 3',
+			address: '127.0.0.1:5001',
+			firstReport: 'join-code',
+			connect: hooks => {
+				refuse = hooks.onRefused;
+				return {
+					add: report => added.push(report),
+					loginPassed: credentials => logins.push(credentials),
+					get authorized() {
+						return authorized;
+					},
+					pending: () => [],
+					finish: async () => undefined,
+				};
+			},
+		});
+		return {observer, added, logins, said, refuse: (what: 'credentials' | 'token') => refuse?.(what), say: (text: string) => said.push(text)};
+	}
+
+	it('sends the join code with the Docker Hub username once the step that asks it passes, never at the login', async () => {
+		const lesson = await registryLesson();
+		const h = hubObserver();
+		h.observer.joinCode(code);
+		let state: RunState = startRun(lesson, 'hub', {registry: 'docker.io'}, {stepId: 'account'});
+		h.observer.started?.(h.say, state);
+		const step = (event: Parameters<typeof reduce>[1]): void => {
+			const previous = state;
+			state = reduce(state, event);
+			h.observer.changed?.(state, previous);
+		};
+		step({type: 'submit-input', value: 'alicestudent'});
+		expect(h.logins).toEqual([]);
+		step({type: 'check-done', result: {ok: true, summary: 's'}});
+		expect(h.added).toEqual([{lesson: 'registries', step: 'account', outcome: 'pass'}]);
+		expect(h.logins).toEqual([{username: 'alicestudent', password: code}]);
+		// The Docker Hub login that follows uses the student's own password: it never goes to the class.
+		step({type: 'next'});
+		step({type: 'submit-input', value: 'hub-password-1234'});
+		step({type: 'run'});
+		step({type: 'command-done', outcome: {exitCode: 0, canceled: false, timedOut: false, output: ''}});
+		step({type: 'check-done', result: {ok: true, summary: 's'}});
+		expect(h.added).toHaveLength(2);
+		expect(h.logins).toEqual([{username: 'alicestudent', password: code}]);
+		expect(JSON.stringify(h.added)).not.toContain(code);
+	});
+
+	it('a refused join code is said once, plainly, and the lesson goes on', async () => {
+		const lesson = await registryLesson();
+		const h = hubObserver();
+		h.observer.joinCode(code);
+		let state: RunState = startRun(lesson, 'hub', {registry: 'docker.io'}, {stepId: 'account'});
+		h.observer.started?.(h.say, state);
+		const previous = state;
+		state = reduce(reduce(state, {type: 'submit-input', value: 'alicestudent'}), {type: 'check-done', result: {ok: true, summary: 's'}});
+		h.observer.changed?.(state, previous);
+		h.refuse('credentials');
+		h.refuse('credentials');
+		const next = reduce(state, {type: 'next'});
+		h.observer.changed?.(next, state);
+		expect(h.said).toEqual([joinCodeRefusedNotice('alicestudent')]);
+		expect(h.said[0]).toMatch(
+			/join code .* username alicestudent: they do not match the class's list, so your instructor will not see your steps\. The lesson goes on/,
+		);
+		expect(h.said.join('')).not.toContain(code);
+	});
+
+	it('a resumed run past the username step sends the join code at once; without a code (a kept token) nothing is sent', async () => {
+		const lesson = await registryLesson();
+		const completed = ['what-is-a-registry', 'account'];
+		const resumed = () => startRun(lesson, 'hub', {registry: 'docker.io', username: 'alicestudent'}, {stepId: 'login', completed});
+		const h = hubObserver();
+		h.observer.joinCode(code);
+		h.observer.started?.(h.say, resumed());
+		expect(h.logins).toEqual([{username: 'alicestudent', password: code}]);
+
+		// A kept token the class no longer takes: the student hears how to get back in.
+		const kept = hubObserver(false);
+		let state = resumed();
+		kept.observer.started?.(kept.say, state);
+		expect(kept.logins).toEqual([]);
+		const previous = state;
+		state = reduce(reduce(reduce(state, {type: 'submit-input', value: 'pw'}), {type: 'run'}), {
+			type: 'command-done',
+			outcome: {exitCode: 1, canceled: false, timedOut: false, output: ''},
+		});
+		kept.observer.changed?.(state, previous);
+		expect(kept.said).toEqual([joinAgainNotice()]);
 	});
 });

@@ -70,7 +70,7 @@ describe('class status of a Docker Hub class', () => {
 		const result = await status(dir, server.origin);
 		expect(result.exitCode).toBe(0);
 		const lines = result.stdout.trimEnd().split('\n');
-		expect(lines[0]).toMatch(/^hub-class · registry docker\.io · students type: registry-lab --class /);
+		expect(lines[0]).toMatch(/^hub-class · registry docker\.io · students type: npx registry-lab --class 192\.0\.2\.10:5050$/);
 		expect(result.stdout).toContain('Docker Hub has no account nobodyhere: check the spelling in the roster.');
 		expect(result.stdout).not.toContain('rate-limiting');
 		expect(result.stdout).not.toContain('Not every student');

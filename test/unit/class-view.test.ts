@@ -3,8 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {createLogReader, maxLineBytes} from '../../src/class/class-log-read.js';
+import type {RegistryRecord} from '../../src/class/class-types.js';
 import {classView, rowCells, tableLines, viewJson, type ClassViewInput} from '../../src/class/class-view.js';
 import {classCsv, csvCell} from '../../src/commands/class/export.js';
+import {loginFailureOf} from '../../src/class/registry-log-read.js';
 import {accounts, at, pull, push, report, steps, t0} from '../fixtures/class/records.js';
 
 const students = accounts.map(account => account.username);
@@ -47,6 +49,22 @@ describe('the class view: pushes and pulls', () => {
 		expect(row(result, 'bob').pushed).toEqual([]);
 	});
 
+	it("counts one docker pull once: the tag's HEAD and the GET of its manifest by digest, in either order", () => {
+		const byTag = pull('bob', 'alice/hello', '1.0', 1, 'HEAD');
+		const byDigest = Object.fromEntries(
+			Object.entries({...pull('bob', 'alice/hello', '1.0', 1), id: 'by-digest'}).filter(([key]) => key !== 'tag'),
+		) as RegistryRecord;
+		for (const records of [
+			[byTag, byDigest],
+			[byDigest, byTag],
+		]) {
+			expect(row(view(records), 'bob').pulled).toEqual([{reference: 'alice/hello:1.0', owner: 'alice', at: at(1)}]);
+		}
+		// Another image of the same repository is another pull.
+		const other = {...pull('bob', 'alice/hello', '2.0', 2), digest: `sha256:${'ef'.repeat(32)}`};
+		expect(row(view([byTag, byDigest, other]), 'bob').pulled.map(pulled => pulled.reference)).toEqual(['alice/hello:2.0', 'alice/hello:1.0']);
+	});
+
 	it('keeps a record delivered twice once', () => {
 		const once = pull('bob', 'alice/hello', '1.0', 1);
 		const fail = report('carol', 'login', 'fail', 1, 'login-failed');
@@ -73,6 +91,37 @@ describe('the class view: where each student is', () => {
 		expect(viewJson(view(records, {now: t0 + 4 * 60_000})).students.find(s => (s as {username: string}).username === 'alice')).toMatchObject({
 			cause: 'login: wrong password ×3',
 		});
+	});
+
+	it('is failing at the login step when the class registry refused their logins, which the lab cannot report before its login passes', () => {
+		const refused = [1, 2, 3].map(minutes => ({username: 'alice', at: at(minutes)}));
+		const records = [report('alice', 'account', 'fail', 0, 'network')];
+		const alice = row(view(records, {now: t0 + 4 * 60_000, loginFailures: [...refused, {username: 'bob', at: at(2)}]}), 'alice');
+		expect(alice.state).toBe('failing');
+		expect(rowCells(alice, t0 + 4 * 60_000).state).toBe('failing login: wrong password ×3');
+		expect(alice.step).toMatchObject({number: 3, id: 'login'});
+		expect(alice.lastActivity).toBe(at(3));
+		expect(alice.timeline[0]).toEqual({at: at(3), text: 'login refused by the class registry (wrong password)'});
+		// Once the login passes, the lab's reports arrive, and the refusals before them are history.
+		const after = row(view([...records, report('alice', 'login', 'pass', 5)], {now: t0 + 6 * 60_000, loginFailures: refused}), 'alice');
+		expect(after.state).toBe('working');
+		expect(after.failure).toBeNull();
+		// A student the registry never refused, with no report, has not started.
+		expect(row(view([], {loginFailures: refused}), 'carol').state).toBe('not-started');
+	});
+
+	it('reads refused logins from the registry log, and nothing else from it', () => {
+		expect(
+			loginFailureOf(
+				'time="2026-11-29T21:08:19.118477602Z" level=error msg="error authenticating user \\"alice\\": authentication failure" go.version=go1.19.8',
+			),
+		).toEqual({username: 'alice', at: '2026-11-29T21:08:19.118Z'});
+		expect(
+			loginFailureOf(
+				'time="2026-11-29T21:08:19Z" level=warning msg="error authorizing context: basic authentication challenge: authentication failure"',
+			),
+		).toBeNull();
+		expect(loginFailureOf('time="not a time" level=error msg="error authenticating user \\"alice\\": authentication failure"')).toBeNull();
 	});
 
 	it('shows a cause it has no words for as its id', () => {

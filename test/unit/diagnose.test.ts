@@ -1,6 +1,8 @@
 import {describe, expect, it} from 'vitest';
+import {verifyLine} from '../../src/checks/verify-run.js';
 import {diagnose} from '../../src/container/diagnose.js';
 import {causes, type Cause} from '../../src/lesson/results.js';
+import {oneLineHint, whatToDoLines} from '../../src/text/what-to-do.js';
 import shared from '../fixtures/docker-errors.json' with {type: 'json'};
 import real from '../fixtures/engine-errors-real.json' with {type: 'json'};
 
@@ -215,7 +217,7 @@ describe('hints tailored to what is known', () => {
 		expect(diagnosis.hint).toContain('`docker push alice/demo:1.0`');
 	});
 
-	it('push-denied under someone else\'s name on Docker Hub, reading the reference from the command', () => {
+	it("push-denied under someone else's name on Docker Hub, reading the reference from the command", () => {
 		const diagnosis = diagnose('denied: requested access to the resource is denied', {command: 'docker push bob/app:2.0', username: 'alice'});
 		expect(diagnosis.hint).toContain('`docker tag bob/app:2.0 alice/app:2.0`');
 	});
@@ -274,6 +276,14 @@ describe('hints tailored to what is known', () => {
 		);
 		expect(podman.hint).toContain('--tls-verify=false');
 		expect(podman.hint).toContain('192.0.2.2:5001');
+	});
+
+	it('http-vs-https is the other way round when an HTTPS registry was asked in plain HTTP: nothing to allow', () => {
+		const diagnosis = diagnose('Error response from daemon: Get "http://192.0.2.2:5443/v2/": Client sent an HTTP request to an HTTPS server.');
+		expect(diagnosis.cause).toBe('http-vs-https');
+		expect(diagnosis.title).toBe('The registry 192.0.2.2:5443 speaks HTTPS, but it was asked in plain HTTP.');
+		expect(diagnosis.hint).toMatch(/take it out of "insecure-registries"/);
+		expect(diagnosis.hint).not.toContain('daemon.json');
 	});
 
 	it('tls-untrusted: where to put the CA certificate; an expired certificate is a different fix', () => {
@@ -340,4 +350,128 @@ describe('hints tailored to what is known', () => {
 		expect(diagnosis.title).toContain("'Alice/App:1.0'");
 		expect(diagnosis.hint).toMatch(/lowercase/);
 	});
+});
+
+describe('http-vs-https: a plain-HTTP class registry, and exactly what to change', () => {
+	const host = '10.0.0.2:5000';
+	const docker = `Error response from daemon: Get "https://${host}/v2/": http: server gave HTTP response to HTTPS client`;
+	const podman =
+		`Trying to pull ${host}/alice/demo:1.0...\nError: initializing source docker://${host}/alice/demo:1.0: pinging container registry ${host}: ` +
+		`Get "https://${host}/v2/": http: server gave HTTP response to HTTPS client`;
+	const lines = (hint: string): string[] => hint.split('\n');
+
+	it.each(realCases.filter(c => c.cause === 'http-vs-https').map(c => ({...c, name: `${c.command} [${c.source}]`})))(
+		'names the address in the message, and where it goes: $name',
+		({command, text, engine}) => {
+			const named = /Get "https:\/\/([^/"]+)\/v2\/"/.exec(text)?.[1];
+			expect(named).toBeDefined();
+			const {title, hint} = diagnose(text, {command, engine, platform: 'linux'});
+			expect(title).toBe(`The registry ${named} speaks plain HTTP, but ${engine} expected HTTPS.`);
+			if (engine === 'docker') {
+				expect(lines(hint)).toContain(`  {"insecure-registries": ["${named}"]}`);
+				expect(hint).toContain('/etc/docker/daemon.json');
+			} else {
+				expect(hint).toContain(`  [[registry]]\n  location = "${named}"\n  insecure = true`);
+				expect(hint).toContain('/etc/containers/registries.conf');
+			}
+		},
+	);
+
+	it('the address is the one the engine named, not the one the lab was told', () => {
+		const diagnosis = diagnose(docker, {command: 'docker login 192.0.2.9:5000', registry: '192.0.2.9:5000'});
+		expect(diagnosis.title).toContain(host);
+		expect(diagnosis.hint).toContain(`["${host}"]`);
+		expect(`${diagnosis.title} ${diagnosis.hint}`).not.toContain('192.0.2.9');
+		// Without an address in the message, the registry the lab knows; without either, a placeholder to fill in.
+		expect(diagnose('http: server gave HTTP response to HTTPS client', {registry: '192.0.2.9:5000'}).hint).toContain('["192.0.2.9:5000"]');
+		expect(diagnose('http: server gave HTTP response to HTTPS client').hint).toContain('["HOST:PORT"]');
+	});
+
+	it('an address that is not a registry address never goes into the settings to copy', () => {
+		const hostile = 'Get "https://x\'];rm${IFS}-rf/v2/": http: server gave HTTP response to HTTPS client';
+		expect(diagnose(hostile, {registry: '192.0.2.9:5000'}).hint).toContain('["192.0.2.9:5000"]');
+		expect(diagnose(hostile).hint).toContain('["HOST:PORT"]');
+		expect(diagnose(hostile).hint).not.toContain("'];");
+		expect(diagnose('Get "https://[fd00::2]:5000/v2/": http: server gave HTTP response to HTTPS client').hint).toContain('["[fd00::2]:5000"]');
+	});
+
+	it('docker on Linux: the whole small daemon.json on its own line, then the restart, and Docker Desktop in a line', () => {
+		expect(lines(diagnose(docker, {command: 'docker pull', platform: 'linux'}).hint)).toEqual([
+			'Allow it in /etc/docker/daemon.json (merged with what the file holds):',
+			`  {"insecure-registries": ["${host}"]}`,
+			'then restart docker: `sudo systemctl restart docker`.',
+			'Docker Desktop: put the key in Settings › Docker Engine; Apply & restart.',
+			'Or ask your instructor to run it with TLS: `registry-lab class up --tls`.',
+		]);
+	});
+
+	it.each(['darwin', 'win32'] as const)('docker on %s: Docker Desktop, Settings › Docker Engine, the line to add, Apply & restart', platform => {
+		expect(lines(diagnose(docker, {command: 'docker pull', platform}).hint)).toEqual([
+			"Open Docker Desktop's Settings › Docker Engine; after the first {, add:",
+			`  "insecure-registries": ["${host}"],`,
+			'then click Apply & restart.',
+			'Or ask your instructor to run it with TLS: `registry-lab class up --tls`.',
+		]);
+	});
+
+	it('docker, platform not known (a pasted message): Linux and Docker Desktop both', () => {
+		const hint = diagnose(docker).hint;
+		expect(hint).toContain('On Linux, allow it in /etc/docker/daemon.json');
+		expect(hint).toContain('`sudo systemctl restart docker`');
+		expect(hint).toContain('Docker Desktop (Mac, Windows): put the key in Settings › Docker Engine; Apply & restart.');
+		expect(diagnose(docker, {platform: 'freebsd'}).hint).toBe(hint);
+	});
+
+	it('podman on Linux: registries.conf (or the own one), the per-command flag', () => {
+		expect(lines(diagnose(podman, {command: `podman pull ${host}/alice/demo:1.0`, platform: 'linux'}).hint)).toEqual([
+			'Add this to the end of /etc/containers/registries.conf:',
+			'  [[registry]]',
+			`  location = "${host}"`,
+			'  insecure = true',
+			'(in ~/.config/containers/registries.conf instead, if you have one)',
+			`Or add --tls-verify=false to each command: \`podman pull --tls-verify=false ${host}/alice/demo:1.0\`.`,
+			'Or ask your instructor to run it with TLS: `registry-lab class up --tls`.',
+		]);
+	});
+
+	it('podman on Mac or Windows: the file inside the podman machine, then the machine restarted', () => {
+		const hint = diagnose(podman, {platform: 'darwin'}).hint;
+		expect(lines(hint)[0]).toBe('In `podman machine ssh`, with sudo, add this to the end of /etc/containers/registries.conf:');
+		expect(hint).toContain(`  location = "${host}"`);
+		expect(hint).toContain('`podman machine stop` and `podman machine start`');
+		expect(diagnose(podman).hint).toContain('On Mac or Windows, edit it in `podman machine ssh`');
+	});
+
+	it('the instructor and TLS only for a registry elsewhere: a registry on this computer is the student’s own', () => {
+		const local = diagnose('Get "https://[::1]:5000/v2/": http: server gave HTTP response to HTTPS client', {platform: 'linux'});
+		expect(local.hint).toContain('["[::1]:5000"]');
+		expect(local.hint).not.toContain('instructor');
+	});
+
+	it('lines short enough for an 80-column terminal, where the app shows them', () => {
+		for (const platform of ['linux', 'darwin'] as const) {
+			for (const line of lines(diagnose(docker, {command: 'docker login', platform}).hint)) expect(line.length, line).toBeLessThanOrEqual(76);
+		}
+	});
+});
+
+describe('a hint of several lines on the faces', () => {
+	it('plain mode and the diagnose command: under "What to do:", indented, one line each; a one-line hint after the words', () => {
+		expect(whatToDoLines('Run `docker login` first.')).toEqual(['What to do: Run `docker login` first.']);
+		expect(whatToDoLines('Allow it:\n  {"a": 1}\nthen restart.')).toEqual(['What to do:', '  Allow it:', '    {"a": 1}', '  then restart.']);
+	});
+
+	it('verify, one line per step: the lines joined', () => {
+		const hint = diagnose(docker(), {platform: 'linux'}).hint;
+		const line = verifyLine({id: 'login', title: 'Log in', ok: false, summary: 'The registry answers plain HTTP.', hint});
+		expect(line).not.toContain('\n');
+		expect(line).toContain(
+			'— Allow it in /etc/docker/daemon.json (merged with what the file holds): {"insecure-registries": ["10.0.0.2:5000"]} then restart',
+		);
+		expect(oneLineHint(hint)).toBe(line.slice(line.indexOf('— ') + 2));
+	});
+
+	function docker(): string {
+		return 'Error response from daemon: Get "https://10.0.0.2:5000/v2/": http: server gave HTTP response to HTTPS client';
+	}
 });

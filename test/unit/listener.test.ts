@@ -381,6 +381,16 @@ describe('POST /reports (the labs)', () => {
 		expect((await post('/reports', {reports: [report()]}, basic(alice))).status).toBe(200);
 	});
 
+	it('lets a whole classroom behind one address sign in at once (50 right logins together)', async () => {
+		const students = Array.from({length: 50}, (_, index) => ({username: `student-${index}`, password: `password-of-${index}`}));
+		const lines = [alice, bob, instructor, ...students].map(account => htpasswdLine(account.username, account.password, generatedPasswordCost));
+		await writeFile(path.join(dir, 'htpasswd'), `${lines.join('\n')}\n`, {mode: 0o600});
+		await restart();
+		const answers = await Promise.all(students.map(student => post('/reports', {reports: [report()]}, basic(student))));
+		expect(answers.map(answer => answer.status)).toEqual(students.map(() => 200));
+		expect(answers.every(answer => typeof answer.body.token === 'string')).toBe(true);
+	});
+
 	it('after a restart, a token still works and a report already kept is not kept again', async () => {
 		const first = report({id: 'before-restart'});
 		const {token} = (await post('/reports', {reports: [first]}, basic(alice))).body;

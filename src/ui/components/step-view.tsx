@@ -57,8 +57,10 @@ export function StepView({view, request, onMove, onStop}: StepViewProps): React.
 	);
 
 	if (!step) return null;
-	// A short terminal: no blank lines between the parts, fewer rows of a list or of output.
-	const short = rows !== undefined && rows < shortRows;
+	// A short terminal, or a step too tall for its terminal even with the lesson text cut (a long hint after a failure):
+	// no blank lines between the parts, no frames, fewer rows of a list or of output.
+	const shortTerminal = rows !== undefined && rows < shortRows;
+	const short = shortTerminal || fit.tight;
 	const shownText = fit.bodyLimit === undefined ? text : text.slice(0, fit.bodyLimit);
 	const hidden = text.length - shownText.length;
 	const {command} = view;
@@ -172,7 +174,7 @@ export function StepView({view, request, onMove, onStop}: StepViewProps): React.
 						/>
 					</Box>
 				)}
-			<Status state={state} engineName={view.engineName} width={textWidth} compact={short} />
+			<Status state={state} engineName={view.engineName} width={textWidth} compact={short} meaning={!shortTerminal} />
 			<KeyHints hints={keyHints(availableActions(state), typing)} compact={short} />
 		</Box>
 	);
@@ -199,13 +201,16 @@ type FitRows = {
 	readonly bodyLimit: number | undefined;
 	/** How many lines of the engine's output to show at most; undefined: as many as usual; 0: none (the result says what matters). */
 	readonly outputLimit: number | undefined;
+	/** The step does not fit even so: draw it compact, as in a short terminal. */
+	readonly tight: boolean;
 };
 
 /**
  * The step in the terminal's rows: the title, the command, the field, the result and the keys
  * matter more than the whole explanation, so when the step is taller than the terminal the lesson
  * text is cut (with a line saying how much more there is) by what the rest of the step takes, as
- * Ink laid it out; if the rest alone is too tall, the engine's output shows fewer lines.
+ * Ink laid it out; if the rest alone is too tall, the engine's output shows fewer lines, and if it
+ * still is (a failure with a hint of several lines in 24 rows), the step is drawn compact.
  */
 function useFitRows(rows: number | undefined, textLines: number, fitting: string, running: boolean): FitRows {
 	const whole = useRef<DOMElement>(null);
@@ -214,6 +219,9 @@ function useFitRows(rows: number | undefined, textLines: number, fitting: string
 	const [bodyLimit, setBodyLimit] = useState<number | undefined>(undefined);
 	const [outputFit, setOutput] = useState<{readonly fitting: string; readonly limit?: number}>({fitting});
 	const outputLimit = outputFit.fitting === fitting ? outputFit.limit : undefined;
+	// Held for this fitting: drawn compact, the step fits, and must not go back to the frames that did not.
+	const [tightFit, setTight] = useState<string | undefined>(undefined);
+	const tight = tightFit === fitting;
 	// After every draw, when Ink has laid the boxes out (anything may have changed their height): a new limit draws once more, then holds.
 	// eslint-disable-next-line react-hooks/exhaustive-deps -- it measures after every draw, and sets state only when a limit changes
 	useEffect(() => {
@@ -233,9 +241,9 @@ function useFitRows(rows: number | undefined, textLines: number, fitting: string
 		if (over > 0 && shown > 0) {
 			const next = Math.max(running ? 1 : 0, (outputLimit ?? shown) - over);
 			if (next !== outputLimit) setOutput({fitting, limit: next});
-		}
+		} else if (over > 0 && !running && !tight) setTight(fitting);
 	});
-	return {whole, body, output, bodyLimit, outputLimit};
+	return {whole, body, output, bodyLimit, outputLimit, tight};
 }
 
 /** A step's mark in the row of steps: passed, the current one, one left behind unchecked (a check that could not be made), or to do. */
@@ -295,9 +303,16 @@ function wrapWords(text: string, width: number): string {
 	return lines.join('\n');
 }
 
-type StatusProps = {readonly state: RunState; readonly engineName: string; readonly width: number; readonly compact: boolean};
+type StatusProps = {
+	readonly state: RunState;
+	readonly engineName: string;
+	readonly width: number;
+	readonly compact: boolean;
+	/** A failure says what it means too (there is room for it unless the terminal is short). */
+	readonly meaning: boolean;
+};
 
-function Status({state, engineName, width, compact}: StatusProps): React.JSX.Element | null {
+function Status({state, engineName, width, compact, meaning}: StatusProps): React.JSX.Element | null {
 	const {phase} = state;
 	switch (phase.name) {
 		case 'before':
@@ -318,7 +333,7 @@ function Status({state, engineName, width, compact}: StatusProps): React.JSX.Ele
 				</Box>
 			);
 		case 'failed':
-			return <FailureView failure={phase.failure} engineName={engineName} compact={compact} />;
+			return <FailureView failure={phase.failure} engineName={engineName} compact={compact} meaning={meaning} />;
 		case 'canceled':
 			return (
 				<Box marginTop={compact ? 0 : 1}>
