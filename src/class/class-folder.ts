@@ -12,6 +12,7 @@ import {isLoopbackHost} from '../registry/address.js';
 import {generatePassword, generatedPasswordCost, htpasswdLine, passwordAlphabet} from '../registry/htpasswd.js';
 import {createRegistryClient} from '../registry/registry-client.js';
 import {accountsCsv, classPath, joinLine, readAccounts, readClassConfig, type Account} from './class-config-file.js';
+import {readClassCa} from './class-scan.js';
 import {classFiles, instructorAccount, type ClassConfig, type ClassKind} from './class-types.js';
 import {classRegistryConfig} from './registry-config.js';
 import {nameProblem, readRoster} from './roster.js';
@@ -191,7 +192,7 @@ export async function removeStudent(
 	const username = found.account.username;
 	const lines: string[] = [];
 	if (options.purge) {
-		const purged = await purgeImages(config, username, options.dirOption ?? ` --dir ${dir}`);
+		const purged = await purgeImages(config, username, options.dirOption ?? ` --dir ${dir}`, config.tls ? await readClassCa(dir) : undefined);
 		if (!purged.ok) return purged;
 		lines.push(...purged.lines);
 	}
@@ -213,13 +214,24 @@ async function purgeImages(
 	config: ClassConfig,
 	username: string,
 	dirOption: string,
+	ca: Buffer | undefined,
 ): Promise<{ok: true; lines: string[]} | {ok: false; problems: string[]; partly?: string}> {
 	const host = `${isLoopbackHost(config.bind) || config.bind === '0.0.0.0' ? '127.0.0.1' : config.bind}:${config.port}`;
+	// A class with --tls is trusted by its own certificate (tls/ca.crt), not the system's.
+	if (config.tls && !ca)
+		return {
+			ok: false,
+			problems: [
+				"the class's certificate (tls/ca.crt) cannot be read, so its registry cannot be trusted: " +
+					`run registry-lab class up --tls${dirOption} to make it.`,
+			],
+		};
 	const client = createRegistryClient({
 		registry: host,
 		scheme: config.tls ? 'https' : 'http',
 		credentials: {username: instructorAccount, password: config.instructorPassword},
 		timeoutMs: 10_000,
+		...(config.tls && ca ? {ca} : {}),
 	});
 	const ping = await client.ping();
 	if (!ping.ok) {

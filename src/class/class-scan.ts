@@ -3,8 +3,11 @@
  * each tag's manifest digest. It finds pushes made while no listener ran (their time is unknown),
  * so a dashboard started late still shows what every student pushed.
  */
+import {readFile} from 'node:fs/promises';
+import path from 'node:path';
 import {createRegistryClient, type RegistryClient} from '../registry/registry-client.js';
-import {instructorAccount, type ClassConfig} from './class-types.js';
+import {tlsFiles} from './class-tls.js';
+import {classFiles, instructorAccount, type ClassConfig} from './class-types.js';
 import type {ScannedImage} from './class-view.js';
 
 /** A class of thirty pushes a few repositories each; more than this is not a class's registry. */
@@ -21,24 +24,39 @@ export type ScanResult =
 	  }
 	| {readonly ok: false; readonly problem: string};
 
+/** The class's own certificate (tls/ca.crt, made by class up --tls), to trust its registry by; undefined when it cannot be read. */
+export async function readClassCa(dir: string): Promise<Buffer | undefined> {
+	try {
+		return await readFile(path.join(dir, classFiles.tlsDir, tlsFiles.certificate));
+	} catch {
+		return undefined;
+	}
+}
+
 /** Where the instructor reaches the class registry: on this machine when it listens on every interface. */
 export function classRegistryHost(config: ClassConfig): string {
 	const host = config.bind === '0.0.0.0' || config.bind === '::' ? '127.0.0.1' : config.bind;
 	return `${host.includes(':') ? `[${host}]` : host}:${config.port}`;
 }
 
-/** Scan a registry class's catalog; a Hub class has none to scan. Never throws. */
-export async function scanClass(config: ClassConfig, options: {readonly client?: RegistryClient; readonly signal?: AbortSignal} = {}): Promise<ScanResult> {
+/**
+ * Scan a registry class's catalog; a Hub class has none to scan. A class with --tls is asked over HTTPS, trusting
+ * only `ca`, its own certificate (tls/ca.crt). Never throws.
+ */
+export async function scanClass(
+	config: ClassConfig,
+	options: {readonly client?: RegistryClient; readonly signal?: AbortSignal; readonly ca?: string | Buffer} = {},
+): Promise<ScanResult> {
 	if (config.kind !== 'registry') return {ok: false, problem: 'a Hub class has no catalog to scan.'};
-	if (config.tls && !options.client)
-		return {ok: false, problem: 'the catalog of a class registry with --tls is not scanned: pushes show as the listener reports them.'};
+	if (config.tls && !options.client && !options.ca) return {ok: false, problem: "the class's certificate (tls/ca.crt) could not be read."};
 	const client =
 		options.client ??
 		createRegistryClient({
 			registry: classRegistryHost(config),
 			credentials: {username: instructorAccount, password: config.instructorPassword},
-			scheme: 'http',
+			scheme: config.tls ? 'https' : 'http',
 			timeoutMs: 5000,
+			...(config.tls && options.ca ? {ca: options.ca} : {}),
 			...(options.signal ? {signal: options.signal} : {}),
 		});
 	return scanRegistry(client);

@@ -5,12 +5,16 @@
  */
 import {findLesson, lessonProblem} from '../lesson/find.js';
 import {stepsFor} from '../lesson/steps.js';
+import {createHubClient} from '../registry/hub-client.js';
 import {joinLine, readAccounts, readClassConfig, classPath} from './class-config-file.js';
 import {createLogReader} from './class-log-read.js';
-import {scanClass} from './class-scan.js';
+import {readClassCa, scanClass} from './class-scan.js';
+import {createHubWatch, type HubWatch, type HubWatchOptions, type HubWatchResult} from './hub-watch.js';
 import {createRegistryLogReader, type LoginFailure} from './registry-log-read.js';
 import {classFiles, type ClassConfig, type ClassRecord} from './class-types.js';
-import {classView, type ClassView, type ScannedImage, type ViewStep} from './class-view.js';
+import {classView, type ClassView, type HubState, type ScannedImage, type ViewStep} from './class-view.js';
+
+export type {HubState} from './class-view.js';
 
 export type OpenedClass = {
 	readonly dir: string;
@@ -45,28 +49,103 @@ export function classAddresses(config: ClassConfig): {registry: string; joinLine
 
 export type ScanState = {readonly images?: readonly ScannedImage[]; readonly problem?: string; readonly partial?: boolean};
 
-/** The class as it is read so far: read() takes what the log gained, rescan() the catalog; view(now) folds it. */
+/** The class as it is read so far: read() takes what the log gained, rescan() the catalog, pollHub() Docker Hub; view(now) folds it. */
 export type ClassFeed = {
 	read(): Promise<{changed: boolean; problem?: string}>;
 	rescan(): Promise<ScanState>;
+	/** A Docker Hub class: the students that are due, within Docker Hub's limits (a registry class: nothing, undefined). */
+	pollHub(): Promise<HubState | undefined>;
+	/** A Docker Hub class: every student once, starting no request after `deadlineMs`. */
+	pollHubAll(deadlineMs: number): Promise<HubState | undefined>;
 	view(now: number): ClassView;
 	readonly scan: ScanState;
+	/** A Docker Hub class's watch, as last heard; undefined for a registry class. */
+	readonly hub: HubState | undefined;
 	readonly skipped: number;
 };
 
-export function createClassFeed(opened: OpenedClass, stuckMinutes: number): ClassFeed {
+export type ClassFeedOptions = {
+	/** Docker Hub's web API somewhere else (createHubClient's baseUrl): tests point it at a replay server. */
+	readonly hubBaseUrl?: string;
+	/** Per Docker Hub request; default 5 s (class status keeps it under its deadline). */
+	readonly hubTimeoutMs?: number;
+	/** The Hub watch's clock and pacing, for tests. */
+	readonly hubWatch?: Pick<HubWatchOptions, 'now' | 'minIntervalMs' | 'concurrency'>;
+};
+
+/** What the Hub watch found, as images of the class view: `docker.io/USER/REPO:TAG` as USER/REPO and TAG, newest first. */
+export function hubImages(result: HubWatchResult): ScannedImage[] {
+	const images: ScannedImage[] = [];
+	for (const user of result.users) {
+		for (const found of user.repositories) {
+			const name = found.reference.replace(/^docker\.io\//, '');
+			const colon = name.lastIndexOf(':');
+			const tagged = colon > name.lastIndexOf('/');
+			images.push({
+				repository: tagged ? name.slice(0, colon) : name,
+				tag: tagged ? name.slice(colon + 1) : '',
+				digest: found.digest ?? '',
+				...(found.at ? {at: found.at} : {}),
+			});
+		}
+	}
+	const when = (image: ScannedImage): number => (image.at ? Date.parse(image.at) || 0 : 0);
+	return images.sort((a, b) => when(b) - when(a));
+}
+
+/** `tried`: the watch tried every student; complete only when each was also read (or has no account to read). */
+function hubState(result: HubWatchResult, tried: boolean): HubState {
+	const unread = result.users.filter(user => user.state === 'unknown' || (user.state === 'ok' && user.problem !== undefined));
+	const problem = unread.find(user => user.problem !== undefined)?.problem;
+	return {
+		complete: tried && unread.length === 0,
+		limited: result.limited,
+		until: result.until,
+		missing: result.users.filter(user => user.state === 'missing').map(user => user.username),
+		...(problem ? {problem} : {}),
+	};
+}
+
+export function createClassFeed(opened: OpenedClass, stuckMinutes: number, options: ClassFeedOptions = {}): ClassFeed {
 	const reader = createLogReader(classPath(opened.dir, classFiles.events));
 	const registryLog = createRegistryLogReader(classPath(opened.dir, classFiles.registryLog));
 	const records: ClassRecord[] = [];
 	const loginFailures: LoginFailure[] = [];
 	let scan: ScanState = {};
 	let skipped = 0;
+	const watch: HubWatch | undefined =
+		opened.config.kind === 'hub'
+			? createHubWatch({
+					client: createHubClient({timeoutMs: options.hubTimeoutMs ?? 5000, ...(options.hubBaseUrl ? {baseUrl: options.hubBaseUrl} : {})}),
+					usernames: opened.students,
+					...options.hubWatch,
+				})
+			: undefined;
+	let hub: HubState | undefined = watch ? hubState(watch.snapshot(), false) : undefined;
+	const heard = (result: HubWatchResult, complete: boolean): HubState => {
+		hub = hubState(result, complete);
+		scan = {images: hubImages(result)};
+		return hub;
+	};
 	return {
 		get scan() {
 			return scan;
 		},
+		get hub() {
+			return hub;
+		},
 		get skipped() {
 			return skipped;
+		},
+		async pollHub() {
+			if (!watch) return undefined;
+			const result = await watch.poll();
+			return heard(result, true);
+		},
+		async pollHubAll(deadlineMs) {
+			if (!watch) return undefined;
+			const result = await watch.pollAll({deadlineMs});
+			return heard(result, result.complete);
 		},
 		async read() {
 			const [read, refused] = await Promise.all([reader.read(), registryLog.read()]);
@@ -77,7 +156,8 @@ export function createClassFeed(opened: OpenedClass, stuckMinutes: number): Clas
 		},
 		async rescan() {
 			if (opened.config.kind !== 'registry') return scan;
-			const result = await scanClass(opened.config);
+			const ca = opened.config.tls ? await readClassCa(opened.dir) : undefined;
+			const result = await scanClass(opened.config, ca ? {ca} : {});
 			// A failed scan keeps what the last one found.
 			scan = result.ok ? {images: result.images, partial: result.partial} : {...(scan.images ? {images: scan.images} : {}), problem: result.problem};
 			return scan;
@@ -96,15 +176,30 @@ export function createClassFeed(opened: OpenedClass, stuckMinutes: number): Clas
 	};
 }
 
-/** The class once: the whole log and a catalog scan, folded at `now`. */
+/** How long class status and class export wait for Docker Hub, at most, before they show what they have. */
+export const hubDeadlineMs = 8000;
+
+/**
+ * The class once: the whole log and a catalog scan (a Docker Hub class: every student's public repositories, for at most
+ * `hubDeadlineMs`), folded at `now`. `now` is taken when the reads are done unless given.
+ */
 export async function classSnapshot(
 	opened: OpenedClass,
 	stuckMinutes: number,
-	now: number = Date.now(),
-): Promise<{view: ClassView; scan: ScanState; skipped: number; problem?: string}> {
-	const feed = createClassFeed(opened, stuckMinutes);
-	const [read, scan] = await Promise.all([feed.read(), feed.rescan()]);
-	return {view: feed.view(now), scan, skipped: feed.skipped, ...(read.problem ? {problem: read.problem} : {})};
+	now?: number,
+	options: ClassFeedOptions = {},
+): Promise<{view: ClassView; now: number; scan: ScanState; hub?: HubState; skipped: number; problem?: string}> {
+	const feed = createClassFeed(opened, stuckMinutes, {hubTimeoutMs: Math.min(5000, hubDeadlineMs), ...options});
+	const [read, , hub] = await Promise.all([feed.read(), feed.rescan(), feed.pollHubAll(hubDeadlineMs)]);
+	const at = now ?? Date.now();
+	return {
+		view: feed.view(at),
+		now: at,
+		scan: feed.scan,
+		...(hub ? {hub} : {}),
+		skipped: feed.skipped,
+		...(read.problem ? {problem: read.problem} : {}),
+	};
 }
 
 export const maxStuckMinutes = 24 * 60;

@@ -10,8 +10,11 @@ import type {LoginFailure} from './registry-log-read.js';
 /** A step of the lesson as the class runs it (the lesson's steps for the class's kind of registry); `login`: its command is the login. */
 export type ViewStep = {readonly id: string; readonly title: string; readonly login?: boolean};
 
-/** An image the catalog scan found: its time is unknown (it may have been pushed while no listener ran). */
-export type ScannedImage = {readonly repository: string; readonly tag: string; readonly digest: string};
+/**
+ * An image the catalog scan found: its time is unknown (it may have been pushed while no listener ran). In a Docker Hub
+ * class, one the Hub watch found: with the time Docker Hub gives (`at`), and '' as its tag (digest) while unknown.
+ */
+export type ScannedImage = {readonly repository: string; readonly tag: string; readonly digest: string; readonly at?: string};
 
 export type StudentState = 'done' | 'working' | 'failing' | 'stuck' | 'not-started';
 
@@ -209,7 +212,7 @@ function studentRow(username: string, records: readonly ClassRecord[], input: Cl
 	}
 	const scanned = (input.scan ?? [])
 		.filter(image => namespaceOf(image.repository) === username)
-		.map(image => ({reference: `${image.repository}:${image.tag}`, digest: image.digest, at: null}))
+		.map(image => ({reference: image.tag ? `${image.repository}:${image.tag}` : image.repository, digest: image.digest, at: image.at ?? null}))
 		.filter(image => !pushedReferences.has(image.reference));
 
 	let last = -Infinity;
@@ -303,9 +306,9 @@ export type RowCells = {
 	readonly last: string;
 };
 
-/** `hello:1.0 3f2a9c1 2m ago`: their own namespace goes without saying; a scanned push has no time. */
+/** `hello:1.0 3f2a9c1 2m ago`: their own namespace goes without saying; a scanned push has no time (a Hub one may have no digest). */
 const pushedCell = (image: Pushed, username: string, now: number): string =>
-	`${image.reference.slice(username.length + 1)} ${shortDigest(image.digest).slice(0, 7)}${image.at ? ` ${ago(image.at, now)}` : ''}`;
+	[image.reference.slice(username.length + 1), shortDigest(image.digest).slice(0, 7), image.at ? ago(image.at, now) : ''].filter(Boolean).join(' ');
 
 export function rowCells(row: StudentRow, now: number): RowCells {
 	const latest = row.pushed[0];
@@ -373,6 +376,46 @@ export function tableLine(cells: RowCells, widths: Record<keyof RowCells, number
 /** The counts line: `2 done · 3 working · 1 failing · 0 stuck · 4 not started`. */
 export function countsText(counts: ClassView['counts']): string {
 	return (['done', 'working', 'failing', 'stuck', 'not-started'] as const).map(state => `${counts[state]} ${stateWords[state]}`).join(' · ');
+}
+
+const two = (value: number): string => String(value).padStart(2, '0');
+
+/** HH:MM:SS on this machine's clock; the text itself when it is not a time. */
+export function clockTime(at: string): string {
+	const date = new Date(at);
+	return Number.isNaN(date.getTime()) ? at : `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+}
+
+/**
+ * A Docker Hub class's watch, as last heard: `limited`, Docker Hub asked to wait (no request before `until`, ISO 8601);
+ * `complete`, every student's public repositories were read; `missing`, the students Docker Hub has no account for;
+ * `problem`, why the last check of a student not read failed.
+ */
+export type HubState = {
+	readonly complete: boolean;
+	readonly limited: boolean;
+	readonly until: string | null;
+	readonly missing: readonly string[];
+	readonly problem?: string;
+};
+
+/** The Hub watch in words, most urgent first: the rate limit, the students not read, the accounts Docker Hub does not have. */
+export function hubLines(hub: HubState, now: number): string[] {
+	const lines: string[] = [];
+	if (hub.limited) {
+		const left = hub.until ? Math.max(0, Math.ceil((Date.parse(hub.until) - now) / 1000)) : NaN;
+		const within = left < 60 ? `${left}s` : `${Math.ceil(left / 60)} min`;
+		const until = hub.until && Number.isFinite(left) ? ` until ${clockTime(hub.until)} (in ${within})` : '';
+		lines.push(`Docker Hub is rate-limiting: no request${until}; PUSHED shows what was read before.`);
+	}
+	if (!hub.complete) {
+		lines.push(`Not every student's repositories have been read from Docker Hub${hub.problem ? ` (${hub.problem})` : ''}: PUSHED shows what was read.`);
+	}
+	if (hub.missing.length > 0) {
+		const shown = hub.missing.slice(0, 5).join(', ') + (hub.missing.length > 5 ? ` and ${hub.missing.length - 5} more` : '');
+		lines.push(`Docker Hub has no account ${shown}: check the spelling in the roster.`);
+	}
+	return lines;
 }
 
 /** A stray push in words: `alice pushed bob/hello:1.0`. */

@@ -28,7 +28,12 @@ export const classHelp = `
 `;
 
 /** What a class command reads and writes besides its arguments. */
-export type ClassIo = {readonly out: Out; readonly stdin: NodeJS.ReadableStream & {isTTY?: boolean}};
+export type ClassIo = {
+	readonly out: Out;
+	readonly stdin: NodeJS.ReadableStream & {isTTY?: boolean};
+	/** Docker Hub's web API somewhere else (the Hub client's baseUrl), for the view of a Docker Hub class: tests give a replay server. */
+	readonly hubBaseUrl?: string;
+};
 
 type Command = (argv: readonly string[], io: ClassIo) => Promise<number>;
 

@@ -27,6 +27,11 @@ export type RegistryClientOptions = {
 	/** Per request, default 10 s. */
 	readonly timeoutMs?: number;
 	readonly signal?: AbortSignal;
+	/**
+	 * The certificate authority (PEM) to trust for this registry's https answers instead of the system's: a class
+	 * registry's own tls/ca.crt. Given to the `fetch` of every request.
+	 */
+	readonly ca?: string | Buffer;
 };
 
 /** `authenticated`: credentials were given and the registry accepted them (false when none were given). */
@@ -71,12 +76,12 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 	const title = registryTitle(apiHost, {server: true});
 	const fetchImpl = options.fetch ?? httpFetch;
 	const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
-	const {credentials, signal} = options;
+	const {credentials, signal, ca} = options;
 
 	/** One HTTP request with the per-request timeout; the whole body is read. */
 	const request = async (url: URL, method: Method, headers: Record<string, string>): Promise<Reply | RegistryFailure> => {
 		const answer = await within(signal, timeoutMs, async requestSignal => {
-			const response = await fetchImpl(url, {method, headers, signal: requestSignal, redirect: 'follow'});
+			const response = await fetchImpl(url, {method, headers, signal: requestSignal, redirect: 'follow', ...(ca ? {ca} : {})});
 			const body = method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await response.arrayBuffer());
 			return {ok: true as const, status: response.status, headers: response.headers, body, url};
 		});

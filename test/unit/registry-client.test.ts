@@ -469,6 +469,30 @@ describe('the network', () => {
 		expect(failure.message).toContain(server.host);
 	});
 
+	it('trusts a registry whose certificate is the ca it is given (a class registry with --tls), for every request', async () => {
+		const server = await serve(
+			(request, response) => (request.url === '/v2/_catalog' ? json(response, 200, {repositories: ['alice/demo']}) : json(response, 200, {})),
+			listener => https.createServer({key: testKey, cert: testCert}, listener),
+		);
+		const client = createRegistryClient({registry: server.host, scheme: 'https', ca: testCert});
+		expect(await client.ping()).toMatchObject({ok: true, scheme: 'https'});
+		expect(await client.catalog()).toMatchObject({ok: true, repositories: ['alice/demo']});
+		// Another client of the same process, without it, still does not trust that certificate.
+		expect(failed(await createRegistryClient({registry: server.host, scheme: 'https'}).ping()).reason).toBe('tls');
+	});
+
+	it('trusts the ca it is given on the registry only: a redirect to another origin goes back to the system certificates', async () => {
+		const tlsServer = (listener: http.RequestListener) => https.createServer({key: testKey, cert: testCert}, listener);
+		const elsewhere = await serve((request, response) => json(response, 200, {}), tlsServer);
+		const registry = await serve((request, response) => {
+			response.writeHead(307, {Location: `https://${elsewhere.host}/v2/`}).end();
+		}, tlsServer);
+		const failure = failed(await createRegistryClient({registry: registry.host, scheme: 'https', ca: testCert}).ping());
+		expect(failure.reason).toBe('tls');
+		expect(registry.seen).toHaveLength(1);
+		expect(elsewhere.seen).toHaveLength(0);
+	});
+
 	it('plain HTTP to an HTTPS-only registry (Go answers 400) is http-vs-https too', async () => {
 		const server = await serve((request, response) => {
 			response.writeHead(400, {'Content-Type': 'text/plain'});
@@ -628,7 +652,7 @@ describe('a hostile registry', () => {
 		expect(realm.seen).toHaveLength(0);
 	});
 
-	it('a token realm on the registry\'s own host still gets the login (the practice registry)', async () => {
+	it("a token realm on the registry's own host still gets the login (the practice registry)", async () => {
 		const server: Served = await serve((request, response, url) => {
 			if (url.pathname === '/token') return basicOk(request) ? json(response, 200, {token: 'good'}) : json(response, 401, {});
 			if (request.headers.authorization === 'Bearer good') return manifest(response);

@@ -20,6 +20,13 @@ export const dashboardHelp = `
   so a dashboard started late shows the whole class at once; then it reads
   what the log gains every half second and scans the catalog every 30 s.
 
+  A Docker Hub class (class init --hub) has no catalog: what students pushed
+  is asked of Docker Hub (each student's public repositories and tags,
+  anonymously), each student at most once a minute and within Docker Hub's
+  rate limits; the header says when Docker Hub is rate-limiting and until
+  when. A pull from Docker Hub cannot be seen (Docker Hub tells nobody): a
+  student's pull step shows as their own lab reported it.
+
   Keys
     ↑ ↓              select a student
     enter            the selected student's timeline (newest first)
@@ -66,6 +73,7 @@ export async function dashboardCommand(argv: readonly string[], io: ClassIo): Pr
 	const {registry, joinLine} = classAddresses(opened.value.config);
 	// Ink and React load here, for this command only.
 	const {renderDashboard} = await import('../../ui/class-dashboard.js');
-	await renderDashboard({title: {name: opened.value.config.name, registry, joinLine}, feed: createClassFeed(opened.value, stuck.minutes)});
+	const feed = createClassFeed(opened.value, stuck.minutes, io.hubBaseUrl ? {hubBaseUrl: io.hubBaseUrl} : {});
+	await renderDashboard({title: {name: opened.value.config.name, registry, joinLine}, feed});
 	return 0;
 }

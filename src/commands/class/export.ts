@@ -52,7 +52,7 @@ export async function exportCommand(argv: readonly string[], io: ClassIo): Promi
 		warn(`${exportArgs.name}: ${opened.problem}\n`);
 		return 1;
 	}
-	const snapshot = await classSnapshot(opened.value, defaultStuckMinutes);
+	const snapshot = await classSnapshot(opened.value, defaultStuckMinutes, undefined, io.hubBaseUrl ? {hubBaseUrl: io.hubBaseUrl} : {});
 	for (const note of notes(snapshot)) warn(`${exportArgs.name}: ${note}\n`);
 	const file = path.resolve(cli.flags.csv);
 	try {

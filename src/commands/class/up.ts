@@ -13,6 +13,7 @@ export const upHelp = `
   Usage
     $ registry-lab class up [--dir DIR] [--port N] [--listener-port N]
                             [--address A] [--bind B] [--tls | --no-tls] [--engine docker|podman]
+    $ registry-lab class up --hub [--dir DIR] [--listener-port N] [--address A] [--bind B]
 
   Starts the class in the background and returns once it answers: the class
   registry (the distribution registry program when it is installed, else the
@@ -20,7 +21,10 @@ export const upHelp = `
   the registry's notifications and the students' reports. Prints the line
   students type. The options given are saved in the class folder (class.json),
   so the next class up and the sheet agree; registry.yml is written again.
-  A Docker Hub class starts only the listener.
+  A Docker Hub class (class init --hub) starts only the listener: students
+  push to Docker Hub, and the class view asks Docker Hub for what they
+  pushed. --hub says so (class up does the same without it); for a class
+  with its own registry it is refused.
 
   Options
     --dir DIR            the class folder (default: the current folder)
@@ -33,6 +37,7 @@ export const upHelp = `
     --no-tls             serve the registry over plain HTTP again
     --engine NAME        docker (default) or podman, to run the registry:2 image
                          when there is no registry program
+    --hub                a Docker Hub class: start only the listener
     -h, --help           show this help
     -v, --version        show the version
 
@@ -46,6 +51,7 @@ export const upHelp = `
     $ registry-lab class up --dir period-3
     $ registry-lab class up --address 192.168.1.20 --bind 0.0.0.0
     $ registry-lab class up --address lab-pc.school.example --bind 0.0.0.0 --tls
+    $ registry-lab class up --hub --dir hub-class --address 192.168.1.20 --bind 0.0.0.0
 `;
 
 export const upArgs = commandLine({
@@ -60,6 +66,7 @@ export const upArgs = commandLine({
 		tls: {type: 'boolean'},
 		'no-tls': {type: 'boolean'},
 		engine: {type: 'string', default: 'docker', choices: ['docker', 'podman']},
+		hub: {type: 'boolean'},
 	},
 });
 
@@ -89,6 +96,13 @@ export async function upCommand(argv: readonly string[], io: ClassIo): Promise<n
 	if (!read.ok) {
 		warn(`${name}: ${read.problem}\n`);
 		return 2;
+	}
+	if (flags.hub && read.value.kind !== 'hub') {
+		return usageError(
+			name,
+			`${flags.dir} is a class with its own registry, not a Docker Hub class: ` +
+				'run class up without --hub, or make a Docker Hub class with class init --hub.',
+		).exitCode;
 	}
 	const config: ClassConfig = {
 		...read.value,

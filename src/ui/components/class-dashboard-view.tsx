@@ -3,16 +3,19 @@ import React, {useEffect, useMemo, useRef, useState} from 'react';
 import type {ScanState} from '../../class/class-source.js';
 import {
 	ago,
+	clockTime,
 	columnTitles,
 	columnWidths,
 	countsText,
 	failureText,
 	fitCell,
+	hubLines,
 	rowCells,
 	shortDigest,
 	stateWords,
 	strayText,
 	type ClassView,
+	type HubState,
 	type RowCells,
 	type StudentRow,
 	type StudentState,
@@ -31,6 +34,10 @@ export type DashboardFeed = {
 	/** Everything read so far, folded at `now`. */
 	view(now: number): ClassView;
 	readonly scan: ScanState;
+	/** A Docker Hub class: ask Docker Hub for the students that are due (the watch keeps its own pace and limits). */
+	pollHub?(): Promise<unknown>;
+	/** A Docker Hub class's watch as last heard. */
+	readonly hub?: HubState | undefined;
 };
 
 export type DashboardTitle = {readonly name: string; readonly registry: string; readonly joinLine: string};
@@ -45,6 +52,8 @@ export type ClassDashboardProps = {
 	readonly readEveryMs?: number;
 	/** How often the catalog is scanned: default 30 s. */
 	readonly scanEveryMs?: number;
+	/** A Docker Hub class: how often the Hub watch is polled; default 5 s. */
+	readonly hubEveryMs?: number;
 };
 
 const stateRole: Readonly<Record<StudentState, keyof typeof theme | undefined>> = {
@@ -71,7 +80,15 @@ const maxStrayLines = 3;
  * another student's namespace, and a student's timeline on Enter. Reads the log every half second and
  * the catalog every 30 s; every text from the class folder is made terminal-safe before it is drawn.
  */
-export function ClassDashboard({title, feed, onQuit, clock = Date.now, readEveryMs = 500, scanEveryMs = 30_000}: ClassDashboardProps): React.JSX.Element {
+export function ClassDashboard({
+	title,
+	feed,
+	onQuit,
+	clock = Date.now,
+	readEveryMs = 500,
+	scanEveryMs = 30_000,
+	hubEveryMs = 5000,
+}: ClassDashboardProps): React.JSX.Element {
 	const [now, setNow] = useState(clock);
 	const [version, setVersion] = useState(0);
 	const [selected, setSelected] = useState<string | undefined>();
@@ -106,16 +123,30 @@ export function ClassDashboard({title, feed, onQuit, clock = Date.now, readEvery
 			}
 			if (!stopped) setVersion(value => value + 1);
 		};
+		let polling = false;
+		const pollHub = async (): Promise<void> => {
+			if (polling || !feed.pollHub) return;
+			polling = true;
+			try {
+				await feed.pollHub();
+			} finally {
+				polling = false;
+			}
+			if (!stopped) setVersion(value => value + 1);
+		};
 		void read();
 		void scan();
+		void pollHub();
 		const reads = setInterval(() => void read(), readEveryMs);
 		const scans = setInterval(() => void scan(), scanEveryMs);
+		const polls = feed.pollHub ? setInterval(() => void pollHub(), hubEveryMs) : undefined;
 		return () => {
 			stopped = true;
 			clearInterval(reads);
 			clearInterval(scans);
+			clearInterval(polls);
 		};
-	}, [feed, clock, readEveryMs, scanEveryMs]);
+	}, [feed, clock, readEveryMs, scanEveryMs, hubEveryMs]);
 
 	// Names, steps, causes and references come from the class folder: made safe once per change (version: the feed read more).
 	// eslint-disable-next-line react-hooks/exhaustive-deps -- version is how a read of the feed reaches this memo
@@ -169,7 +200,9 @@ export function ClassDashboard({title, feed, onQuit, clock = Date.now, readEvery
 	const widths = columnWidths(cells, Math.max(40, columns - 3));
 	const strays = view.strays;
 	const scanProblem = feed.scan.problem ? terminalSafe(feed.scan.problem) : undefined;
-	const fixedLines = 5 + Math.min(strays.length, maxStrayLines + 1) + (scanProblem ? 1 : 0) + 2;
+	// Docker Hub's usernames come from the roster, but are made safe like every other name.
+	const hubNews = feed.hub ? hubLines(feed.hub, now).map(text => terminalSafe(text)) : [];
+	const fixedLines = 5 + Math.min(strays.length, maxStrayLines + 1) + (scanProblem ? 1 : 0) + hubNews.length + 2;
 	const visible = rows === undefined ? students.length : Math.max(1, rows - fixedLines);
 	const window = listWindow(students.length, index, visible, windowStart.current);
 	windowStart.current = window.start;
@@ -180,6 +213,12 @@ export function ClassDashboard({title, feed, onQuit, clock = Date.now, readEvery
 				{safeTitle.name} · registry {safeTitle.registry} · students type: {safeTitle.joinLine}
 			</Text>
 			<Text bold>{countsText(view.counts)}</Text>
+			{hubNews.map((text, position) => (
+				<Text key={text} color={position === 0 && feed.hub?.limited ? theme.warning : theme.muted} wrap="truncate">
+					{position === 0 && feed.hub?.limited ? `${marks.warning} ` : ''}
+					{text}
+				</Text>
+			))}
 			{strays.slice(0, maxStrayLines).map(stray => (
 				<Text key={`${stray.actor} ${stray.reference} ${stray.at}`} color={theme.warning} wrap="truncate">
 					{marks.warning} {strayText(stray)} into another student's namespace ({ago(stray.at, now)})
@@ -246,14 +285,6 @@ function StudentLine({
 	);
 }
 
-const two = (value: number): string => String(value).padStart(2, '0');
-
-/** HH:MM:SS on this machine's clock; the text itself when it is not a time. */
-function clockTime(at: string): string {
-	const date = new Date(at);
-	return Number.isNaN(date.getTime()) ? at : `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
-}
-
 /** One student: where they are, what they pushed and pulled, and their records, newest first. */
 function Timeline({
 	row,
@@ -282,7 +313,9 @@ function Timeline({
 			<Text wrap="truncate">
 				pushed:{' '}
 				{row.pushed.length > 0
-					? row.pushed.map(image => `${image.reference} ${shortDigest(image.digest)}${image.at ? '' : ' (time unknown)'}`).join(', ')
+					? row.pushed
+							.map(image => `${image.reference}${image.digest ? ` ${shortDigest(image.digest)}` : ''}${image.at ? '' : ' (time unknown)'}`)
+							.join(', ')
 					: '-'}
 			</Text>
 			<Text wrap="truncate">pulled: {row.pulled.length > 0 ? row.pulled.map(image => `${image.reference} (${image.owner}'s)`).join(', ') : '-'}</Text>

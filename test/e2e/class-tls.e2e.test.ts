@@ -1,0 +1,127 @@
+// A class registry with --tls, for real: class up --tls starts docker-registry with the class's own certificate, and
+// the class commands that talk to it (class status's catalog scan, class remove --purge) trust tls/ca.crt.
+import {readFileSync} from 'node:fs';
+import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {accountsCsv, writeClassConfig} from '../../src/class/class-config-file.js';
+import {classFiles, instructorAccount, type ClassConfig, type RunningClass} from '../../src/class/class-types.js';
+import {generatedPasswordCost, htpasswdLine} from '../../src/registry/htpasswd.js';
+import {createRegistryClient} from '../../src/registry/registry-client.js';
+import {runCommand, type CommandResult} from '../../src/run/run-command.js';
+import {requireEngine} from '../helpers/engine.js';
+import {pushAsClassmate} from '../helpers/registry.js';
+
+const student = {username: 'alice', password: 'k7qe-m2xa-9dfw-t4ny'};
+const instructorPassword = 'instructor-pass-0123';
+const folders: string[] = [];
+const certDirs: string[] = [];
+
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen({host: '127.0.0.1', port: 0}, () => {
+			const {port} = server.address() as net.AddressInfo;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/** A class folder as class init makes it: class.json, htpasswd (the instructor's account too), accounts.csv, on free ports. */
+async function classFolder(): Promise<{dir: string; config: ClassConfig}> {
+	const dir = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-class-tls-'));
+	folders.push(dir);
+	const config: ClassConfig = {
+		version: 1,
+		kind: 'registry',
+		name: 'period-3',
+		lesson: 'registries',
+		address: '127.0.0.1',
+		bind: '127.0.0.1',
+		port: await freePort(),
+		listenerPort: await freePort(),
+		tls: false,
+		notifySecret: 'notify-secret-0123456789',
+		httpSecret: 'http-secret-0123456789',
+		instructorPassword,
+	};
+	await writeClassConfig(dir, config);
+	const htpasswd = [htpasswdLine(student.username, student.password, generatedPasswordCost), htpasswdLine(instructorAccount, instructorPassword, 4)];
+	await writeFile(path.join(dir, classFiles.htpasswd), `${htpasswd.join('\n')}\n`, {mode: 0o600});
+	await writeFile(path.join(dir, classFiles.accounts), accountsCsv([student], 'registry'), {mode: 0o600});
+	return {dir, config};
+}
+
+/** `registry-lab class ARGS` from source, as the instructor runs it. */
+function classCli(args: readonly string[]): Promise<CommandResult> {
+	return runCommand({file: process.execPath, args: ['--import', 'tsx', 'src/main.ts', 'class', ...args], env: {NO_COLOR: '1'}, timeoutMs: 90_000});
+}
+
+function runs(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+beforeAll(async () => {
+	await requireEngine();
+	const version = await runCommand({file: '/usr/bin/docker-registry', args: ['--version']});
+	if (version.exitCode !== 0) throw new Error(`These tests need /usr/bin/docker-registry: ${version.spawnError ?? version.stderr}`);
+});
+
+afterAll(async () => {
+	for (const dir of folders) {
+		await classCli(['down', '--dir', dir]);
+		const running = await readFile(path.join(dir, classFiles.running), 'utf8')
+			.then(text => JSON.parse(text) as RunningClass)
+			.catch(() => undefined);
+		for (const pid of [running?.listener.pid, running?.registry?.pid]) if (pid !== undefined && runs(pid)) process.kill(pid, 'SIGKILL');
+		await rm(dir, {recursive: true, force: true});
+	}
+	for (const dir of certDirs) await rm(dir, {recursive: true, force: true});
+});
+
+describe('a class registry with --tls', () => {
+	it('class status finds a push by its catalog scan over HTTPS, and class remove --purge deletes the images', async () => {
+		const {dir, config} = await classFolder();
+		const up = await classCli(['up', '--dir', dir, '--tls']);
+		expect(up.exitCode, up.stderr).toBe(0);
+		const registry = `127.0.0.1:${config.port}`;
+		const ca = readFileSync(path.join(dir, classFiles.tlsDir, 'ca.crt'));
+
+		// The student's engine trusts the class's certificate as the class up output says.
+		const certs = `/etc/docker/certs.d/${registry}`;
+		certDirs.push(certs);
+		await mkdir(certs, {recursive: true});
+		await writeFile(path.join(certs, 'ca.crt'), ca);
+		const pushed = await pushAsClassmate(registry, student, 'class-tls');
+		const reference = pushed.slice(registry.length + 1);
+
+		// Once the listener has logged the push, the log is emptied: what status shows now, only the catalog scan found.
+		const events = path.join(dir, classFiles.events);
+		await expect.poll(async () => readFile(events, 'utf8').catch(() => ''), {timeout: 15_000}).toContain(reference.split(':')[0]);
+		await writeFile(events, '');
+		const status = await classCli(['status', '--dir', dir, '--json']);
+		expect(status.stderr).toBe('');
+		expect(status.exitCode).toBe(0);
+		const json = JSON.parse(status.stdout) as {students: {username: string; pushed: {reference: string; digest: string; at: string | null}[]}[]};
+		expect(json.students.find(row => row.username === student.username)?.pushed).toEqual([
+			{reference, digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) as string, at: null},
+		]);
+		expect(status.stdout).not.toContain(instructorPassword);
+
+		const removed = await classCli(['remove', student.username, '--purge', '--dir', dir]);
+		expect(removed.stderr).toBe('');
+		expect(removed.exitCode).toBe(0);
+		expect(removed.stdout).toContain(`Deleted 1 tag in 1 repository under ${student.username}/ from the class registry.`);
+		const client = createRegistryClient({registry, scheme: 'https', ca, credentials: {username: instructorAccount, password: instructorPassword}});
+		const [repository, tag] = reference.split(':') as [string, string];
+		expect(await client.headManifest(repository, tag)).toMatchObject({ok: false, reason: 'not-found'});
+	});
+});
