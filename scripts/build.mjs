@@ -233,6 +233,27 @@ for (const file of Object.keys(result.metafile.outputs).filter(output => output.
 	if (without !== text && !/\brequire\b/.test(without)) await writeFile(path.join(root, file), without);
 }
 
+// A second minifier over esbuild's output: terser's compressor, two passes, finds what esbuild's leaves (11 kB less
+// packed, measured when the class commands came). Build time only; the code it gives is the same program.
+{
+	const {minify} = await import('terser');
+	const files = Object.keys(result.metafile.outputs).filter(output => output.endsWith('.js'));
+	await Promise.all(
+		files.map(async file => {
+			const text = await readFile(path.join(root, file), 'utf8');
+			const out = await minify(text, {
+				module: true,
+				ecma: 2020,
+				compress: {passes: 2, ecma: 2020},
+				mangle: true,
+				format: {ecma: 2020, comments: false},
+			});
+			if (typeof out.code !== 'string') throw new Error(`terser gave nothing for ${file}`);
+			await writeFile(path.join(root, file), out.code);
+		}),
+	);
+}
+
 // What the start screen loads before its first frame is what `npm run bench` measures: the YAML parser and the
 // lesson schema must stay out of the lab command's static imports (an import of parseLesson would bring them back).
 {

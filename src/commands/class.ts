@@ -1,4 +1,14 @@
 import {closest, say, usageError, type Out} from './args.js';
+import {addCommand} from './class/add.js';
+import {dashboardCommand} from './class/dashboard.js';
+import {downCommand} from './class/down.js';
+import {exportCommand} from './class/export.js';
+import {initCommand} from './class/init.js';
+import {listenCommand} from './class/listen.js';
+import {passwordCommand} from './class/password.js';
+import {removeCommand} from './class/remove.js';
+import {statusCommand} from './class/status.js';
+import {upCommand} from './class/up.js';
 
 export const classHelp = `
   Usage
@@ -37,18 +47,21 @@ export type ClassIo = {
 
 type Command = (argv: readonly string[], io: ClassIo) => Promise<number>;
 
-/** Each subcommand is its own module under class/, loaded only when it is asked for. */
-const commands: Record<string, () => Promise<Command>> = {
-	init: async () => (await import('./class/init.js')).initCommand,
-	add: async () => (await import('./class/add.js')).addCommand,
-	password: async () => (await import('./class/password.js')).passwordCommand,
-	remove: async () => (await import('./class/remove.js')).removeCommand,
-	up: async () => (await import('./class/up.js')).upCommand,
-	down: async () => (await import('./class/down.js')).downCommand,
-	listen: async () => (await import('./class/listen.js')).listenCommand,
-	dashboard: async () => (await import('./class/dashboard.js')).dashboardCommand,
-	status: async () => (await import('./class/status.js')).statusCommand,
-	export: async () => (await import('./class/export.js')).exportCommand,
+/**
+ * Each subcommand is its own module under class/. They load together, as one file of the package, when any
+ * class command runs (an instructor's computer, not a student's start-up): one file packs smaller than ten.
+ */
+const commands: Record<string, Command> = {
+	init: initCommand,
+	add: addCommand,
+	password: passwordCommand,
+	remove: removeCommand,
+	up: upCommand,
+	down: downCommand,
+	listen: listenCommand,
+	dashboard: dashboardCommand,
+	status: statusCommand,
+	export: exportCommand,
 };
 
 export async function classCommand(argv: readonly string[], io: ClassIo): Promise<number> {
@@ -57,10 +70,10 @@ export async function classCommand(argv: readonly string[], io: ClassIo): Promis
 		say(`${classHelp.replace(/^\n/, '')}\n`);
 		return word === undefined ? 2 : 0;
 	}
-	const load = Object.hasOwn(commands, word) ? commands[word] : undefined;
-	if (!load) {
+	const run = Object.hasOwn(commands, word) ? commands[word] : undefined;
+	if (!run) {
 		const near = closest(word, Object.keys(commands));
 		return usageError('registry-lab class', `there is no class command '${word}'${near ? ` (did you mean class ${near}?)` : ''}.`).exitCode;
 	}
-	return (await load())(rest, io);
+	return run(rest, io);
 }
