@@ -24,7 +24,7 @@ export const statusHelp = `
   Options
     --dir DIR        the class folder (default: the current folder)
     --json           print {students: [...], strays: [...]} as JSON; a Docker Hub
-                     class adds hub: {complete, limited, until, missing}
+                     class adds hub: {complete, limited, until, missing, problem?}
     --stuck MIN      minutes without news before a student counts as stuck (default ${defaultStuckMinutes})
     -h, --help       show this help
     -v, --version    show the version
