@@ -5,7 +5,8 @@
  * few flushes, not a hundred.
  */
 import {open, type FileHandle} from 'node:fs/promises';
-import type {ClassRecord, RegistryRecord, ReportRecord, SessionRecord} from './class-types.js';
+import {parseRecord} from './class-log-read.js';
+import type {ClassRecord} from './class-types.js';
 
 export type EventLogStats = {
 	/** Records kept (loaded at start and appended since). */
@@ -155,43 +156,4 @@ function eventLogOn(handle: FileHandle, loaded: ClassRecord[], keys: Set<string>
 			await handle.close();
 		},
 	};
-}
-
-const isText = (value: unknown, max: number): value is string => typeof value === 'string' && value.length > 0 && value.length <= max;
-
-/** A line of the log, if it is a record this version knows. */
-export function parseRecord(line: string): ClassRecord | null {
-	let data: unknown;
-	try {
-		data = JSON.parse(line);
-	} catch {
-		return null;
-	}
-	if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
-	const record = data as Record<string, unknown>;
-	if (!isText(record.id, 256) || !isText(record.at, 64)) return null;
-	switch (record.type) {
-		case 'registry': {
-			const ok =
-				(record.action === 'push' || record.action === 'pull') &&
-				typeof record.actor === 'string' &&
-				isText(record.repository, 512) &&
-				isText(record.digest, 256);
-			return ok ? (record as RegistryRecord) : null;
-		}
-		case 'report': {
-			const ok =
-				isText(record.username, 256) &&
-				isText(record.lesson, 64) &&
-				isText(record.step, 64) &&
-				['pass', 'fail', 'unknown'].includes(String(record.outcome));
-			return ok ? (record as ReportRecord) : null;
-		}
-		case 'session':
-			return isText(record.username, 256) && typeof record.tokenHash === 'string' && /^[0-9a-f]{64}$/.test(record.tokenHash)
-				? (record as SessionRecord)
-				: null;
-		default:
-			return null;
-	}
 }
