@@ -1,6 +1,5 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
-import {createServer} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -9,6 +8,7 @@ import {createRegistryClient} from '../../src/registry/registry-client.js';
 import {runCommand} from '../../src/run/run-command.js';
 import {makeTestImage, removeImage, requireEngine, tempDockerConfig, uniqueName} from '../helpers/engine.js';
 import {portOpen} from '../helpers/registry.js';
+import {freePort} from '../helpers/class-cli.js';
 
 /** The real CLI from source, as an instructor runs it. */
 const cli = (args: string[]) => runCommand({file: process.execPath, args: ['--import', 'tsx', 'src/main.ts', ...args], timeoutMs: 60_000});
@@ -124,14 +124,3 @@ describe('a class folder with the real registry', () => {
 		expect((await login('bob', await password('bob'))).exitCode).toBe(0);
 	});
 });
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-		});
-	});
-}

@@ -1,7 +1,6 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
 import {access, constants, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -12,6 +11,7 @@ import {generatedPasswordCost, htpasswdLine} from '../../src/registry/htpasswd.j
 import {runCommand} from '../../src/run/run-command.js';
 import {makeTestImage, removeImage, requireEngine, tempDockerConfig, testEngine, uniqueName} from '../helpers/engine.js';
 import {dockerLogin} from '../helpers/registry.js';
+import {freePort} from '../helpers/class-cli.js';
 
 // The real distribution registry notifies the listener (run as `registry-lab class listen`), and real docker pushes and pulls.
 const registryBinary = '/usr/bin/docker-registry';
@@ -24,14 +24,6 @@ let registryHost = '';
 let listener: ChildProcess | undefined;
 let listenerOut = '';
 let listenerErr = '';
-
-async function freePort(): Promise<number> {
-	const server = net.createServer();
-	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-	const {port} = server.address() as net.AddressInfo;
-	await new Promise(resolve => server.close(resolve));
-	return port;
-}
 
 const kill = () => {
 	for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

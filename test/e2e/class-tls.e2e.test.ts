@@ -2,7 +2,6 @@
 // the class commands that talk to it (class status's catalog scan, class remove --purge) trust tls/ca.crt.
 import {readFileSync} from 'node:fs';
 import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -13,23 +12,12 @@ import {createRegistryClient} from '../../src/registry/registry-client.js';
 import {runCommand, type CommandResult} from '../../src/run/run-command.js';
 import {requireEngine} from '../helpers/engine.js';
 import {pushAsClassmate} from '../helpers/registry.js';
+import {freePort} from '../helpers/class-cli.js';
 
 const student = {username: 'alice', password: 'k7qe-m2xa-9dfw-t4ny'};
 const instructorPassword = 'instructor-pass-0123';
 const folders: string[] = [];
 const certDirs: string[] = [];
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen({host: '127.0.0.1', port: 0}, () => {
-			const {port} = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}
-
 /** A class folder as class init makes it: class.json, htpasswd (the instructor's account too), accounts.csv, on free ports. */
 async function classFolder(): Promise<{dir: string; config: ClassConfig}> {
 	const dir = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-class-tls-'));

@@ -2,7 +2,6 @@
 // own registry refuses --hub in one sentence and starts nothing.
 import {existsSync} from 'node:fs';
 import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
@@ -11,21 +10,10 @@ import {classFiles, type ClassConfig, type ClassKind, type RunningClass} from '.
 import {htpasswdLine} from '../../src/registry/htpasswd.js';
 import {runCommand, type CommandResult} from '../../src/run/run-command.js';
 import {portOpen} from '../helpers/registry.js';
+import {freePort} from '../helpers/class-cli.js';
 
 const student = {username: 'alicestudent', password: 'k7qe-m2xa'};
 const folders: string[] = [];
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen({host: '127.0.0.1', port: 0}, () => {
-			const {port} = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}
-
 async function classFolder(kind: ClassKind): Promise<{dir: string; config: ClassConfig}> {
 	const dir = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-class-up-hub-'));
 	folders.push(dir);

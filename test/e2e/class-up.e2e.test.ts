@@ -11,6 +11,7 @@ import {generatedPasswordCost, htpasswdLine} from '../../src/registry/htpasswd.j
 import {runCommand, type CommandResult} from '../../src/run/run-command.js';
 import {requireEngine, tempDockerConfig} from '../helpers/engine.js';
 import {dockerLogin, portOpen, pushAsClassmate} from '../helpers/registry.js';
+import {freePort} from '../helpers/class-cli.js';
 
 const student = {username: 'alice', password: 'k7qe-m2xa-9dfw-t4ny'};
 const folders: string[] = [];
@@ -40,18 +41,6 @@ async function classFolder(overrides: Partial<ClassConfig> = {}): Promise<{dir: 
 	await writeFile(path.join(dir, classFiles.accounts), accountsCsv([student], 'registry'), {mode: 0o600});
 	return {dir, config};
 }
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen({host: '127.0.0.1', port: 0}, () => {
-			const {port} = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}
-
 /** `registry-lab class ARGS` from source, as the instructor runs it; `wrap` runs it under another program (unshare). */
 function classCli(args: readonly string[], options: {env?: Record<string, string>; wrap?: readonly string[]} = {}): Promise<CommandResult> {
 	const cli = [process.execPath, '--import', 'tsx', 'src/main.ts', 'class', ...args];

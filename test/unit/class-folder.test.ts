@@ -1,5 +1,4 @@
 import {mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises';
-import {createServer} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
@@ -7,6 +6,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, it, vi} from 'vitest';
 import {main} from '../../src/cli.js';
 import {machineAddress, writeAll} from '../../src/class/class-folder.js';
 import {readAccounts, readClassConfig} from '../../src/class/class-config-file.js';
+import {freePort} from '../helpers/class-cli.js';
 
 /** The real CLI in this process: exit code, and what it printed on stdout and stderr. */
 async function cli(...args: string[]): Promise<{code: number; stdout: string; stderr: string}> {
@@ -343,15 +343,3 @@ describe('writing the folder', () => {
 		expect(await readdir(dir)).toEqual(['htpasswd']);
 	});
 });
-
-/** A port nothing listens on (one the system just gave out and took back). */
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-		});
-	});
-}
