@@ -1,51 +1,25 @@
 // A class registry with --tls, for real: class up --tls starts docker-registry with the class's own certificate, and
 // the class commands that talk to it (class status's catalog scan, class remove --purge) trust tls/ca.crt.
 import {readFileSync} from 'node:fs';
-import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
-import os from 'node:os';
+import {mkdir, readFile, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {accountsCsv, writeClassConfig} from '../../src/class/class-config-file.js';
 import {classFiles, instructorAccount, type ClassConfig, type RunningClass} from '../../src/class/class-types.js';
-import {generatedPasswordCost, htpasswdLine} from '../../src/registry/htpasswd.js';
 import {createRegistryClient} from '../../src/registry/registry-client.js';
-import {runCommand, type CommandResult} from '../../src/run/run-command.js';
+import {runCommand} from '../../src/run/run-command.js';
 import {requireEngine} from '../helpers/engine.js';
 import {pushAsClassmate} from '../helpers/registry.js';
-import {freePort} from '../helpers/class-cli.js';
+import {classCliFromSource, writeClassFolder} from '../helpers/class-cli.js';
 
 const student = {username: 'alice', password: 'k7qe-m2xa-9dfw-t4ny'};
 const instructorPassword = 'instructor-pass-0123';
 const folders: string[] = [];
 const certDirs: string[] = [];
-/** A class folder as class init makes it: class.json, htpasswd (the instructor's account too), accounts.csv, on free ports. */
+const classCli = classCliFromSource;
 async function classFolder(): Promise<{dir: string; config: ClassConfig}> {
-	const dir = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-class-tls-'));
-	folders.push(dir);
-	const config: ClassConfig = {
-		version: 1,
-		kind: 'registry',
-		name: 'period-3',
-		lesson: 'registries',
-		address: '127.0.0.1',
-		bind: '127.0.0.1',
-		port: await freePort(),
-		listenerPort: await freePort(),
-		tls: false,
-		notifySecret: 'notify-secret-0123456789',
-		httpSecret: 'http-secret-0123456789',
-		instructorPassword,
-	};
-	await writeClassConfig(dir, config);
-	const htpasswd = [htpasswdLine(student.username, student.password, generatedPasswordCost), htpasswdLine(instructorAccount, instructorPassword, 4)];
-	await writeFile(path.join(dir, classFiles.htpasswd), `${htpasswd.join('\n')}\n`, {mode: 0o600});
-	await writeFile(path.join(dir, classFiles.accounts), accountsCsv([student], 'registry'), {mode: 0o600});
-	return {dir, config};
-}
-
-/** `registry-lab class ARGS` from source, as the instructor runs it. */
-function classCli(args: readonly string[]): Promise<CommandResult> {
-	return runCommand({file: process.execPath, args: ['--import', 'tsx', 'src/main.ts', 'class', ...args], env: {NO_COLOR: '1'}, timeoutMs: 90_000});
+	const made = await writeClassFolder({prefix: 'registry-lab-class-tls-', students: [student], config: {instructorPassword}, instructorInHtpasswd: true});
+	folders.push(made.dir);
+	return made;
 }
 
 function runs(pid: number): boolean {

@@ -1,44 +1,20 @@
 // class up --hub, through the command line from source: a Docker Hub class starts only its listener; a class with its
 // own registry refuses --hub in one sentence and starts nothing.
 import {existsSync} from 'node:fs';
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
-import os from 'node:os';
+import {readFile, rm} from 'node:fs/promises';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {accountsCsv, writeClassConfig} from '../../src/class/class-config-file.js';
 import {classFiles, type ClassConfig, type ClassKind, type RunningClass} from '../../src/class/class-types.js';
-import {htpasswdLine} from '../../src/registry/htpasswd.js';
-import {runCommand, type CommandResult} from '../../src/run/run-command.js';
 import {portOpen} from '../helpers/registry.js';
-import {freePort} from '../helpers/class-cli.js';
+import {classCliFromSource, writeClassFolder} from '../helpers/class-cli.js';
 
 const student = {username: 'alicestudent', password: 'k7qe-m2xa'};
 const folders: string[] = [];
+const classCli = classCliFromSource;
 async function classFolder(kind: ClassKind): Promise<{dir: string; config: ClassConfig}> {
-	const dir = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-class-up-hub-'));
-	folders.push(dir);
-	const config: ClassConfig = {
-		version: 1,
-		kind,
-		name: 'hub-class',
-		lesson: 'registries',
-		address: '127.0.0.1',
-		bind: '127.0.0.1',
-		port: await freePort(),
-		listenerPort: await freePort(),
-		tls: false,
-		notifySecret: 'notify-secret-0123456789',
-		httpSecret: 'http-secret-0123456789',
-		instructorPassword: 'instructor-pass-0123',
-	};
-	await writeClassConfig(dir, config);
-	await writeFile(path.join(dir, classFiles.htpasswd), `${htpasswdLine(student.username, student.password, 4)}\n`, {mode: 0o600});
-	await writeFile(path.join(dir, classFiles.accounts), accountsCsv([student], kind), {mode: 0o600});
-	return {dir, config};
-}
-
-function classCli(args: readonly string[]): Promise<CommandResult> {
-	return runCommand({file: process.execPath, args: ['--import', 'tsx', 'src/main.ts', 'class', ...args], env: {NO_COLOR: '1'}, timeoutMs: 90_000});
+	const made = await writeClassFolder({prefix: 'registry-lab-class-up-hub-', students: [student], config: {kind, name: 'hub-class'}});
+	folders.push(made.dir);
+	return made;
 }
 
 afterAll(async () => {

@@ -1,46 +1,25 @@
 import {existsSync, readFileSync, statSync} from 'node:fs';
-import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
+import {mkdir, readFile, rm, writeFile} from 'node:fs/promises';
 import https from 'node:https';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {accountsCsv, writeClassConfig} from '../../src/class/class-config-file.js';
 import {classFiles, type ClassConfig, type RunningClass} from '../../src/class/class-types.js';
-import {generatedPasswordCost, htpasswdLine} from '../../src/registry/htpasswd.js';
 import {runCommand, type CommandResult} from '../../src/run/run-command.js';
 import {requireEngine, tempDockerConfig} from '../helpers/engine.js';
 import {dockerLogin, portOpen, pushAsClassmate} from '../helpers/registry.js';
-import {freePort} from '../helpers/class-cli.js';
+import {freePort, writeClassFolder} from '../helpers/class-cli.js';
 
 const student = {username: 'alice', password: 'k7qe-m2xa-9dfw-t4ny'};
 const folders: string[] = [];
 const certDirs: string[] = [];
 
-/** A class folder as class init makes it (until class init exists): class.json, htpasswd, accounts.csv, on free ports. */
-async function classFolder(overrides: Partial<ClassConfig> = {}): Promise<{dir: string; config: ClassConfig}> {
-	const dir = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-class-up-'));
-	folders.push(dir);
-	const config: ClassConfig = {
-		version: 1,
-		kind: 'registry',
-		name: 'period-3',
-		lesson: 'registries',
-		address: '127.0.0.1',
-		bind: '127.0.0.1',
-		port: await freePort(),
-		listenerPort: await freePort(),
-		tls: false,
-		notifySecret: 'notify-secret-0123456789',
-		httpSecret: 'http-secret-0123456789',
-		instructorPassword: 'instructor-pass-0123',
-		...overrides,
-	};
-	await writeClassConfig(dir, config);
-	await writeFile(path.join(dir, classFiles.htpasswd), `${htpasswdLine(student.username, student.password, generatedPasswordCost)}\n`, {mode: 0o600});
-	await writeFile(path.join(dir, classFiles.accounts), accountsCsv([student], 'registry'), {mode: 0o600});
-	return {dir, config};
+async function classFolder(config: Partial<ClassConfig> = {}): Promise<{dir: string; config: ClassConfig}> {
+	const made = await writeClassFolder({prefix: 'registry-lab-class-up-', students: [student], config});
+	folders.push(made.dir);
+	return made;
 }
+
 /** `registry-lab class ARGS` from source, as the instructor runs it; `wrap` runs it under another program (unshare). */
 function classCli(args: readonly string[], options: {env?: Record<string, string>; wrap?: readonly string[]} = {}): Promise<CommandResult> {
 	const cli = [process.execPath, '--import', 'tsx', 'src/main.ts', 'class', ...args];

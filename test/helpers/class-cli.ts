@@ -1,9 +1,12 @@
 import {existsSync} from 'node:fs';
-import {readFile} from 'node:fs/promises';
+import {mkdtemp, readFile, writeFile} from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
-import type {ClassRecord} from '../../src/class/class-types.js';
-import {classFiles} from '../../src/class/class-types.js';
+import {accountsCsv, writeClassConfig} from '../../src/class/class-config-file.js';
+import type {ClassConfig, ClassRecord} from '../../src/class/class-types.js';
+import {classFiles, instructorAccount} from '../../src/class/class-types.js';
+import {generatedPasswordCost, htpasswdLine} from '../../src/registry/htpasswd.js';
 import {runCommand, type CommandResult} from '../../src/run/run-command.js';
 
 /** The built CLI: `class up` starts the listener as `node process.argv[1] class listen`, so the class runs as the package does. */
@@ -70,4 +73,43 @@ export async function eventually<T>(what: string, ready: () => Promise<T | undef
 		if (Date.now() > deadline) throw new Error(`Waited ${timeoutMs / 1000} s for ${what}.`);
 		await new Promise(resolve => setTimeout(resolve, 200));
 	}
+}
+
+/** `registry-lab class ARGS` from source (tsx), as the instructor runs it. */
+export function classCliFromSource(args: readonly string[]): Promise<CommandResult> {
+	return runCommand({file: process.execPath, args: ['--import', 'tsx', 'src/main.ts', 'class', ...args], env: {NO_COLOR: '1'}, timeoutMs: 90_000});
+}
+
+/**
+ * A class folder as class init makes it, written by the test: class.json on free ports on 127.0.0.1, htpasswd with
+ * the students (and the instructor's account, with `instructorInHtpasswd`), accounts.csv. The caller removes `dir`.
+ */
+export async function writeClassFolder(options: {
+	readonly prefix: string;
+	readonly students: readonly {readonly username: string; readonly password: string}[];
+	readonly config?: Partial<ClassConfig>;
+	readonly instructorInHtpasswd?: boolean;
+}): Promise<{dir: string; config: ClassConfig}> {
+	const dir = await mkdtemp(path.join(os.tmpdir(), options.prefix));
+	const config: ClassConfig = {
+		version: 1,
+		kind: 'registry',
+		name: 'period-3',
+		lesson: 'registries',
+		address: '127.0.0.1',
+		bind: '127.0.0.1',
+		port: await freePort(),
+		listenerPort: await freePort(),
+		tls: false,
+		notifySecret: 'notify-secret-0123456789',
+		httpSecret: 'http-secret-0123456789',
+		instructorPassword: 'instructor-pass-0123',
+		...options.config,
+	};
+	await writeClassConfig(dir, config);
+	const accounts = [...options.students, ...(options.instructorInHtpasswd ? [{username: instructorAccount, password: config.instructorPassword}] : [])];
+	const lines = accounts.map(account => htpasswdLine(account.username, account.password, generatedPasswordCost));
+	await writeFile(path.join(dir, classFiles.htpasswd), `${lines.join('\n')}\n`, {mode: 0o600});
+	await writeFile(path.join(dir, classFiles.accounts), accountsCsv(options.students, config.kind), {mode: 0o600});
+	return {dir, config};
 }
