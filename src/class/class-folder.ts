@@ -8,13 +8,12 @@ import {randomBytes, randomInt} from 'node:crypto';
 import {chmod, mkdir, readFile, rename, rm, stat, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {isLoopbackHost} from '../registry/address.js';
 import {generatePassword, generatedPasswordCost, htpasswdLine, passwordAlphabet} from '../registry/htpasswd.js';
 import {createRegistryClient} from '../registry/registry-client.js';
 import {accountsCsv, classPath, joinLine, readAccounts, readClassConfig, type Account} from './class-config-file.js';
+import {hostPort, localHost, registryConfigText} from './class-processes.js';
 import {readClassCa} from './class-scan.js';
 import {classFiles, instructorAccount, type ClassConfig, type ClassKind} from './class-types.js';
-import {classRegistryConfig} from './registry-config.js';
 import {nameProblem, readRoster} from './roster.js';
 
 /** What a class command did (lines to print), or why it changed nothing (problems; exit 1). */
@@ -100,7 +99,7 @@ export async function initClass(options: InitOptions): Promise<Outcome> {
 		[classFiles.htpasswd]: htpasswd(config, accounts),
 		[classFiles.accounts]: accountsCsv(accounts, kind),
 		[classFiles.sheet]: classSheet(config, accounts),
-		...(kind === 'registry' ? {[classFiles.registryConfig]: registryYml(dir, config)} : {}),
+		...(kind === 'registry' ? {[classFiles.registryConfig]: registryConfigText(dir, config)} : {}),
 		[classFiles.config]: `${JSON.stringify(config, null, '\t')}\n`,
 	});
 
@@ -216,7 +215,7 @@ async function purgeImages(
 	dirOption: string,
 	ca: Buffer | undefined,
 ): Promise<{ok: true; lines: string[]} | {ok: false; problems: string[]; partly?: string}> {
-	const host = `${isLoopbackHost(config.bind) || config.bind === '0.0.0.0' ? '127.0.0.1' : config.bind}:${config.port}`;
+	const host = hostPort(localHost(config.bind), config.port);
 	// A class with --tls is trusted by its own certificate (tls/ca.crt), not the system's.
 	if (config.tls && !ca)
 		return {
@@ -359,24 +358,6 @@ async function makePrivateFolder(dir: string): Promise<void> {
 function htpasswd(config: ClassConfig, accounts: readonly Account[]): string {
 	const everyone = [{username: instructorAccount, password: config.instructorPassword}, ...accounts];
 	return `${everyone.map(account => htpasswdLine(account.username, account.password, generatedPasswordCost)).join('\n')}\n`;
-}
-
-function registryYml(dir: string, config: ClassConfig): string {
-	return classRegistryConfig({
-		listen: `${config.bind}:${config.port}`,
-		storage: classPath(dir, classFiles.storage),
-		htpasswd: classPath(dir, classFiles.htpasswd),
-		httpSecret: config.httpSecret,
-		notifyUrl: notifyUrl(config),
-		notifySecret: config.notifySecret,
-		realm: `registry-lab class ${config.name}`,
-	});
-}
-
-/** Where the registry sends its notifications: the listener, on this machine unless it listens on one address only. */
-export function notifyUrl(config: Pick<ClassConfig, 'bind' | 'listenerPort'>): string {
-	const host = config.bind === '0.0.0.0' || isLoopbackHost(config.bind) ? '127.0.0.1' : config.bind;
-	return `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${config.listenerPort}/events`;
 }
 
 export {joinLine};

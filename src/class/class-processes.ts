@@ -253,11 +253,18 @@ async function startRegistry(request: StartRequest): Promise<({ok: true} & {hand
 	return program ? startProgram(request, program) : startImage(request);
 }
 
-/** The registry's settings for where it runs: this computer's paths, or the container's. */
-async function writeRegistryConfig(request: StartRequest, inContainer: boolean): Promise<void> {
-	const {dir, config, tls} = request;
-	const text = classRegistryConfig({
-		listen: inContainer ? '0.0.0.0:5000' : hostPort(config.bind, config.port),
+/**
+ * registry.yml for where the registry runs: this computer's paths, or the container's. `listen` replaces the
+ * class's bind:port (one replica of several).
+ */
+export function registryConfigText(
+	dir: string,
+	config: ClassConfig,
+	options: {readonly inContainer?: boolean; readonly tls?: {certificate: string; key: string}; readonly listen?: string} = {},
+): string {
+	const {inContainer = false, tls} = options;
+	return classRegistryConfig({
+		listen: options.listen ?? (inContainer ? '0.0.0.0:5000' : hostPort(config.bind, config.port)),
 		storage: inContainer ? containerPaths.storage : classPath(dir, classFiles.storage),
 		htpasswd: inContainer ? containerPaths.htpasswd : classPath(dir, classFiles.htpasswd),
 		httpSecret: config.httpSecret,
@@ -266,7 +273,11 @@ async function writeRegistryConfig(request: StartRequest, inContainer: boolean):
 		realm,
 		...(config.tls && tls ? {tls: inContainer ? {certificate: containerPaths.certificate, key: containerPaths.key} : tls} : {}),
 	});
-	await writePrivateFile(dir, classFiles.registryConfig, text);
+}
+
+async function writeRegistryConfig(request: StartRequest, inContainer: boolean): Promise<void> {
+	const {dir, config, tls} = request;
+	await writePrivateFile(dir, classFiles.registryConfig, registryConfigText(dir, config, {inContainer, ...(tls ? {tls} : {})}));
 }
 
 const containerPaths = {

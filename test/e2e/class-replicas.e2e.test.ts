@@ -6,10 +6,9 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {classPath, readAccounts, readClassConfig, writeClassConfig, type Account} from '../../src/class/class-config-file.js';
-import {notifyUrl} from '../../src/class/class-folder.js';
-import {classFiles, type RegistryRecord} from '../../src/class/class-types.js';
-import {classRegistryConfig} from '../../src/class/registry-config.js';
+import {readAccounts, readClassConfig, writeClassConfig, type Account} from '../../src/class/class-config-file.js';
+import {registryConfigText} from '../../src/class/class-processes.js';
+import type {RegistryRecord} from '../../src/class/class-types.js';
 import {createRegistryClient} from '../../src/registry/registry-client.js';
 import {runCommand} from '../../src/run/run-command.js';
 import {buildCli, builtCli, classCli, classRecords, classStatus, eventually, freePort} from '../helpers/class-cli.js';
@@ -89,15 +88,7 @@ beforeAll(async () => {
 		['registry-a.yml', replicaA],
 		['registry-b.yml', replicaB],
 	] as const) {
-		const yml = classRegistryConfig({
-			listen,
-			storage: classPath(dir, classFiles.storage),
-			htpasswd: classPath(dir, classFiles.htpasswd),
-			httpSecret: config.httpSecret,
-			notifyUrl: notifyUrl(config),
-			notifySecret: config.notifySecret,
-			realm: `registry-lab class ${config.name}`,
-		});
+		const yml = registryConfigText(dir, config, {listen});
 		await writeFile(path.join(dir, name), yml, {mode: 0o600});
 		const registry = startProcess(registryBinary, ['serve', path.join(dir, name)]);
 		await answers(listen, `the registry ${name}`, registry.output);
