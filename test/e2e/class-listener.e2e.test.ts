@@ -11,7 +11,7 @@ import {generatedPasswordCost, htpasswdLine} from '../../src/registry/htpasswd.j
 import {runCommand} from '../../src/run/run-command.js';
 import {makeTestImage, removeImage, requireEngine, tempDockerConfig, testEngine, uniqueName} from '../helpers/engine.js';
 import {dockerLogin} from '../helpers/registry.js';
-import {freePort} from '../helpers/class-cli.js';
+import {classRecords, freePort} from '../helpers/class-cli.js';
 
 // The real distribution registry notifies the listener (run as `registry-lab class listen`), and real docker pushes and pulls.
 const registryBinary = '/usr/bin/docker-registry';
@@ -41,13 +41,7 @@ async function waitUntil<T>(what: string, ready: () => Promise<T | undefined>, t
 	}
 }
 
-async function records(): Promise<ClassRecord[]> {
-	const text = await readFile(path.join(dir, 'events.jsonl'), 'utf8').catch(() => '');
-	return text
-		.split('\n')
-		.filter(Boolean)
-		.map(line => JSON.parse(line) as ClassRecord);
-}
+const records = (): Promise<ClassRecord[]> => classRecords(dir);
 
 beforeAll(async () => {
 	await requireEngine();

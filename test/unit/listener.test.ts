@@ -10,6 +10,7 @@ import {listenerLimits, type ClassConfig, type ClassRecord, type Report} from '.
 import {startListener, type Listener} from '../../src/class/listener.js';
 import {generatedPasswordCost, htpasswdLine} from '../../src/registry/htpasswd.js';
 import {listenCommand} from '../../src/commands/class/listen.js';
+import {classRecords} from '../helpers/class-cli.js';
 
 const secret = 'notify-secret-7d1f0c2a9b';
 const alice = {username: 'alice', password: 'k7qe-m2xa-9dfw-t4ny'};
@@ -118,13 +119,7 @@ const blobEvent = (id: string) => ({
 	source: {instanceID: 'instance-1'},
 });
 
-async function records(): Promise<ClassRecord[]> {
-	const text = await readFile(path.join(dir, 'events.jsonl'), 'utf8').catch(() => '');
-	return text
-		.split('\n')
-		.filter(Boolean)
-		.map(line => JSON.parse(line) as ClassRecord);
-}
+const records = (): Promise<ClassRecord[]> => classRecords(dir);
 
 const listenerLog = () => readFile(path.join(dir, 'listener.log'), 'utf8').catch(() => '');
 
