@@ -10,6 +10,7 @@ import type {Check} from '../lesson/schema.js';
 import {isDockerHub, registryTitle} from '../registry/address.js';
 import type {FetchLike} from '../registry/http-request.js';
 import {hubRepositoryUrl, type HubClient} from '../registry/hub-client.js';
+import {exchangeCheckers} from './exchange-checks.js';
 import {createRegistryClient, type RegistryClient, type RegistryCredentials, type RegistryFailure} from '../registry/registry-client.js';
 
 export type CheckContext = {
@@ -226,6 +227,8 @@ const checkers: {[T in Check['type']]: Checker<T>} = {
 		}
 		return {ok: true, summary: listing, facts: {tags: shown, repositoryUrl: repositoryUrl(ref)}};
 	},
+
+	...exchangeCheckers,
 };
 
 async function clientFor(ref: ImageReference, context: CheckContext): Promise<RegistryClient> {

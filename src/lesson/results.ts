@@ -49,9 +49,21 @@ export type CheckResult = {
 	readonly summary: string;
 	readonly detail?: string;
 	readonly diagnosis?: Diagnosis;
+	/**
+	 * What the check did, for a student who asks: the read-only command it ran or the HTTP request it made
+	 * (method and URL, never a credential), and what came back, shortened.
+	 */
+	readonly did?: string;
 	/** Values the check learned (a digest, a URL), added to the lesson's variables. */
 	readonly facts?: Vars;
 };
+
+/** A check's outcome in one word: it passed, it failed, or it could not be made (unknown: neither a pass nor the student's mistake). */
+export type CheckStatus = 'pass' | 'fail' | 'unknown';
+
+export function checkStatus(result: Pick<CheckResult, 'ok' | 'couldNotCheck'>): CheckStatus {
+	return result.ok ? 'pass' : result.couldNotCheck ? 'unknown' : 'fail';
+}
 
 export type OutputLine = {readonly text: string; readonly stream: 'stdout' | 'stderr'};
 

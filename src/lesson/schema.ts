@@ -32,6 +32,10 @@ export const checkSchema = z.discriminatedUnion('type', [
 	z.strictObject({type: z.literal('namespace'), reference: template, username: template}),
 	z.strictObject({type: z.literal('manifest'), reference: template}),
 	z.strictObject({type: z.literal('tags'), reference: template}),
+	/** Before a pull: the name points at the lesson's registry (a name without a host means Docker Hub). */
+	z.strictObject({type: z.literal('registry-host'), reference: template, registry: template}),
+	/** After a pull: the image is on this computer and is someone else's (another namespace; the lab's author label, where it has one). */
+	z.strictObject({type: z.literal('classmate-image'), reference: template, username: template}),
 ]);
 
 export const commandSchema = z.strictObject({
