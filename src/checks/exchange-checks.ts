@@ -3,7 +3,7 @@
  * (a name without a host goes to Docker Hub); after it, that the image pulled is a classmate's, not the student's own.
  */
 import {diagnose} from '../container/diagnose.js';
-import {authorLabel, imageFacts} from '../container/images.js';
+import {authorLabel, imageFacts, isPlainAuthor} from '../container/images.js';
 import {inspectLabelsArgs} from '../container/commands.js';
 import {parseReference} from '../container/reference.js';
 import type {CheckResult} from '../lesson/results.js';
@@ -73,7 +73,9 @@ export const exchangeCheckers: {'registry-host': Checker<'registry-host'>; 'clas
 			};
 		}
 		const {id, labels} = answer.value;
-		const author = (labels[authorLabel] ?? '').toLowerCase();
+		// A label is the text of whoever made the image: only a plain username counts as registry-lab's.
+		const labelled = labels[authorLabel] ?? '';
+		const author = isPlainAuthor(labelled) ? labelled : '';
 		const did = `${command} → ${short(`${id.slice(0, 19)}…${author ? ` made with registry-lab by ${author}` : ' no registry-lab labels'}`)}`;
 		const user = check.username.trim().toLowerCase();
 		const components = parsed.reference.path.split('/');

@@ -64,6 +64,11 @@ function labelsOf(json: string): Record<string, string> {
 /** A username that can go into an image name and a LABEL as it is. */
 const plainAuthor = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
+/** An author label as registry-lab writes it (a plain username, at most 64 characters); an image's labels are anyone's text. */
+export function isPlainAuthor(value: string): boolean {
+	return value.length <= 64 && plainAuthor.test(value);
+}
+
 /**
  * The starter image's name for its author: one per author (registry-lab-starter-alice:1.0), so each author's is made
  * once and reused, and one student's never takes the place of another's on a shared computer.

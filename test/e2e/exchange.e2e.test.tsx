@@ -1,9 +1,13 @@
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import {render} from 'ink-testing-library';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {runCheck, type CheckContext} from '../../src/checks/checks.js';
 import {seedClassmateImage} from '../../src/class/seed-classmate.js';
 import {diagnose} from '../../src/container/diagnose.js';
-import {makeStarterImage} from '../../src/container/images.js';
+import {importArgs} from '../../src/container/commands.js';
+import {authorLabel, makeStarterImage, starterTar} from '../../src/container/images.js';
 import type {Lesson} from '../../src/lesson/schema.js';
 import type {PracticeRegistry} from '../../src/registry/practice-registry.js';
 import {createHubClient} from '../../src/registry/hub-client.js';
@@ -86,6 +90,21 @@ describe('classmate-image: the image pulled is a classmate’s, not the student�
 		const hub = await classmateCheck(official, 'alice');
 		expect(hub).toMatchObject({ok: true, facts: {classmate: 'Docker'}});
 		expect(hub.summary).toContain(`an official Docker Hub image (library/${official.replace(/:1\.0$/, '')})`);
+	});
+
+	it('an author label that is not a plain username is anyone’s text: read as no label, and never shown', async () => {
+		const owner = uniqueName('dave');
+		const odd = `${registry.host}/${owner}/odd:1.0`;
+		made.push(odd);
+		const dir = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-odd-'));
+		cleanups.push(() => rm(dir, {recursive: true, force: true}));
+		await writeFile(path.join(dir, 'odd.tar'), starterTar());
+		const labels = {[authorLabel]: '"Mallory Was Here"'};
+		const imported = await runCommand({file: 'docker', args: importArgs(path.join(dir, 'odd.tar'), odd, labels), timeoutMs: 60_000});
+		expect(imported.exitCode, imported.stderr).toBe(0);
+		const result = await classmateCheck(odd, 'alice');
+		expect(result).toMatchObject({ok: true, facts: {classmate: owner}});
+		expect(JSON.stringify(result)).not.toContain('Mallory');
 	});
 
 	it('an image that is not on this computer fails with the engine’s words', async () => {
