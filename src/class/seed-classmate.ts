@@ -24,7 +24,7 @@ export async function seedClassmateImage(
 	const run = (args: string[], stdin?: string) =>
 		runCommand(engineCommand(own, argsForEngine(own, args, host), {timeoutMs: 60_000, ...(stdin === undefined ? {} : {stdin})}), {signal});
 	try {
-		const made = await makeStarterImage(own, reference, {signal});
+		const made = await makeStarterImage(own, account.username, {reference, signal});
 		if (!made.ok) return {ok: false, message: made.output};
 		for (const [args, stdin] of [[loginArgs(host, account.username), account.password], [pushArgs(reference)]] as const) {
 			const result = await run([...args], stdin);

@@ -13,12 +13,27 @@ export function engineCommand(engine: Engine, args: readonly string[], options: 
 	};
 }
 
-export const loginArgs = (registry: string | null, username: string): string[] =>
-	['login', ...(registry ? [registry] : []), '--username', username, '--password-stdin'];
+export const loginArgs = (registry: string | null, username: string): string[] => [
+	'login',
+	...(registry ? [registry] : []),
+	'--username',
+	username,
+	'--password-stdin',
+];
 export const pushArgs = (reference: string): string[] => ['push', reference];
 export const inspectIdArgs = (reference: string): string[] => ['image', 'inspect', '--format', '{{.Id}}', reference];
 export const listImagesArgs = (): string[] => ['images', '--format', '{{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.Size}}'];
-export const importArgs = (file: string, reference: string): string[] => ['import', '--message', 'registry-lab starter image', file, reference];
+/** An import with labels (`--change 'LABEL key=value'`, which docker and podman both take): the values must be plain words. */
+export const importArgs = (file: string, reference: string, labels: Readonly<Record<string, string>> = {}): string[] => [
+	'import',
+	'--message',
+	'registry-lab starter image',
+	...Object.entries(labels).flatMap(([key, value]) => ['--change', `LABEL ${key}=${value}`]),
+	file,
+	reference,
+];
+/** The image id and its labels as JSON, on one line: `sha256:… {"io.registry-lab.author":"bob"}` (`null` for no labels). */
+export const inspectLabelsArgs = (reference: string): string[] => ['image', 'inspect', '--format', '{{.Id}} {{json .Config.Labels}}', reference];
 
 /**
  * The arguments as this engine needs them. Docker talks plain HTTP to a loopback

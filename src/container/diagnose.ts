@@ -173,8 +173,17 @@ function factsOf(text: string, context: DiagnoseContext): Facts {
 				? operands[0]
 				: undefined;
 	const reference = context.reference ?? imageOperand ?? null;
-	const loginHost = subcommand === 'login' || subcommand === 'logout' ? (operands[0] ?? dockerHubDomain) : null;
-	const registry = context.registry ?? loginHost ?? domainOf(reference) ?? hostInText(text);
+	const login = subcommand === 'login' || subcommand === 'logout';
+	// The registry docker contacted: the one its message names, else the one the command names, and only then the
+	// lesson's (a name without a host went to Docker Hub, whatever registry the lesson is about).
+	const named = hostInText(text);
+	const registry =
+		(named !== null && registryHost.test(named) ? named : null) ??
+		domainOf(nameInText(text)) ??
+		(login ? (operands[0] ?? null) : domainOf(imageOperand ?? null)) ??
+		context.registry ??
+		(login ? dockerHubDomain : null) ??
+		domainOf(reference);
 	return {
 		text,
 		engine,
@@ -193,6 +202,15 @@ function domainOf(reference: string | null): string | null {
 	if (!reference) return null;
 	const parsed = parseReference(reference);
 	return parsed.valid ? parsed.reference.domain : null;
+}
+
+/** The image a message names without its registry host: `pull access denied for bob/demo, …`, `failed to resolve reference "…"`. */
+function nameInText(text: string): string | null {
+	const name =
+		/pull access denied for ([^\s,"]{1,300})/.exec(text) ??
+		/failed to resolve reference "([^\s"]{1,300})"/.exec(text) ??
+		/manifest for ([^\s"]{1,300}) not found/.exec(text);
+	return name?.[1] ?? null;
 }
 
 /** The registry host a message names: `Get "https://HOST/v2/"`, `pinging container registry HOST`, `login attempt to http://HOST/v2/`. */
@@ -724,7 +742,12 @@ const explain: Readonly<Record<Cause, (facts: Facts) => Explanation>> = {
 	},
 
 	network(facts) {
-		const where = registryWords(facts.registry);
+		// Docker Hub by the server docker contacted, when its message names it.
+		const server = hostInText(facts.text);
+		const where =
+			facts.registry !== null && isDockerHub(facts.registry) && server && server.toLowerCase() !== dockerHubDomain
+				? `Docker Hub (${server})`
+				: registryWords(facts.registry);
 		const text = facts.text;
 		const detail = /connection refused/i.test(text)
 			? `Nothing answers at ${where}: check that the registry is running and that the address and port are right.`

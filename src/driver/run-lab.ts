@@ -1,5 +1,5 @@
 import {argsForEngine} from '../container/commands.js';
-import {starterImageName} from '../container/images.js';
+import {starterImageFor} from '../container/images.js';
 import type {StepInput} from '../lesson/schema.js';
 import {fill} from '../lesson/template.js';
 import {availableActions, canDo} from '../lesson-run/actions.js';
@@ -251,7 +251,8 @@ async function moveRequest(state: RunState, services: LabServices, busy: Busy): 
 	const {engine} = services;
 	const listed = await busy(`Running ${engine.name} images…`, () => services.listImages(engine));
 	const all = listed.ok ? listed.value : [];
-	// The starter image is made once and used from then on (makeStarterImage): offered once, first.
+	// The starter image is made once per author and used from then on (makeStarterImage): offered once, first.
+	const starterImageName = starterImageFor(state.vars.username ?? '');
 	const starterHere = all.some(image => image.reference === starterImageName);
 	const images = all.filter(image => image.reference !== starterImageName);
 	const options: PickOption[] = [
@@ -335,7 +336,10 @@ async function answer(value: string, state: RunState, request: InputRequest | un
 	const input = request?.input;
 	const {services, busy} = context;
 	if (input?.kind === 'local-image' && value === starterChoice) {
-		const made = await busy(`Making ${starterImageName} (one small text file, no download)…`, () => services.makeStarterImage(services.engine));
+		const author = state.vars.username ?? '';
+		const made = await busy(`Making ${starterImageFor(author)} (one small text file, no download)…`, () =>
+			services.makeStarterImage(services.engine, author),
+		);
 		return made.ok ? {type: 'submit-input', value: made.value} : {type: 'reject-input', message: `Could not make the starter image: ${made.output}`};
 	}
 	// On Docker Hub, a classmate's username alone lists their public repositories to pick from.

@@ -244,7 +244,9 @@ export function reduce(state: RunState, event: Event): RunState {
 			return state;
 		case 'before-done':
 			if (phase.name !== 'before') return state;
-			if (!event.result.ok) return {...state, phase: {name: 'failed', failure: {stage: 'before', ...failureOf(event.result)}}};
+			if (!event.result.ok) {
+				return {...state, phase: {name: 'failed', failure: {stage: 'before', ...failureOf(event.result), ...takeOf(state, step.before, event.result)}}};
+			}
 			return {...state, phase: {name: 'running'}};
 		case 'output': {
 			if (phase.name !== 'running') return state;
@@ -269,7 +271,21 @@ export function reduce(state: RunState, event: Event): RunState {
 		case 'check-done':
 			if (phase.name !== 'checking') return state;
 			if (event.result.ok) return pass(state, step, event.result);
-			return {...state, phase: {name: 'failed', failure: {stage: 'check', ...failureOf(event.result), ...takeOf(state, step, event.result)}}};
+			return {
+				...state,
+				phase: {
+					name: 'failed',
+					failure: {
+						stage: 'check',
+						...failureOf(event.result),
+						...takeOf(
+							state,
+							[step.check].flatMap(check => check ?? []),
+							event.result,
+						),
+					},
+				},
+			};
 		case 'retry':
 			// Sending the same wrong password again cannot work: it is asked for again (a network failure is simply run again).
 			if (phase.name === 'failed' && asksSecretAgain(step, phase.failure)) {
@@ -290,9 +306,10 @@ export function reduce(state: RunState, event: Event): RunState {
 		case 'take': {
 			if (phase.name !== 'failed' || !phase.failure.take) return state;
 			const {name, value} = phase.failure.take;
-			// Taken, the check runs again: what it found now matches.
+			// Taken, the check runs again: what it found now matches. Taken before the command ran, the step is ready to run it.
+			const before = phase.failure.stage === 'before';
 			const recheck = (changed: RunState): RunState =>
-				step.check ? bump({...changed, phase: {name: 'checking', selfRun: true}}, step.id) : {...changed, phase: {name: 'ready'}};
+				step.check && !before ? bump({...changed, phase: {name: 'checking', selfRun: true}}, step.id) : {...changed, phase: {name: 'ready'}};
 			return afterChange({...state, vars: {...state.vars, [name]: value}}, [name], recheck);
 		}
 		case 'skip':
@@ -323,12 +340,14 @@ function failureOf(result: CheckResult): Omit<Failure, 'stage'> {
 
 /**
  * What a failed check found instead, as an answer to take: only when the check's field is filled from one
- * variable alone, and that variable is an answer the student gave (never a value the lab sets).
+ * variable alone, and that variable is an answer the student gave (never a value the lab sets). `checks`: the
+ * step's check, or its before checks (the field must name the same variable in each of them that has it).
  */
-function takeOf(state: RunState, step: Step, result: CheckResult): Pick<Failure, 'take'> {
+function takeOf(state: RunState, checks: readonly Check[], result: CheckResult): Pick<Failure, 'take'> {
 	const {suggestion} = result;
-	const template: unknown = suggestion && step.check ? (step.check as Record<string, unknown>)[suggestion.field] : undefined;
-	const name = typeof template === 'string' ? /^\{([a-zA-Z][a-zA-Z0-9]*)\}$/.exec(template)?.[1] : undefined;
+	const templates: unknown[] = suggestion ? checks.map(check => (check as Record<string, unknown>)[suggestion.field]).filter(Boolean) : [];
+	const names = new Set(templates.map(template => (typeof template === 'string' ? /^\{([a-zA-Z][a-zA-Z0-9]*)\}$/.exec(template)?.[1] : undefined)));
+	const name = names.size === 1 ? [...names][0] : undefined;
 	if (!suggestion || !name || state.vars[name] === suggestion.value) return {};
 	const answered = state.steps.slice(0, state.index + 1).some(candidate => candidate.inputs.some(input => input.id === name && input.kind !== 'secret'));
 	return answered ? {take: {name, value: suggestion.value}} : {};

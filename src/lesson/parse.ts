@@ -71,6 +71,7 @@ export const builtInVariables = [
 	'digest',
 	'repositoryUrl',
 	'pullTip',
+	'classmate',
 ] as const;
 
 /** Catch mistakes zod cannot: a step id used twice for one registry kind, a variable nobody sets. */
@@ -93,7 +94,6 @@ function crossCheck(lesson: Lesson): Problem[] {
 	}
 	return errors;
 }
-
 
 /** Every string in a value, with its path. */
 function strings(value: unknown, path: Path, found: {path: Path; text: string}[] = []): {path: Path; text: string}[] {

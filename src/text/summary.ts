@@ -40,7 +40,9 @@ export function endOfRun(end: RunEnd): string[] {
 	const lines = [`Lesson finished: you did ${count} of "${state.lesson.title}".`];
 	for (const [label, name] of results) {
 		const value = vars[name];
-		if (value) lines.push(`  ${label}  ${value}`);
+		// Whose image was pulled, as the pull step's check found it.
+		const whose = name === 'pullRef' && vars.classmate ? `  (${vars.classmate}'s image)` : '';
+		if (value) lines.push(`  ${label}  ${value}${whose}`);
 	}
 	const loggedIn = state.steps.some(step => step.command?.args[0] === 'login' && state.completed.includes(step.id));
 	if (practice) lines.push(logoutOfPractice);

@@ -81,7 +81,7 @@ describe('the end of a practice lesson', () => {
 			'Lesson finished: you did all 9 steps of "Share an image through a registry".',
 			`  pushed  ${target}`,
 			`  digest  ${digest}`,
-			`  pulled  ${classmate}`,
+			`  pulled  ${classmate}  (classmate's image)`,
 			'The practice registry has stopped, and registry-lab logged you out of it.',
 			`Progress saved in ${path.join(cli.home, 'progress.json')}.`,
 			'',

@@ -88,7 +88,7 @@ describe('the whole lesson against a real engine and registry', () => {
 
 		await waitForText(app, /(Make a small|Use the) starter image/);
 		await press(app, keys.enter);
-		await waitForText(app, /registry-lab-starter:1\.0 is on this computer/);
+		await waitForText(app, /registry-lab-starter-student:1\.0 is on this computer/);
 		await press(app, keys.enter);
 
 		await waitForText(app, 'Repository name');
@@ -100,12 +100,12 @@ describe('the whole lesson against a real engine and registry', () => {
 		const target = `${registry.host}/student/${repository}:1.0`;
 		// From here on the student types each command; a mistake is explained before anything runs.
 		await waitForText(app, 'Type the command yourself');
-		const withoutTag = `docker tag registry-lab-starter:1.0 ${registry.host}/student/${repository}`;
+		const withoutTag = `docker tag registry-lab-starter-student:1.0 ${registry.host}/student/${repository}`;
 		await type(app, withoutTag);
 		await press(app, keys.enter);
 		await waitForText(app, 'Add the tag, :1.0');
 		await press(app, ...Array.from({length: withoutTag.length}, () => keys.backspace));
-		await type(app, `docker tag registry-lab-starter:1.0 ${target}`);
+		await type(app, `docker tag registry-lab-starter-student:1.0 ${target}`);
 		await press(app, keys.enter);
 		await waitForText(app, /are the same image/);
 		await press(app, keys.enter);
@@ -140,7 +140,8 @@ describe('the whole lesson against a real engine and registry', () => {
 		await press(app, keys.tab);
 		await waitForText(app, `$ docker pull ${classmateImage}`);
 		await press(app, keys.enter);
-		await waitForText(app, new RegExp(`${escape(classmateImage)} is on this computer`), 60_000);
+		// The classmate's image: under their username, made without registry-lab's labels.
+		await waitForText(app, new RegExp(`${escape(classmateImage)} is on this computer: an image under classmate/`), 60_000);
 		expect(await imageExists(classmateImage)).toBe(true);
 		await press(app, keys.enter);
 
@@ -304,7 +305,7 @@ describe('the whole lesson against a real engine and registry', () => {
 	});
 
 	it('an invalid repository name is caught before docker runs, with the reason, and asked again', async () => {
-		const {app} = await studentApp({stepId: 'tag', vars: {username: student.username, image: 'registry-lab-starter:1.0'}});
+		const {app} = await studentApp({stepId: 'tag', vars: {username: student.username, image: 'registry-lab-starter-student:1.0'}});
 		await waitForText(app, 'Repository name');
 		await press(app, ...Array.from({length: 'first-image'.length}, () => keys.backspace));
 		await type(app, 'My App');

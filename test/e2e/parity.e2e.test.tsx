@@ -36,7 +36,7 @@ function script(repository: string) {
 	const target = `${registry.host}/student/${repository}:1.0`;
 	return {
 		target,
-		tag: `docker tag registry-lab-starter:1.0 ${target}`,
+		tag: `docker tag registry-lab-starter-student:1.0 ${target}`,
 		mistake: `docker pus ${target}`,
 		push: `docker push ${target}`,
 		pull: `docker pull ${classmateImage}`,
@@ -75,7 +75,7 @@ async function throughTheApp(repository: string): Promise<Effect[]> {
 	await press(app, keys.enter);
 	await waitForText(app, /(Make a small|Use the) starter image/);
 	await press(app, keys.enter);
-	await waitForText(app, /registry-lab-starter:1\.0 is on this computer/);
+	await waitForText(app, /registry-lab-starter-student:1\.0 is on this computer/);
 	await press(app, keys.enter);
 	await waitForText(app, 'Repository name');
 	await press(app, ...Array.from({length: 'first-image'.length}, () => keys.backspace));
@@ -166,8 +166,9 @@ describe('one driver, two faces', () => {
 			'command push',
 			'check manifest',
 			'check tags',
+			'before',
 			'command pull',
-			'check local-image',
+			'check classmate-image',
 		]);
 		expect(plain).toEqual(app);
 	});

@@ -75,7 +75,7 @@ describe('--practice: a registry on this computer, no account needed', () => {
 		const target = `${host}/${username}/${repository}:1.0`;
 		await waitForText(app, 'Type the command yourself');
 		await press(app, keys.tab);
-		await waitForText(app, `docker tag registry-lab-starter:1.0 ${target}`);
+		await waitForText(app, `docker tag registry-lab-starter-student:1.0 ${target}`);
 		await press(app, keys.enter);
 		await waitForText(app, /are the same image/);
 		await press(app, keys.enter);
@@ -115,5 +115,3 @@ describe('--practice: a registry on this computer, no account needed', () => {
 		await removeImage(target);
 	});
 });
-
-

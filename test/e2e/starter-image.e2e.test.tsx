@@ -1,6 +1,6 @@
 import {render} from 'ink-testing-library';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {imageId, makeStarterImage, starterImageName} from '../../src/container/images.js';
+import {authorLabel, imageFacts, imageId, makeStarterImage, starterImageFor, tokenLabel} from '../../src/container/images.js';
 import type {Lesson} from '../../src/lesson/schema.js';
 import {runCommand} from '../../src/run/run-command.js';
 import {App} from '../../src/ui/app.js';
@@ -9,6 +9,8 @@ import {keys, press, waitForText} from '../helpers/ink.js';
 import {registryLesson} from '../helpers/lesson.js';
 
 let lesson: Lesson;
+// The run's username is 'student': the starter image is named after its author.
+const starterImageName = starterImageFor('student');
 const made: string[] = [];
 const cleanups: (() => Promise<unknown>)[] = [];
 
@@ -77,18 +79,38 @@ describe('the starter image is made once and used from then on', () => {
 		expect(await idOf(named)).toBe(first);
 		// Offered as one to use, now that it is here.
 		const app = await atImageStep();
-		const screen = await waitForText(app, 'Use the starter image (registry-lab-starter:1.0, made earlier on this computer)');
-		expect(screen.match(/registry-lab-starter:1\.0/g)).toHaveLength(1);
+		const screen = await waitForText(app, 'Use the starter image (registry-lab-starter-student:1.0, made earlier on this computer)');
+		expect(screen.match(/registry-lab-starter-student:1\.0/g)).toHaveLength(1);
 		app.unmount();
+	});
+
+	it('carries labels naming its author and a random token; made for another author, it is another image', async () => {
+		const [alice, bob] = [uniqueName('alice'), uniqueName('bob')];
+		made.push(starterImageFor(alice), starterImageFor(bob));
+		expect(await makeStarterImage(testEngine(), alice)).toEqual({ok: true, value: `registry-lab-starter-${alice}:1.0`});
+		const first = await imageFacts(testEngine(), starterImageFor(alice));
+		if (!first.ok) throw new Error(first.output);
+		expect(first.value.labels[authorLabel]).toBe(alice);
+		expect(first.value.labels[tokenLabel]).toMatch(/^[0-9a-f]{24}$/);
+		// Made again: reused as it is, the same id and token.
+		expect(await makeStarterImage(testEngine(), alice)).toEqual({ok: true, value: starterImageFor(alice)});
+		expect(await imageFacts(testEngine(), starterImageFor(alice))).toEqual(first);
+		// Another author's is an image of its own, with its own token.
+		await makeStarterImage(testEngine(), bob);
+		const other = await imageFacts(testEngine(), starterImageFor(bob));
+		if (!other.ok) throw new Error(other.output);
+		expect(other.value.labels[authorLabel]).toBe(bob);
+		expect(other.value.labels[tokenLabel]).not.toBe(first.value.labels[tokenLabel]);
+		expect(other.value.id).not.toBe(first.value.id);
 	});
 
 	it('made again where it is gone, it has the same content: the same bytes, so the same layer', async () => {
 		const [one, two] = [`${uniqueName('starter-a')}:1.0`, `${uniqueName('starter-b')}:1.0`];
 		made.push(one, two);
-		expect(await makeStarterImage(testEngine(), one)).toEqual({ok: true, value: one});
+		expect(await makeStarterImage(testEngine(), 'student', {reference: one})).toEqual({ok: true, value: one});
 		// A second apart at least, so a time stamped into the content would show.
 		await new Promise(resolve => setTimeout(resolve, 1100));
-		expect(await makeStarterImage(testEngine(), two)).toEqual({ok: true, value: two});
+		expect(await makeStarterImage(testEngine(), 'student', {reference: two})).toEqual({ok: true, value: two});
 		expect(await layersOf(two)).toBe(await layersOf(one));
 		expect(JSON.parse(await layersOf(one))).toHaveLength(1);
 	});

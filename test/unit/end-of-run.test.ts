@@ -18,6 +18,8 @@ const proof = {
 	target: '127.0.0.1:5000/student/first-image:1.0',
 	digest: `sha256:${'a'.repeat(64)}`,
 	pullRef: '127.0.0.1:5000/classmate/hello:1.0',
+	// Whose image it was, as the pull step's check found it.
+	classmate: 'classmate',
 };
 
 /** The run as saved at the end of the lesson (every step done), or after the steps given. */
@@ -34,7 +36,7 @@ describe('the last words of a finished lesson', () => {
 			'Lesson finished: you did all 9 steps of "Share an image through a registry".',
 			`  pushed  ${proof.target}`,
 			`  digest  ${proof.digest}`,
-			`  pulled  ${proof.pullRef}`,
+			`  pulled  ${proof.pullRef}  (classmate's image)`,
 			'On a shared computer, log out so the next person cannot push as you:',
 			'  docker logout 127.0.0.1:5000',
 			`Progress saved in ${file}; registry-lab verify checks every step again.`,

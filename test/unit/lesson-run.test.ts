@@ -428,3 +428,46 @@ describe('mending an answer where the mistake shows', () => {
 		expect(apply(mustCheck, {type: 'skip'})).toBe(mustCheck);
 	});
 });
+
+describe('a name refused before its command runs, with the full name to take', () => {
+	const pullYaml = `
+id: p
+title: P
+steps:
+  - id: pull
+    title: Pull
+    body: pull
+    inputs:
+      - {id: pullRef, label: Image to pull, kind: reference, validate: reference}
+    before:
+      - {type: registry-host, reference: "{pullRef}", registry: "{registry}"}
+    command: {args: [pull, "{pullRef}"]}
+    check: {type: classmate-image, reference: "{pullRef}", username: "{username}"}
+`;
+	const classVars = {registry: '127.0.0.1:5000', registryKind: 'class', username: 'alice'};
+
+	it('takes the offer: the answer becomes the full name and the step is ready to pull it, not yet pulled nor checked', () => {
+		const start = startRun(lessonFrom(pullYaml), 'class', classVars);
+		const refused = apply(start, {type: 'submit-input', value: 'bob/ceo-classmate:1.0'}, {type: 'run'});
+		expect(pendingEffect(refused)).toEqual({
+			kind: 'before',
+			checks: [{type: 'registry-host', reference: 'bob/ceo-classmate:1.0', registry: '127.0.0.1:5000'}],
+		});
+		const failed = apply(refused, {
+			type: 'before-done',
+			result: {ok: false, summary: 'no host', suggestion: {field: 'reference', value: '127.0.0.1:5000/bob/ceo-classmate:1.0'}},
+		});
+		expect(failed.phase).toMatchObject({
+			name: 'failed',
+			failure: {stage: 'before', take: {name: 'pullRef', value: '127.0.0.1:5000/bob/ceo-classmate:1.0'}},
+		});
+		expect(availableActions(failed)).toContainEqual({name: 'take', label: "use '127.0.0.1:5000/bob/ceo-classmate:1.0'"});
+		const taken = apply(failed, {type: 'take'});
+		expect(taken.vars.pullRef).toBe('127.0.0.1:5000/bob/ceo-classmate:1.0');
+		expect(taken.phase).toEqual({name: 'ready'});
+		expect(pendingEffect(apply(taken, {type: 'run'}))).toEqual({
+			kind: 'before',
+			checks: [{type: 'registry-host', reference: '127.0.0.1:5000/bob/ceo-classmate:1.0', registry: '127.0.0.1:5000'}],
+		});
+	});
+});

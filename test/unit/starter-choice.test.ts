@@ -21,7 +21,7 @@ beforeAll(async () => {
 			'case "$1" in',
 			`  version) echo '{"Client":{"Version":"99.0"},"Server":{"Version":"99.0"}}' ;;`,
 			`  images)`,
-			`    if [ -n "$STARTER" ]; then printf 'registry-lab-starter\\t1.0\\tsha256:1234\\t1kB\\n'; fi`,
+			`    if [ -n "$STARTER" ]; then printf 'registry-lab-starter-alice\\t1.0\\tsha256:1234\\t1kB\\n'; fi`,
 			`    printf 'alpine\\tlatest\\tsha256:abcd\\t8MB\\n' ;;`,
 			'  *) exit 1 ;;',
 			'esac',
@@ -62,7 +62,7 @@ describe('the starter image in the image list', () => {
 	it('not made yet: offered first, to make', async () => {
 		const pick = await imagePick(false);
 		expect(pick?.options.map(option => option.label)).toEqual([
-			'Make a small starter image (registry-lab-starter:1.0, a few bytes, no download)',
+			'Make a small starter image (registry-lab-starter-alice:1.0, a few bytes, no download)',
 			'alpine:latest  sha256:abcd  8MB',
 		]);
 		expect(pick?.options[0]?.value).toBe(starterChoice);
@@ -71,7 +71,7 @@ describe('the starter image in the image list', () => {
 	it('made already: offered first, to use as it is, and not listed a second time', async () => {
 		const pick = await imagePick(true);
 		expect(pick?.options.map(option => option.label)).toEqual([
-			'Use the starter image (registry-lab-starter:1.0, made earlier on this computer)',
+			'Use the starter image (registry-lab-starter-alice:1.0, made earlier on this computer)',
 			'alpine:latest  sha256:abcd  8MB',
 		]);
 		expect(pick?.options[0]?.value).toBe(starterChoice);
