@@ -1,5 +1,6 @@
 import {closest, say, usageError, type Out} from './args.js';
 import {addCommand} from './class/add.js';
+import {checkCommand} from './class/check.js';
 import {dashboardCommand} from './class/dashboard.js';
 import {downCommand} from './class/down.js';
 import {exportCommand} from './class/export.js';
@@ -29,6 +30,7 @@ export const classHelp = `
     dashboard               the live class view, for the projector
     status                  the class view once (--json for scripts)
     export --csv FILE       the class view as CSV, for a gradebook
+    check CODE...           confirm students' completion codes with the registry and the event log
     Run registry-lab class COMMAND --help for a command's own options.
 
   Examples
@@ -62,6 +64,7 @@ const commands: Record<string, Command> = {
 	dashboard: dashboardCommand,
 	status: statusCommand,
 	export: exportCommand,
+	check: checkCommand,
 };
 
 export async function classCommand(argv: readonly string[], io: ClassIo): Promise<number> {

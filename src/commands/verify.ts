@@ -9,6 +9,7 @@ import {choiceOf, savedVars} from '../driver/saved-run.js';
 import {registryOfKind} from '../registry/address.js';
 import {createRegistryClient} from '../registry/registry-client.js';
 import {labVars} from '../driver/lab-vars.js';
+import {completionOf, recordChecks} from '../checks/verify-completion.js';
 
 export const verifyHelp = `
   Usage
@@ -20,12 +21,19 @@ export const verifyHelp = `
   saved progress (where you pushed, your username, the image names) and the
   engine's stored login; it never asks for a password.
 
+  When every step passes on a class registry or Docker Hub, it prints your
+  completion code (RL1-…): what you pushed, its digest, whose image you
+  pulled and when, with a checksum that catches a typo. Give it to your
+  instructor, who checks it with registry-lab class check. A practice run
+  gets none: its registry is gone once the lesson ends.
+
   Options
     --lesson ID|FILE      the lesson to verify (default: registries)
     --registry HOST[:PORT], --practice
                           the run on that registry (docker.io: Docker Hub); default: the run saved last
     --engine NAME         docker (default) or podman
-    --json                print one JSON object: {lesson, registry, ok, steps: [{id, title, ok, couldNotCheck?, summary, detail?, cause?, hint?}]}
+    --json                print one JSON object: {lesson, registry, ok, steps: [{id, title, ok, couldNotCheck?, summary, detail?, cause?, hint?}],
+                          completionCode?}
     -h, --help            show this help
     -v, --version         show the version
 
@@ -88,16 +96,18 @@ export async function verifyCommand(argv: readonly string[], out: Out): Promise<
 
 	const engine = defaultEngine(flags.engine as EngineName);
 	const services = createLabServices({engine, registry: progress.registry, registryKind: progress.registryKind});
+	const checks = recordChecks(check => services.runCheck(check));
 	const report = await verifyProgress({
 		lesson,
 		registryKind: progress.registryKind,
 		registry: progress.registry,
 		vars: {...labVars(choiceOf(progress), progress.registry, engine.name), ...savedVars(progress)},
-		runCheck: check => services.runCheck(check),
+		runCheck: checks.run,
 		...(progress.registryKind === 'practice' ? {registryGone: await practiceGone(progress.registry)} : {}),
 	});
-	if (flags.json) out(JSON.stringify(report), 'json');
-	else out(humanReport(report, lesson, progress));
+	const completion = completionOf({...progress, lesson, report, checks: checks.results});
+	if (flags.json) out(JSON.stringify({...report, ...completion.json}), 'json');
+	else out([humanReport(report, lesson, progress), ...completion.lines].join('\n'));
 	return report.ok ? 0 : 1;
 }
 

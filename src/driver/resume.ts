@@ -27,7 +27,8 @@ export async function recheck(lesson: Lesson, engine: Engine, saved: SavedRun, o
 	const services = createLabServices({engine, registry: host, registryKind: choice.kind, ...(options.hub ? {hub: options.hub} : {})});
 	const report = await verifyProgress({lesson, registryKind: choice.kind, registry: host, vars, runCheck: check => services.runCheck(check)});
 	const broken = report.steps.find(step => !step.ok && saved.completed.includes(step.id));
-	if (!broken) return {stepId: saved.stepId, vars: saved.vars, completed: saved.completed};
+	const passedAt = saved.passedAt ? {passedAt: saved.passedAt} : {};
+	if (!broken) return {stepId: saved.stepId, vars: saved.vars, completed: saved.completed, ...passedAt};
 	const order = stepsFor(lesson, choice.kind).map(step => step.id);
 	const completed = saved.completed.filter(id => order.indexOf(id) < order.indexOf(broken.id));
 	const why = options.practice ? 'This practice registry is a new one (the last one stopped when its lesson ended). ' : '';
@@ -35,6 +36,7 @@ export async function recheck(lesson: Lesson, engine: Engine, saved: SavedRun, o
 		stepId: broken.id,
 		vars: saved.vars,
 		completed,
+		...passedAt,
 		notice: `${why}Back to “${broken.title}”: ${broken.summary.split('\n')[0]} ${broken.hint ?? ''}`.trim(),
 	};
 }

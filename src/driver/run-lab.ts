@@ -137,7 +137,7 @@ async function driveLesson(port: Port, options: LabOptions, setup: Setup, contro
 		resume ? {stepId: resume.stepId, completed: resume.completed ?? [], ...(resume.notice ? {notice: resume.notice} : {})} : {},
 	);
 	// The generated practice password is shown once, but never saved.
-	let state: RunState = {...started, secretNames: [...started.secretNames, 'practicePassword']};
+	let state: RunState = {...started, secretNames: [...started.secretNames, 'practicePassword'], passedAt: keptTimes(resume?.passedAt, started.completed)};
 	let working: string | undefined;
 	let linkNote: string | undefined;
 	let saved: RunState | undefined;
@@ -163,6 +163,7 @@ async function driveLesson(port: Port, options: LabOptions, setup: Setup, contro
 	const dispatch = (event: Event): void => {
 		const before = state;
 		state = reduce(state, event);
+		state = withPassTime(state, before);
 		if (state !== before) options.observer?.changed?.(state, before);
 		if (state.index !== before.index) linkNote = undefined;
 		if (state.vars !== before.vars) syncCredentials(services, state);
@@ -366,4 +367,18 @@ async function pickRepository(user: string, state: RunState, request: InputReque
 	const move = await untilLeaving(port.move({view: context.view(), actions: availableActions(state), input: {...request, pick}}), control.signal);
 	if (isQuit(move) || move.name !== 'answer') return undefined;
 	return move.value;
+}
+
+/** The times of a resumed run's steps that are still completed (a step to do again passes anew). */
+function keptTimes(passedAt: Readonly<Record<string, string>> | undefined, completed: readonly string[]): Readonly<Record<string, string>> {
+	return Object.fromEntries(Object.entries(passedAt ?? {}).filter(([id]) => completed.includes(id)));
+}
+
+/** A step that has just been completed for the first time in this run gets the time (the pull step's is the completion code's). */
+function withPassTime(state: RunState, before: RunState): RunState {
+	if (state.completed === before.completed) return state;
+	const passed = state.completed.filter(id => !before.completed.includes(id) && !state.passedAt?.[id]);
+	if (passed.length === 0) return state;
+	const now = new Date().toISOString();
+	return {...state, passedAt: {...state.passedAt, ...Object.fromEntries(passed.map(id => [id, now]))}};
 }

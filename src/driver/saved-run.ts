@@ -6,9 +6,23 @@ import {registryOfChoice, type RegistryChoice} from './lab-vars.js';
 import type {ResumeOfferView} from './port.js';
 
 /** Saved progress of an unfinished run, as offered for resuming. */
-export type SavedRun = {readonly choice: RegistryChoice; readonly stepId: string; readonly completed: readonly string[]; readonly vars: Record<string, string>};
+export type SavedRun = {
+	readonly choice: RegistryChoice;
+	readonly stepId: string;
+	readonly completed: readonly string[];
+	readonly vars: Record<string, string>;
+	/** When each step first passed (the saved run's passedAt). */
+	readonly passedAt?: Readonly<Record<string, string>>;
+};
 /** Where a run starts when it does not start at the beginning, with why it went back, when it did. */
-export type Resume = {readonly stepId: string; readonly vars: Record<string, string>; readonly completed?: readonly string[]; readonly notice?: string};
+export type Resume = {
+	readonly stepId: string;
+	readonly vars: Record<string, string>;
+	readonly completed?: readonly string[];
+	readonly notice?: string;
+	/** When each step first passed; the driver keeps the times of the steps still completed. */
+	readonly passedAt?: Readonly<Record<string, string>>;
+};
 
 /**
  * What of a practice run still holds on the next practice registry: only what is on this computer.
@@ -49,7 +63,15 @@ export function savedRuns(runs: readonly LessonProgress[]): SavedRun[] {
 		if (progress.finished || progress.completed.length === 0) return [];
 		const vars = savedVars(progress);
 		const kept = progress.registryKind === 'practice' ? Object.fromEntries(Object.entries(vars).filter(([name]) => keptForPractice.includes(name))) : vars;
-		return [{choice: choiceOf(progress), stepId: progress.stepId, completed: progress.completed, vars: kept}];
+		return [
+			{
+				choice: choiceOf(progress),
+				stepId: progress.stepId,
+				completed: progress.completed,
+				vars: kept,
+				...(progress.passedAt ? {passedAt: progress.passedAt} : {}),
+			},
+		];
 	});
 }
 

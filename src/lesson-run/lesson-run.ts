@@ -55,6 +55,8 @@ export type RunState = {
 	readonly output: readonly OutputLine[];
 	readonly completed: readonly string[];
 	readonly stats: Readonly<Record<string, StepStats>>;
+	/** Step id → when it first passed in this run (ISO 8601); kept by the driver, which has the clock. */
+	readonly passedAt?: Readonly<Record<string, string>>;
 	/** Why the run came back to an earlier step, when it did. */
 	readonly notice?: string;
 	/** Steps to do again because an earlier answer changed: their answers are given, so each starts ready. */

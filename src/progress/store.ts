@@ -31,6 +31,8 @@ export const lessonProgressSchema = z.object({
 	finished: z._default(z.boolean(), false),
 	stats: z._default(z.record(z.string(), z.object({attempts: z.int().check(z.nonnegative()), hints: z.int().check(z.nonnegative())})), {}),
 	updatedAt: z.string(),
+	/** Step id → when that step first passed in this run (ISO 8601): the pull step's is the completion code's time. */
+	passedAt: z.optional(z.record(z.string().check(z.maxLength(100)), z.string().check(z.maxLength(40)))),
 	/** `--class HOST:PORT`: the listener the run reports to, and the report token it gave (a secret of the class, not a password). */
 	classListener: z.optional(z.string().check(z.maxLength(300))),
 	classToken: z.optional(z.string().check(z.maxLength(512))),
@@ -439,6 +441,7 @@ export function progressFrom(run: {
 	stats: LessonProgress['stats'];
 	stepId: string;
 	finished: boolean;
+	passedAt?: Readonly<Record<string, string>>;
 }): LessonProgress {
 	const kept: Record<string, string> = {};
 	for (const name of savedVariables) {
@@ -452,5 +455,6 @@ export function progressFrom(run: {
 		finished: run.finished,
 		stats: run.stats,
 		updatedAt: new Date().toISOString(),
+		...(run.passedAt && Object.keys(run.passedAt).length > 0 ? {passedAt: {...run.passedAt}} : {}),
 	});
 }

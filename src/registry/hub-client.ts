@@ -42,7 +42,8 @@ export type HubRateLimit = {readonly retryAfterSeconds?: number; readonly remain
 export type HubRepositoriesResult =
 	| {ok: true; repositories: readonly HubRepository[]; more?: number; stoppedEarly?: boolean; rateLimit?: HubRateLimit}
 	| {ok: false; message: string; status?: number; rateLimit?: HubRateLimit};
-export type TagCheck = {status: 'exists' | 'missing' | 'unknown'; message?: string};
+/** With `exists`: the digests Docker Hub gives for the tag (its own, then each image's), when it gives them. */
+export type TagCheck = {status: 'exists' | 'missing' | 'unknown'; message?: string; digests?: readonly string[]};
 
 /** A tag of a repository: the digest it points at and when it was last pushed, as Docker Hub says (null when it does not). */
 export type HubTag = {
@@ -239,7 +240,10 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
 				`${base}/v2/namespaces/${encodeURIComponent(namespace)}/repositories/${encodeURIComponent(repository)}/tags/${encodeURIComponent(tag)}`,
 			);
 			if (!reply.ok) return {status: 'unknown', message: `Could not check ${name} on Docker Hub: ${reply.message}`};
-			if (reply.status === 200) return {status: 'exists'};
+			if (reply.status === 200) {
+				const digests = tagDigests(reply.json);
+				return {status: 'exists', ...(digests.length > 0 ? {digests} : {})};
+			}
 			if (reply.status === 404) {
 				return {status: 'missing', message: `Docker Hub has no ${name}: the repository or the tag is not there (yet). Did the push finish?`};
 			}
@@ -272,6 +276,14 @@ function toRepository(entry: unknown, namespace: string): HubRepository | undefi
 		lastUpdated: typeof entry.last_updated === 'string' && entry.last_updated ? entry.last_updated : null,
 		pullCount: typeof entry.pull_count === 'number' && Number.isFinite(entry.pull_count) ? entry.pull_count : null,
 	};
+}
+
+/** A tag's digest and its images' (GetRepositoryTag's `digest` and `images[].digest`), the well-formed ones only. */
+function tagDigests(json: unknown): string[] {
+	if (!isRecord(json)) return [];
+	const images: unknown[] = Array.isArray(json.images) ? (json.images as unknown[]).slice(0, 50) : [];
+	const found = [json, ...images].map(entry => (isRecord(entry) ? toTag({name: 'x', digest: entry.digest})?.digest : null));
+	return [...new Set(found.filter((digest): digest is string => typeof digest === 'string'))];
 }
 
 function toTag(entry: unknown): HubTag | undefined {

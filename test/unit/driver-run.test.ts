@@ -1,5 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {startLab, type LabOptions} from '../../src/driver/run-lab.js';
+import {progressOfRun} from '../../src/driver/save-progress.js';
 import {quit, type AnswerOf, type Move, type MoveRequest, type Port, type Question, type Quit} from '../../src/driver/port.js';
 import type {RunState} from '../../src/lesson-run/lesson-run.js';
 import type {Lesson} from '../../src/lesson/schema.js';
@@ -53,6 +54,30 @@ describe('saving progress', () => {
 		const face = scriptedPort({move: (_request, count) => (count === 1 ? {name: 'run'} : quit)});
 		await run(face.port, {choice: {kind: 'class', host: '127.0.0.1:5999'}, onProgress: state => void saves.push(state)});
 		expect(saves.map(state => state.completed)).toEqual([['what-is-a-registry']]);
+	});
+
+	it('saves when each step first passed (passedAt), which the completion code takes its time from', async () => {
+		const saves: RunState[] = [];
+		const face = scriptedPort({move: (_request, count) => (count === 1 ? {name: 'run'} : quit)});
+		const before = Date.now();
+		await run(face.port, {choice: {kind: 'class', host: '127.0.0.1:5999'}, onProgress: state => void saves.push(state)});
+		const saved = progressOfRun(saves[0]!);
+		expect(Object.keys(saved.passedAt ?? {})).toEqual(['what-is-a-registry']);
+		const at = Date.parse(saved.passedAt!['what-is-a-registry']!);
+		expect(at).toBeGreaterThanOrEqual(before);
+		expect(at).toBeLessThanOrEqual(Date.now());
+	});
+
+	it('a resumed run keeps the times of the steps still completed and drops the others', async () => {
+		const saves: RunState[] = [];
+		const face = scriptedPort({move: () => quit});
+		const passedAt = {'what-is-a-registry': '2026-01-05T10:00:00.000Z', account: '2026-01-05T10:01:00.000Z', login: '2026-01-05T10:02:00.000Z'};
+		await run(face.port, {
+			choice: {kind: 'class', host: '127.0.0.1:5999'},
+			start: {stepId: 'login', vars: {username: 'alice'}, completed: ['what-is-a-registry', 'account'], passedAt},
+			onProgress: state => void saves.push(state),
+		});
+		expect(progressOfRun(saves[0]!).passedAt).toEqual({'what-is-a-registry': '2026-01-05T10:00:00.000Z', account: '2026-01-05T10:01:00.000Z'});
 	});
 });
 
