@@ -178,6 +178,8 @@ describe('the versions lesson, end to end', () => {
 		expect(seen.whoCanPull).toContain('every account can pull every');
 		expect(seen.done).toContain(`versions  ${repo}:1.0, ${repo}:2.0, ${repo}:latest`);
 		expect(seen.done).toContain(`digest    ${digests[0]}`);
+		// The last words say how to log out of the class registry.
+		expect(cli.stdout()).toContain(`On a shared computer, log out so the next person cannot push as you:\n  docker logout ${registry.host}`);
 
 		// Saved like the first lesson's run, under this lesson's id, finished, without the password.
 		const store = openProgressStore({cwd: cli.home});
@@ -214,7 +216,7 @@ describe('the versions lesson, end to end', () => {
 		expect(seen.push2).toMatch(/Layer already exists/);
 		for (const tag of ['1.0', '2.0', 'latest']) expect(seen.tags).toContain(tag);
 		expect(seen.whoCanPull).toContain('listens only on this computer');
-		expect(seen.done).toContain('registry-lab stops the practice registry');
+		expect(cli.stdout()).toContain('The practice registry has stopped, and registry-lab logged you out of it.');
 		// The practice registry stopped with the lesson.
 		await expect(fetch(`http://${host}/v2/`)).rejects.toThrow();
 	});
