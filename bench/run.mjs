@@ -176,7 +176,8 @@ if (want('first-frame')) {
 		return elapsed;
 	};
 	const bareCommand = `${shellQuote(node)} -e ${shellQuote(`console.log(${JSON.stringify(startText)}); setTimeout(() => {}, 60000)`)}`;
-	const labCommand = `${shellQuote(node)} ${shellQuote(cli)}`;
+	// With several lessons the app starts at the lesson menu: name one, to reach its start screen.
+	const labCommand = `${shellQuote(node)} ${shellQuote(cli)} --lesson registries`;
 	await frame(bareCommand);
 	await frame(labCommand);
 	const bare = [];
@@ -226,7 +227,7 @@ if (want('app')) {
 	const config = mkdtempSync(path.join(os.tmpdir(), 'registry-lab-bench-docker-'));
 	writeFileSync(path.join(config, 'config.json'), '{"auths": {}}\n');
 	log('the interactive app in tmux (--practice)');
-	const {name, pid} = startInTmux(`${[node, ...appNodeArgs, cli].map(shellQuote).join(' ')} --practice`, {
+	const {name, pid} = startInTmux(`${[node, ...appNodeArgs, cli].map(shellQuote).join(' ')} --lesson registries --practice`, {
 		DOCKER_CONFIG: config,
 		...(appNodeOptions ? {NODE_OPTIONS: appNodeOptions} : {}),
 	});

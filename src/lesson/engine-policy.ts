@@ -13,6 +13,8 @@ type Subcommand = {
 	readonly commandAfterImage?: boolean;
 	/** Whether a value is allowed for this option (the option and the value as given). */
 	readonly valueProblem?: (option: string, value: string) => string | undefined;
+	/** Whether a name (not an option) is allowed, as given or once filled in. */
+	readonly nameProblem?: (name: string) => string | undefined;
 };
 
 const flag: OptionSpec = {value: false};
@@ -30,6 +32,21 @@ const listOptions = {
 	'--filter': withValue,
 } as const;
 
+/**
+ * Removing an image may take away one name, never more: no -f (which removes every tag of an image named by
+ * its id, and an image a container uses), and no image id or digest (an id removes every tag of its
+ * repository at once). A name without a tag is NAME:latest, one tag.
+ */
+const removeOne: Subcommand = {
+	options: {'--no-prune': flag},
+	nameProblem(name) {
+		if (/^(sha256:)?[0-9a-f]{12,64}$/i.test(name) || name.includes('@')) {
+			return `'${name}' names an image by its id or digest, which would remove every name it has; a lesson removes one NAME:TAG at a time.`;
+		}
+		return undefined;
+	},
+};
+
 const transferOptions = {'-q': flag, '--quiet': flag, '--disable-content-trust': flag, '--platform': withValue, '-a': flag, '--all-tags': flag};
 
 const subcommands: Readonly<Record<string, Subcommand>> = {
@@ -42,11 +59,11 @@ const subcommands: Readonly<Record<string, Subcommand>> = {
 	'image ls': {options: listOptions},
 	'image list': {options: listOptions},
 	'image inspect': {options: {'-f': withValue, '--format': withValue}},
-	'image rm': {options: {'-f': flag, '--force': flag, '--no-prune': flag}},
+	'image rm': removeOne,
 	'image tag': {options: {}},
 	'image push': {options: transferOptions},
 	'image pull': {options: transferOptions},
-	rmi: {options: {'-f': flag, '--force': flag, '--no-prune': flag}},
+	rmi: removeOne,
 	run: {
 		commandAfterImage: true,
 		options: {
@@ -111,6 +128,8 @@ export function engineArgsProblem(args: readonly string[], isPlaceholder: (index
 		// After --, everything is a value.
 		if (arg === '--') return undefined;
 		if (isPlaceholder(index) || !arg.startsWith('-') || arg === '-') {
+			const problem = isPlaceholder(index) ? undefined : spec.nameProblem?.(arg);
+			if (problem) return {index, reason: problem};
 			positionals++;
 			if (spec.commandAfterImage && positionals === 1) return undefined;
 			continue;

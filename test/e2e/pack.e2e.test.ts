@@ -56,7 +56,8 @@ describe('the packed package', () => {
 		const files = info!.files.map(file => file.path).sort();
 		const outside = files.filter(file => !/^(dist|lessons)\//.test(file) && !['README.md', 'LICENSE', 'package.json'].includes(file));
 		expect(outside).toEqual([]);
-		expect(files).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json', 'dist/cli.js', 'lessons/registries.yaml']));
+		const shipped = ['README.md', 'LICENSE', 'package.json', 'dist/cli.js', 'lessons/registries.yaml', 'lessons/versions.yaml'];
+		expect(files).toEqual(expect.arrayContaining(shipped));
 	});
 
 	it('has no runtime dependencies, and installing it adds nothing else', async () => {
@@ -90,7 +91,8 @@ describe('the packed package', () => {
 		// Every lesson in lessons/ is read and checked (yaml, zod) to list them: a bundling mistake shows here.
 		const result = await registryLab(['--lesson', 'no-such-lesson']);
 		expect(result.code).toBe(2);
-		expect(result.stderr).toMatch(/there is no lesson 'no-such-lesson' in \S+[/\\]node_modules[/\\]registry-lab[/\\]lessons \(there is: registries\)/);
+		const where = /in \S+[/\\]node_modules[/\\]registry-lab[/\\]lessons/.source;
+		expect(result.stderr).toMatch(new RegExp(`there is no lesson 'no-such-lesson' ${where} \\(there is: registries, versions\\)`));
 	});
 
 	it('shows its help', async () => {

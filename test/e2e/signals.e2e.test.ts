@@ -198,7 +198,7 @@ describe('the interactive app ends on a signal, cleaned up, with the terminal gi
 			// tmux gives a new session its own PATH: the fake docker's folder is put first here.
 			const script = [
 				`export PATH='${env.PATH}'`,
-				`'${process.execPath}' --import tsx src/main.ts --practice`,
+				`'${process.execPath}' --import tsx src/main.ts --lesson registries --practice`,
 				`echo $? > '${codeFile}'`,
 				`stty -a > '${sttyFile}'`,
 				'exec sleep 60',

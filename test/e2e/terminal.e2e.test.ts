@@ -66,7 +66,7 @@ type Lab = {
 async function startLab(size: {cols?: number; rows?: number} = {}): Promise<Lab> {
 	const config = await tempDockerConfig();
 	const home = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-tty-'));
-	const term = startTmux([process.execPath, 'dist/cli.js', '--registry', registry.host], {
+	const term = startTmux([process.execPath, 'dist/cli.js', '--lesson', 'registries', '--registry', registry.host], {
 		...size,
 		cwd: repo,
 		env: {...config.env, REGISTRY_LAB_HOME: home},
@@ -370,7 +370,7 @@ describe('the whole lesson in a real terminal', () => {
 
 /** The last words of a lab left before the end, once a step has passed: where the progress is, and how to resume. */
 const savedWords = (lab: Lab): ((screen: string) => boolean) =>
-	showsText(`You left the lesson before the end. Progress saved in ${progressOf(lab).path} — run registry-lab again to resume.`);
+	showsText(`You left the lesson before the end. Progress saved in ${progressOf(lab).path} — run registry-lab --lesson registries again to resume.`);
 
 describe('secrets in a real terminal', () => {
 	it('the password typed at the login step is in no scrollback, in nothing written to the terminal, and not in the progress file', async () => {

@@ -1,5 +1,8 @@
 import {render} from 'ink-testing-library';
 import {describe, expect, it} from 'vitest';
+import {lessonEntries} from '../../src/driver/lesson-entries.js';
+import {loadLessons} from '../../src/lesson/load.js';
+import {progressFrom} from '../../src/progress/store.js';
 import {LessonMenu} from '../../src/ui/components/lesson-menu.js';
 import {keys, press, waitForText} from '../helpers/ink.js';
 
@@ -37,5 +40,21 @@ describe('the lesson menu', () => {
 		expect(moved).toMatch(/› ○ Lesson 9/);
 		await press(app, keys.enter);
 		expect(chosen).toBe('l9');
+	});
+
+	it('lists both shipped lessons, each with its own mark from the saved progress', async () => {
+		const lessons = (await loadLessons()).flatMap(result => (result.ok ? [result.lesson] : []));
+		const saved = (stepId: string, finished: boolean) =>
+			progressFrom({vars: {registry: '127.0.0.1:5000', registryKind: 'class', username: 'student'}, completed: [], stats: {}, stepId, finished});
+		let chosen: string | undefined;
+		const app = render(
+			<LessonMenu lessons={lessonEntries(lessons, {registries: saved('done', true), versions: saved('push-2', false)})} onChoose={id => (chosen = id)} />,
+		);
+		const screen = await waitForText(app, 'Which lesson?');
+		expect(screen).toContain('✔ Share an image through a registry — finished');
+		// push-2 is the 9th of the versions lesson's 16 steps on a class registry.
+		expect(screen).toContain('● Versions and tags — resume at step 9 of 16');
+		await press(app, keys.down, keys.enter);
+		expect(chosen).toBe('versions');
 	});
 });

@@ -218,7 +218,7 @@ describe('class init', () => {
 		[['--roster', 'r.txt', '--port', '70000'], /--port must be a port number \(1-65535\), not '70000'/],
 		[['--roster', 'r.txt', '--listener-port', 'x'], /--listener-port must be a port number/],
 		[['--roster', 'r.txt', '--lesson', 'nope'], /--lesson: there is no lesson 'nope'/],
-		[['--roster', 'r.txt', '--lesson', 'my/lesson.yaml'], /--lesson must name a lesson that ships with registry-lab \(registries\)/],
+		[['--roster', 'r.txt', '--lesson', 'my/lesson.yaml'], /--lesson must name a lesson that ships with registry-lab \(registries, versions\)/],
 		[['--roster', 'r.txt', '--address', 'http://x/'], /--address must be a host name or IP address/],
 		[['--roster', 'r.txt', 'extra'], /unexpected 'extra'/],
 	])('bad usage %j exits 2 and says why', async (args, message) => {

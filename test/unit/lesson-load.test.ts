@@ -18,13 +18,47 @@ describe('the shipped lessons', () => {
 		}
 	});
 
-	it('sends the password on stdin and never as an argument', async () => {
-		const result = await loadLessonFile(`${builtInLessonsDir()}/registries.yaml`);
+	it.each(['registries.yaml', 'versions.yaml'])('%s sends the password on stdin and never as an argument', async file => {
+		const result = await loadLessonFile(`${builtInLessonsDir()}/${file}`);
 		if (!result.ok) throw new Error(result.errors.join('\n'));
 		const login = result.lesson.steps.find(step => step.id === 'login')!;
 		expect(login.command?.stdin).toBe('{password}');
 		expect(login.command?.args.join(' ')).not.toContain('{password}');
 		expect(login.command?.args).toContain('--password-stdin');
+	});
+
+	it('the versions lesson tags 1.0, 2.0 and latest, pushes each, lists them, removes 1.0 and pulls it back, for every kind of registry', async () => {
+		const result = await loadLessonFile(`${builtInLessonsDir()}/versions.yaml`);
+		if (!result.ok) throw new Error(result.errors.join('\n'));
+		expect(result.lesson).toMatchObject({id: 'versions', title: 'Versions and tags'});
+		for (const kind of ['hub', 'class', 'practice'] as const) {
+			const steps = result.lesson.steps.filter(step => stepApplies(step, kind));
+			expect(steps.map(step => step.id)).toEqual([
+				'what-is-a-tag',
+				'account',
+				'login',
+				'choose-image',
+				'tag-1',
+				'tag-2',
+				'tag-latest',
+				'push-1',
+				'push-2',
+				'push-latest',
+				'list-tags',
+				'remove-1',
+				'pull-1',
+				'pull-latest',
+				'who-can-pull',
+				'done',
+			]);
+			const command = (id: string) => steps.find(step => step.id === id)?.command?.args;
+			expect(command('tag-2')).toEqual(['tag', '{image}', '{target2}']);
+			expect(command('push-latest')).toEqual(['push', '{targetLatest}']);
+			// One name is removed, without -f; the pull without a tag names the repository alone.
+			expect(command('remove-1')).toEqual(['rmi', '{target}']);
+			expect(command('pull-latest')).toEqual(['pull', '{repo}']);
+			expect(steps.find(step => step.id === 'list-tags')?.check).toEqual({type: 'tags', reference: '{targetLatest}'});
+		}
 	});
 });
 

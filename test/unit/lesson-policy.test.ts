@@ -40,6 +40,8 @@ describe('what a lesson may ask the engine to do', () => {
 		[['images', '--format', '{{.Repository}}']],
 		[['image', 'inspect', '--format', '{{.Id}}', '{target}']],
 		[['image', 'rm', '{target}']],
+		[['rmi', '{target}']],
+		[['rmi', '127.0.0.1:5000/alice/app:1.0']],
 		[['run', '--rm', '-it', '-p', '127.0.0.1:8080:80', '{target}', 'sh', '-c', 'echo -v --privileged']],
 		[['run', '--rm', '--network', 'none', 'alpine']],
 	])('allows %j', args => {
@@ -71,6 +73,12 @@ describe('what a lesson may ask the engine to do', () => {
 		[['system', 'prune', '-af'], 0, /may not run 'system'/],
 		[['exec', 'x', 'sh'], 0, /may not run 'exec'/],
 		[['{target}', 'x'], 0, /written out, not a \{placeholder\}/],
+		// Removing takes away one name: never -f, an image id or a digest, which would take every name of an image.
+		[['rmi', '-f', '{target}'], 1, /'-f' is not allowed with 'rmi'/],
+		[['image', 'rm', '--force', '{target}'], 2, /'--force' is not allowed with 'image rm'/],
+		[['rmi', 'sha256:0123456789ab'], 1, /by its id or digest/],
+		[['rmi', '0123456789abcdef'], 1, /by its id or digest/],
+		[['image', 'rm', 'alice/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'], 2, /by its id or digest/],
 	])('refuses %j at argument %i, with FILE:LINE and the reason', (args, index, reason) => {
 		const errors = errorsOf(lessonWith(args));
 		expect(errors).toHaveLength(1);
@@ -82,6 +90,10 @@ describe('what a lesson may ask the engine to do', () => {
 		expect(engineArgsProblem(['push', '127.0.0.1:5000/alice/app:1.0'])).toBeUndefined();
 		expect(engineArgsProblem(['push', '--privileged'])).toMatchObject({index: 1});
 		expect(engineArgsProblem(['tag', 'alpine', '-H'])).toMatchObject({index: 2, reason: expect.stringContaining("'-H'")});
+		// A name filled in is checked as a name: an image id in place of NAME:TAG is refused.
+		expect(engineArgsProblem(['rmi', '{target}'], index => index > 0)).toBeUndefined();
+		expect(engineArgsProblem(['rmi', '127.0.0.1:5000/alice/app:1.0'])).toBeUndefined();
+		expect(engineArgsProblem(['rmi', '4f9e0c1a2b3c'])).toMatchObject({index: 1, reason: expect.stringContaining('one NAME:TAG at a time')});
 		// As a placeholder it is a value when the lesson loads.
 		expect(engineArgsProblem(['tag', '{image}', '{target}'], index => index > 0)).toBeUndefined();
 	});

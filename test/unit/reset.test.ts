@@ -52,6 +52,18 @@ describe('registry-lab reset', () => {
 		expect(store().get('other')).toBeDefined();
 	});
 
+	it('reset versions --yes clears the second lesson, and keeps the first', async () => {
+		saveProgress('registries');
+		saveProgress('versions', 'push-2');
+		const result = await cli(['versions', '--yes']);
+		expect(result.exitCode, result.stderr).toBe(0);
+		expect(result.stdout).toMatch(
+			/Cleared saved progress for lesson versions: the class registry 127\.0\.0\.1:5000 as student, 3 steps done, stopped at 'push-2'\./,
+		);
+		expect(store().get('versions')).toBeUndefined();
+		expect(store().get('registries')).toBeDefined();
+	});
+
 	it('reset LESSON --yes clears every run of the lesson, on every registry, and says how many', async () => {
 		saveProgress('registries', 'push');
 		saveProgress('registries', 'login', {registry: '127.0.0.1:41234', registryKind: 'practice'});
@@ -97,7 +109,7 @@ describe('registry-lab reset', () => {
 		const result = await cli(['nosuch', '--yes']);
 		expect(result.exitCode).toBe(2);
 		expect(result.stdout).toBe('');
-		expect(result.stderr.trim()).toMatch(/^registry-lab reset: there is no lesson 'nosuch' in .* \(there is: registries\)$/);
+		expect(result.stderr.trim()).toMatch(/^registry-lab reset: there is no lesson 'nosuch' in .* \(there is: registries, versions\)$/);
 		expect(result.stderr.trim().split('\n')).toHaveLength(1);
 		expect(store().get('registries')).toBeDefined();
 	});
