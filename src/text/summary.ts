@@ -58,12 +58,14 @@ export function endOfRun(end: RunEnd): string[] {
 	return lines;
 }
 
+const madeWithLogin = 'its tags, the images it pulled, the login it stored';
+
 /** Where the login is kept, plainly, and the one command that removes what the lesson made (a shared computer). */
 function cleanupLines(made: MadeHere | undefined): string[] {
 	if (!made) return [];
 	return [
 		...(made.loginStorage ? [`Your login is ${made.loginStorage}.`] : []),
-		'To remove what this lesson made on this computer (its tags, the images it pulled, the login it stored), run:',
+		`To remove what this lesson made on this computer (${made.loginStorage ? madeWithLogin : 'its tags and the images it pulled'}), run:`,
 		'  registry-lab cleanup',
 	];
 }

@@ -5,12 +5,13 @@ import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {engineCommand} from '../../src/container/commands.js';
 import {imageId} from '../../src/container/images.js';
-import {madeFileName, writeMade} from '../../src/progress/made-by-lab.js';
+import {createLabServices} from '../../src/driver/services.js';
+import {madeFileName, writeMade, type Made} from '../../src/progress/made-by-lab.js';
 import type {PracticeRegistry} from '../../src/registry/practice-registry.js';
 import {runCommand} from '../../src/run/run-command.js';
 import {imageExists, makeTestImage, removeImage, requireEngine, tempDockerConfig, testEngine, uniqueName} from '../helpers/engine.js';
 import {cleanUpPlainClis, killPlainClis, startPlainCli, type PlainCli} from '../helpers/plain-cli.js';
-import {pushAsClassmate, startTestRegistry} from '../helpers/registry.js';
+import {dockerLogin, pushAsClassmate, startTestRegistry} from '../helpers/registry.js';
 
 const student = {username: 'student', password: 'student-pass-1234'};
 const classmate = {username: 'classmate', password: 'classmate-pass-5678'};
@@ -117,6 +118,7 @@ describe('registry-lab cleanup after a lesson', () => {
 		expect(dry.stdout).toContain(`remove        the login to ${registry.host} as student, kept in ${cli.config}, unencrypted`);
 		expect(dry.stdout).toContain(`remove        your saved progress ${progress}`);
 		expect(dry.stdout).toContain('--dry-run: nothing was removed.');
+		expect(dry.stdout).not.toContain('replaced');
 		expect(dry.stdout).not.toContain(own);
 		expect(dry.stdout).not.toContain(sameImage);
 		expect(dry.stdout).not.toContain('other.example');
@@ -216,5 +218,52 @@ describe('registry-lab cleanup and its record', () => {
 		const result = await cleanup([], where);
 		expect(result.exitCode).toBe(0);
 		expect(result.stdout.trim()).toBe('registry-lab has made nothing on this computer that is still here.');
+	});
+});
+
+describe('what the driver records, by the engine verb', () => {
+	it('records a new tag, a new pull and the starter image it made; never a name that was already here', async () => {
+		const engine = testEngine();
+		const made: Made[] = [];
+		const services = createLabServices({engine, registry: registry.host, registryKind: 'class', recordMade: thing => void made.push(thing)});
+		const source = await makeTestImage(`${uniqueName('record-source')}:1.0`);
+		const already = `${uniqueName('record-already')}:1.0`;
+		const fresh = `${uniqueName('record-fresh')}:1.0`;
+		const starter = `${uniqueName('record-starter')}:1.0`;
+		cleanups.push(
+			() => removeImage(source.reference),
+			() => removeImage(already),
+			() => removeImage(fresh),
+			() => removeImage(starter),
+			() => removeImage(classmateImage),
+		);
+		expect((await runCommand(engineCommand(engine, ['tag', source.reference, already], {timeoutMs: 30_000}))).exitCode).toBe(0);
+		await removeImage(classmateImage);
+		// The test's own login store: the registry lets only its accounts pull.
+		await dockerLogin(engine.env, registry.host, student.username, student.password);
+
+		// Tagged again at the image it already names: nothing new was made.
+		expect((await services.runEngine(['tag', source.reference, already], {})).exitCode).toBe(0);
+		expect((await services.runEngine(['tag', source.reference, fresh], {})).exitCode).toBe(0);
+		// Pulled while not here: recorded; pulled again while here: not again.
+		expect((await services.runEngine(['pull', classmateImage], {})).exitCode).toBe(0);
+		expect((await services.runEngine(['pull', classmateImage], {})).exitCode).toBe(0);
+		// A tag that failed made nothing.
+		expect((await services.runEngine(['tag', 'registry-lab-no-such-image:1.0', `${fresh}-x`], {})).exitCode).not.toBe(0);
+		expect((await services.makeStarterImage(engine, starter)).ok).toBe(true);
+		// Made once: the second time the image was already here.
+		expect((await services.makeStarterImage(engine, starter)).ok).toBe(true);
+
+		expect(made.map(thing => [thing.kind, 'reference' in thing ? thing.reference : ''])).toEqual([
+			['tag', fresh],
+			['pull', classmateImage],
+			['starter', starter],
+		]);
+		expect(made[0]).toMatchObject({imageId: source.id});
+
+		// A login over one the lab did not make is recorded, and says it replaced it.
+		const login = ['login', registry.host, '--username', student.username, '--password-stdin'];
+		expect((await services.runEngine(login, {stdin: student.password})).exitCode).toBe(0);
+		expect(made.at(-1)).toMatchObject({kind: 'login', registry: registry.host, replaced: true, store: {kind: 'file'}});
 	});
 });
