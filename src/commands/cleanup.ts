@@ -184,6 +184,8 @@ async function listEntries(made: readonly Made[], engine: Engine, home: string):
 	for (const thing of sorted) {
 		entries.push(thing.engine === engine.name ? await entryFor(thing, engine) : otherEngine(thing));
 	}
+	const {practiceLeftovers} = await import('../registry/practice/leftovers.js');
+	for (const leftover of practiceLeftovers()) entries.push(leftover);
 	const progress = path.join(home, 'progress.json');
 	if (fs.existsSync(progress)) {
 		entries.push({

@@ -1,5 +1,6 @@
 import {existsSync} from 'node:fs';
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
+import {spawnSync} from 'node:child_process';
+import {mkdir, mkdtemp, readFile, rm, utimes, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
@@ -20,10 +21,14 @@ const otherLogin = {'other.example:5000': {auth: Buffer.from('someone:their-secr
 
 let registry: PracticeRegistry;
 let classmateImage: string;
+/** The cleanup's own temp folder: it never sees, nor removes, what labs and tests running beside it left in the real one. */
+let tmp: string;
 const cleanups: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
 	await requireEngine();
+	tmp = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-cleanup-tmp-'));
+	cleanups.push(() => rm(tmp, {recursive: true, force: true}));
 	registry = await startTestRegistry([student, classmate]);
 	classmateImage = await pushAsClassmate(registry.host, classmate, 'cleanup-shared');
 });
@@ -41,7 +46,7 @@ async function cleanup(args: readonly string[], env: {home: string; config: stri
 	const result = await runCommand({
 		file: process.execPath,
 		args: ['--import', 'tsx', 'src/main.ts', 'cleanup', ...args],
-		env: {...process.env, REGISTRY_LAB_HOME: env.home, DOCKER_CONFIG: path.dirname(env.config), NO_COLOR: '1'},
+		env: {...process.env, REGISTRY_LAB_HOME: env.home, DOCKER_CONFIG: path.dirname(env.config), NO_COLOR: '1', TMPDIR: tmp},
 		timeoutMs: 120_000,
 	});
 	return {exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr};
@@ -211,6 +216,37 @@ describe('registry-lab cleanup and its record', () => {
 		expect(result.stderr).toMatch(/cannot be trusted \([^)]*unexpected contents[^)]*\), so nothing was removed\./);
 		expect(existsSync(path.join(where.home, 'progress.json'))).toBe(true);
 		expect(existsSync(path.join(where.home, madeFileName))).toBe(true);
+	});
+
+	it('removes what a killed practice run left: its run record and files, and temp folders no lab is using', async () => {
+		const where = await place();
+		// A lab that is gone: a process that has exited.
+		const gone = spawnSync(process.execPath, ['-e', 'process.pid'], {encoding: 'utf8'}).pid;
+		expect(gone).toBeGreaterThan(0);
+		const runs = path.join(tmp, `registry-lab-${process.getuid?.() ?? 0}`, 'practice-runs');
+		await mkdir(runs, {recursive: true, mode: 0o700});
+		const data = path.join(tmp, 'registry-lab-practice-left');
+		await mkdir(path.join(data, 'storage'), {recursive: true});
+		await writeFile(path.join(runs, `${gone}-abcd.json`), JSON.stringify({labPid: gone, startedAt: new Date().toISOString(), remove: [data]}));
+		const old = path.join(tmp, 'registry-lab-classmate-old');
+		const fresh = path.join(tmp, 'registry-lab-classmate-fresh');
+		await mkdir(old);
+		await mkdir(fresh);
+		const hourAgo = new Date(Date.now() - 3_600_000);
+		await utimes(old, hourAgo, hourAgo);
+
+		const listed = await cleanup(['--dry-run'], where);
+		expect(listed.stdout).toContain('what a practice registry left when the lab was killed');
+		expect(listed.stdout).toContain(`a temporary folder ${old}`);
+		// A folder a lab may be using right now is not listed.
+		expect(listed.stdout).not.toContain(fresh);
+
+		const result = await cleanup(['--yes'], where);
+		expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+		expect(existsSync(data)).toBe(false);
+		expect(existsSync(path.join(runs, `${gone}-abcd.json`))).toBe(false);
+		expect(existsSync(old)).toBe(false);
+		expect(existsSync(fresh)).toBe(true);
 	});
 
 	it('with nothing recorded says so and exits 0', async () => {
