@@ -1,5 +1,9 @@
 import {closest, commandLine, parseCommandLine, usageError as usageErrorOf, warn} from './args.js';
-import {defaultEngine, type EngineName} from '../container/engine.js';
+import {createInterface} from 'node:readline/promises';
+import {defaultEngine, type Engine, type EngineName} from '../container/engine.js';
+import {readMade, recordMade, type Made} from '../progress/made-by-lab.js';
+import {loginStorage} from '../text/login-storage.js';
+import {terminalSafe} from '../text/terminal-safe.js';
 import type {ClassInfo} from '../class/class-types.js';
 import type {LabObserver} from '../driver/run-lab.js';
 import {findLesson, type Found} from '../lesson/find.js';
@@ -13,7 +17,7 @@ import {savedRuns} from '../driver/saved-run.js';
 import {lessonEntries} from '../driver/lesson-entries.js';
 import type {RegistryChoice} from '../driver/lab-vars.js';
 import {hostProblem} from '../registry/address.js';
-import type {Ending} from '../text/summary.js';
+import type {Ending, MadeHere} from '../text/summary.js';
 
 export const labHelp = `
   Usage
@@ -24,6 +28,7 @@ export const labHelp = `
     $ registry-lab doctor             check this computer for the lesson
     $ registry-lab verify             check again every step you have done (--json)
     $ registry-lab reset [LESSON]     clear saved progress (--yes: without asking)
+    $ registry-lab cleanup            remove the tags, pulled images and logins the lab made (--dry-run)
     $ registry-lab class COMMAND      for instructors: accounts, a class registry, a live view
     Run registry-lab COMMAND --help for a command's own options.
 
@@ -62,7 +67,7 @@ export const labHelp = `
 `;
 
 /** The subcommands, as src/cli.ts dispatches them. */
-export const commands = ['explain', 'diagnose', 'doctor', 'verify', 'reset'] as const;
+export const commands = ['explain', 'diagnose', 'doctor', 'verify', 'reset', 'cleanup'] as const;
 
 export const labArgs = commandLine({
 	name: 'registry-lab',
@@ -140,7 +145,8 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 		if (store && !problem) savedOnce = true;
 		return problem;
 	};
-	const ending: Ending = {progressFile: () => (savedOnce ? store?.path : undefined), resumeWith: resumeCommand(flags)};
+	const made = madeRecorder();
+	const ending: Ending = {progressFile: () => (savedOnce ? store?.path : undefined), resumeWith: resumeCommand(flags), made: made.here};
 	if (!lesson) {
 		const id = await chooseLesson(mode.kind === 'interactive', store?.all() ?? {});
 		if (id === null) return 1;
@@ -160,10 +166,12 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 			input: process.stdin,
 			output: process.stdout,
 			onProgress: save,
+			recordMade: made.record,
 			ending,
 			...(reports ? {observer: reports.observer} : {}),
 			...(reports?.joinCode ? {joinCode: reports.joinCode} : {}),
 		});
+		if (outcome.finished) await offerCleanup(engine);
 		return outcome.finished ? 0 : 1;
 	}
 	// Ink and React load only here: `explain`, plain mode and friends start as fast as node itself.
@@ -174,13 +182,50 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 			engine,
 			choice,
 			onProgress: save,
+			recordMade: made.record,
 			runs,
 			...(reports ? {observer: reports.observer} : {}),
 			...(reports?.joinCode ? {joinCode: reports.joinCode} : {}),
 		},
 		{ending},
 	);
+	if (outcome.finished) await offerCleanup(engine);
 	return outcome.finished ? 0 : 1;
+}
+
+/**
+ * What this run makes on this computer goes into the record `registry-lab cleanup` reads
+ * (src/progress/made-by-lab.ts); the last words say where its login is kept. A record that cannot
+ * be written costs only the clean-up, never the lesson.
+ */
+function madeRecorder(): {record: (thing: Made) => void; here: () => MadeHere | undefined} {
+	let here: MadeHere | undefined;
+	return {
+		record(thing) {
+			recordMade(thing);
+			const {store, configPath} = thing.kind === 'login' ? thing : {};
+			here = {...here, ...(store && configPath ? {loginStorage: loginStorage(store, configPath)} : {})};
+		},
+		here: () => here,
+	};
+}
+
+/**
+ * At the end of a finished lesson, on a terminal, the same clean-up as `registry-lab cleanup`,
+ * offered once; only when the lab recorded something for this engine.
+ */
+async function offerCleanup(engine: Engine): Promise<void> {
+	if (!process.stdin.isTTY || !process.stdout.isTTY) return;
+	const record = readMade();
+	if (record.kind !== 'ok' || !record.made.some(thing => thing.engine === engine.name)) return;
+	const login = record.made.some(thing => thing.kind === 'login' && thing.engine === engine.name);
+	const asker = createInterface({input: process.stdin, output: process.stdout});
+	const what = login ? 'tags, pulled images, your login' : 'tags, pulled images';
+	const answer = await asker.question(`\nRemove what this lesson made on this computer (${what})? [y/N] `).finally(() => asker.close());
+	if (!/^\s*y(es)?\s*$/i.test(answer)) return;
+	const {runCleanup} = await import('./cleanup.js');
+	const out = (text: string): void => void process.stdout.write(`${terminalSafe(text)}\n`);
+	await runCleanup({engine, yes: true, dryRun: false, io: {out, input: process.stdin, output: process.stdout}});
 }
 
 /** The command that offers the saved run again: the same lesson and engine (a saved run names its own registry). */

@@ -20,7 +20,7 @@ import {answerEvent, answersShown, typedEvent} from './answers.js';
 import {labVars, registryOfChoice} from './lab-vars.js';
 import {isQuit, type InputRequest, type LessonView, type Move, type MoveRequest, type PickOption, type Port, type SayTone} from './port.js';
 import {runEffect} from './run-effect.js';
-import {createLabServices, type LabServices} from './services.js';
+import {createLabServices, type LabServices, type ServiceOptions} from './services.js';
 import {startUp, untilLeaving, type Setup, type StartUpOptions} from './start-up.js';
 
 export type LabOptions = StartUpOptions & {
@@ -35,6 +35,8 @@ export type LabOptions = StartUpOptions & {
 	readonly onEffect?: (effect: Effect) => void;
 	/** Watches the run without changing it (a class's reports: `--class`). */
 	readonly observer?: LabObserver;
+	/** Told of each thing the lesson's commands made on this computer, for `registry-lab cleanup` (see services.ts). */
+	readonly recordMade?: ServiceOptions['recordMade'];
 };
 
 /** Something that follows the run from outside: it sees every change and may say lines of news, never steer. */
@@ -127,7 +129,13 @@ type Control = {
 async function driveLesson(port: Port, options: LabOptions, setup: Setup, control: Control): Promise<{finished: boolean}> {
 	const {lesson, engine} = options;
 	const registry = registryOfChoice(setup.choice, setup.host);
-	const services = createLabServices({engine, registry, registryKind: setup.choice.kind, ...(options.hub ? {hub: options.hub} : {})});
+	const services = createLabServices({
+		engine,
+		registry,
+		registryKind: setup.choice.kind,
+		...(options.hub ? {hub: options.hub} : {}),
+		...(options.recordMade ? {recordMade: options.recordMade} : {}),
+	});
 	const {resume} = setup;
 	const vars = {...labVars(setup.choice, setup.host, engine.name), ...setup.extra, ...resume?.vars};
 	const started = startRun(

@@ -43,6 +43,7 @@ export type PlainOptions = {
 	/** Called when the lesson changes step or completes one (progress saving). */
 	readonly onProgress?: LabOptions['onProgress'];
 	readonly onEffect?: LabOptions['onEffect'];
+	readonly recordMade?: LabOptions['recordMade'];
 	readonly startPractice?: LabOptions['startPractice'];
 	readonly hub?: LabOptions['hub'];
 	readonly openUrl?: LabOptions['openUrl'];

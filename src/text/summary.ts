@@ -13,7 +13,12 @@ export type RunEnd = {
 	readonly progressFile?: string;
 	/** The command that resumes the lesson (default: registry-lab). */
 	readonly resumeWith?: string;
+	/** What the run made on this computer that `registry-lab cleanup` removes; undefined: nothing. */
+	readonly made?: MadeHere;
 };
+
+/** What a run made on this computer: `loginStorage` says where the login it stored is kept (see text/login-storage.ts). */
+export type MadeHere = {readonly loginStorage?: string};
 
 /** What the run produced, as the done step lists it: the variables the progress file keeps as proof. */
 const results = [
@@ -47,11 +52,24 @@ export function endOfRun(end: RunEnd): string[] {
 	const loggedIn = state.steps.some(step => step.command?.args[0] === 'login' && state.completed.includes(step.id));
 	if (practice) lines.push(logoutOfPractice);
 	else if (loggedIn) lines.push('On a shared computer, log out so the next person cannot push as you:', `  ${logoutCommand(vars)}`);
+	lines.push(...cleanupLines(end.made));
 	if (progressFile) {
 		// A practice registry is gone: `verify` would only find that out.
 		lines.push(`Progress saved in ${progressFile}${practice ? '.' : '; registry-lab verify checks every step again.'}`);
 	}
 	return lines;
+}
+
+const madeWithLogin = 'its tags, the images it pulled, the login it stored';
+
+/** Where the login is kept, plainly, and the one command that removes what the lesson made (a shared computer). */
+function cleanupLines(made: MadeHere | undefined): string[] {
+	if (!made) return [];
+	return [
+		...(made.loginStorage ? [`Your login is ${made.loginStorage}.`] : []),
+		`To remove what this lesson made on this computer (${made.loginStorage ? madeWithLogin : 'its tags and the images it pulled'}), run:`,
+		'  registry-lab cleanup',
+	];
 }
 
 /** The lab stops the practice registry and logs the student out of it: there is nothing left for them to do. */
@@ -68,12 +86,16 @@ export type Ending = {
 	readonly progressFile: () => string | undefined;
 	/** The command that resumes the lesson. */
 	readonly resumeWith: string;
+	/** What the run made on this computer, once it made something. */
+	readonly made?: () => MadeHere | undefined;
 };
 
 /** The RunEnd of a face's run: how it ended, the run as last saved, and what the command said of saving. */
 export function runEnd(outcome: {readonly finished: boolean}, state: RunEnd['state'], ending: Ending | undefined): RunEnd {
 	const progressFile = ending?.progressFile();
+	const made = ending?.made?.();
 	return {
+		...(made ? {made} : {}),
 		finished: outcome.finished,
 		...(state ? {state} : {}),
 		...(progressFile ? {progressFile} : {}),

@@ -279,6 +279,14 @@ async function driveTo(lab: Lab, until: string, plan: Plan, from?: string): Prom
 		await driver(lab, plan, facts);
 	}
 	if (until !== 'end') await arrive(lab, until);
+	else {
+		// A finished lesson on a terminal offers to remove what it made (registry-lab cleanup): Enter keeps it.
+		await lab.term.waitFor('Remove what this lesson made on this computer (tags, pulled images, your login)? [y/N]', {
+			scrollback: true,
+			what: 'the offer to clean up',
+		});
+		lab.term.sendKeys('Enter');
+	}
 	return facts;
 }
 
@@ -359,6 +367,9 @@ describe('the whole lesson in a real terminal', () => {
 		expect(words).toMatch(new RegExp(`^ +pulled +${escape(classmateImage)}\\s*$`, 'm'));
 		expect(words).toMatch(new RegExp(`^ +docker logout ${escape(registry.host)}\\s*$`, 'm'));
 		expect(words).toSatisfy(showsText(`Progress saved in ${store.path}; registry-lab verify checks every step again.`));
+		// Where the login is kept, plainly, and the command that removes what the lesson made (a shared computer).
+		expect(words).toSatisfy(showsText(`Your login is kept in ${path.join(lab.dockerConfig, 'config.json')}, unencrypted`));
+		expect(words).toMatch(/^ +registry-lab cleanup\s*$/m);
 
 		// Every step's title was waited for on the way (driveTo); the password was typed but never shown.
 		const written = lab.term.output();

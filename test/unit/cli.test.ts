@@ -7,6 +7,7 @@ import {doctorArgs} from '../../src/commands/doctor.js';
 import {explainArgs} from '../../src/commands/explain.js';
 import {labArgs} from '../../src/commands/lab.js';
 import {resetArgs} from '../../src/commands/reset.js';
+import {cleanupArgs} from '../../src/commands/cleanup.js';
 import {verifyArgs} from '../../src/commands/verify.js';
 import {runCommand} from '../../src/run/run-command.js';
 
@@ -164,7 +165,7 @@ describe('usage errors: one line on stderr, a pointer to --help, exit 2', () => 
 		[['-practice'], 'registry-lab', /there is no option -practice \(did you mean --practice\?\)\./],
 		[['--colour'], 'registry-lab', /there is no option --colour\./],
 		[['--plain=yes'], 'registry-lab', /--plain takes no value\./],
-		[['push'], 'registry-lab', /there is no command 'push' \(commands: explain, diagnose, doctor, verify, reset\)\./],
+		[['push'], 'registry-lab', /there is no command 'push' \(commands: explain, diagnose, doctor, verify, reset, cleanup\)\./],
 		[['verfy'], 'registry-lab', /there is no command 'verfy' \(did you mean 'verify'\?\)\./],
 		[['help'], 'registry-lab', /there is no command 'help' \(did you mean registry-lab --help\?\)\./],
 		[['--plain', 'verify'], 'registry-lab', /the command comes first: registry-lab verify \[options\]\./],
@@ -220,6 +221,7 @@ describe('-h and -v', () => {
 		[['doctor'], '$ registry-lab doctor [--registry'],
 		[['verify'], '$ registry-lab verify [--json]'],
 		[['reset'], '$ registry-lab reset [LESSON] [--yes]'],
+		[['cleanup'], '$ registry-lab cleanup [--yes] [--dry-run] [--engine docker|podman]'],
 	];
 	it.each(helps)('%j -h is --help, -v is --version', async (command, usage) => {
 		const short = await inProcess([...command, '-h']);
@@ -253,15 +255,15 @@ describe('closest: the near miss a usage error names', () => {
 });
 
 /** Every command line, with its help: what the command accepts, and what it says it accepts. */
-const commandLines: readonly CommandLine<Record<string, FlagSpec>>[] = [labArgs, explainArgs, diagnoseArgs, doctorArgs, verifyArgs, resetArgs];
+const commandLines: readonly CommandLine<Record<string, FlagSpec>>[] = [labArgs, explainArgs, diagnoseArgs, doctorArgs, verifyArgs, resetArgs, cleanupArgs];
 
 describe('every command and option is documented', () => {
 	it('each help names every option its command takes, and takes every option it names', () => {
 		for (const line of commandLines) {
 			const named = new Set([...line.help.matchAll(/(?<![\w-])--([a-z][\w-]*)/g)].map(match => match[1]!));
 			const taken = new Set([...Object.keys(line.flags), 'help', 'version']);
-			// The main help names the subcommands' own options only in passing (verify's --json, reset's --yes).
-			const passing = line.name === 'registry-lab' ? ['json', 'yes'] : [];
+			// The main help names the subcommands' own options only in passing (verify's --json, reset's --yes, cleanup's --dry-run).
+			const passing = line.name === 'registry-lab' ? ['json', 'yes', 'dry-run'] : [];
 			expect([...named].filter(name => !passing.includes(name)).sort(), line.name).toEqual([...taken].sort());
 			expect(line.help, line.name).toContain('-h, --help');
 			expect(line.help, line.name).toContain('-v, --version');

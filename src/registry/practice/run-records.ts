@@ -146,6 +146,23 @@ export async function cleanUpOrphans(runsDir: string, logoutHost: (engine: Engin
 	return `An earlier lab ended without stopping ${what}: it was stopped now, and its files and login removed.`;
 }
 
+/** The records of labs that are gone, without acting on them (what `registry-lab cleanup` lists). Never throws. */
+export function orphanRecords(runsDir: string): RunRecord[] {
+	const dir = runsFolder(runsDir);
+	if (dir === undefined) return [];
+	try {
+		return fs
+			.readdirSync(dir)
+			.filter(name => name.endsWith('.json'))
+			.flatMap(name => {
+				const record = readRecord(path.join(dir, name));
+				return record && !isAlive(record.labPid) ? [record] : [];
+			});
+	} catch {
+		return [];
+	}
+}
+
 function recordedEngine(engine: Engine): NonNullable<RunRecord['engine']> {
 	const env: Record<string, string> = {};
 	for (const name of engineVars) {
@@ -168,7 +185,6 @@ function readRecord(file: string): RunRecord | undefined {
 function engineOf(recorded: NonNullable<RunRecord['engine']>): Engine {
 	return {name: recorded.name, bin: recorded.bin, env: {...process.env, ...recorded.env}, ...(recorded.globalArgs ? {globalArgs: recorded.globalArgs} : {})};
 }
-
 
 /** A pid may have been given to another program since: only a process whose command line names our config file is killed. */
 function killIfOurs(pid: number, config: string): void {
