@@ -1,7 +1,7 @@
 import {diagnose} from '../container/diagnose.js';
 import {argsForEngine, engineCommand} from '../container/commands.js';
 import type {Engine} from '../container/engine.js';
-import {imageId, joinOutput, listImages, makeStarterImage, starterImageName} from '../container/images.js';
+import {imageId, joinOutput, listImages, makeStarterImage, starterImageFor} from '../container/images.js';
 import {readLoginState} from '../container/login-state.js';
 import type {CheckResult, CommandOutcome} from '../lesson/results.js';
 import {engineArgsProblem} from '../lesson/engine-policy.js';
@@ -134,9 +134,10 @@ export function createLabServices(options: ServiceOptions): LabServices {
 		runCheck: (check, signal) => runCheck(check, context(signal)),
 		runChecks: (checks, signal) => runChecks(checks, context(signal)),
 		listImages,
-		async makeStarterImage(starterEngine, reference = starterImageName, runOptions = {}) {
+		async makeStarterImage(starterEngine, author, runOptions = {}) {
+			const reference = runOptions.reference ?? starterImageFor(author);
 			const here = options.recordMade ? (await imageId(starterEngine, reference, runOptions)).ok : true;
-			const made = await makeStarterImage(starterEngine, reference, runOptions);
+			const made = await makeStarterImage(starterEngine, author, runOptions);
 			if (made.ok && !here) await record(starterEngine, 'starter', reference);
 			return made;
 		},
