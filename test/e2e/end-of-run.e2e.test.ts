@@ -83,6 +83,9 @@ describe('the end of a practice lesson', () => {
 			`  digest  ${digest}`,
 			`  pulled  ${classmate}  (classmate's image)`,
 			'The practice registry has stopped, and registry-lab logged you out of it.',
+			// The tag and the pulled image stay on this computer: cleanup removes them (the login is already gone).
+			'To remove what this lesson made on this computer (its tags and the images it pulled), run:',
+			'  registry-lab cleanup',
 			`Progress saved in ${path.join(cli.home, 'progress.json')}.`,
 			'',
 		]);
