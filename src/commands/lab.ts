@@ -148,7 +148,7 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 		if (!found.ok) return lessonError(found);
 		lesson = found;
 	}
-	const runs = savedRuns(store?.runs(lesson.lesson.id) ?? []);
+	const runs = savedRuns(lesson.lesson, store?.runs(lesson.lesson.id) ?? []);
 	if (mode.kind === 'plain') {
 		const {runPlain} = await import('../plain/run-plain.js');
 		const outcome = await runPlain({

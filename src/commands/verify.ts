@@ -92,7 +92,7 @@ export async function verifyCommand(argv: readonly string[], out: Out): Promise<
 		lesson,
 		registryKind: progress.registryKind,
 		registry: progress.registry,
-		vars: {...labVars(choiceOf(progress), progress.registry, engine.name), ...savedVars(progress)},
+		vars: {...labVars(choiceOf(progress), progress.registry, engine.name), ...savedVars(lesson, progress)},
 		runCheck: check => services.runCheck(check),
 		...(progress.registryKind === 'practice' ? {registryGone: await practiceGone(progress.registry)} : {}),
 	});
@@ -120,5 +120,5 @@ function humanReport(report: VerifyReport, lesson: Lesson, progress: LessonProgr
 			: failed === 0
 				? `All ${report.steps.length} steps pass.`
 				: `${failed} of ${report.steps.length} steps fail.`;
-	return [`${lesson.title} — ${where}${progress.username ? `, as ${progress.username}` : ''}`, ...report.steps.map(verifyLine), verdict].join('\n');
+	return [`${lesson.title} — ${where}${progress.vars.username ? `, as ${progress.vars.username}` : ''}`, ...report.steps.map(verifyLine), verdict].join('\n');
 }

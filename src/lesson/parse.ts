@@ -1,6 +1,5 @@
 import {isNode, LineCounter, parseDocument} from 'yaml';
 import type {core} from 'zod/mini';
-import {savedVariables} from '../progress/store.js';
 import {engineArgsProblem} from './engine-policy.js';
 import {maxLessonBytes} from './limits.js';
 import {lessonSchema, type Lesson, type RegistryKind} from './schema.js';
@@ -94,7 +93,6 @@ function crossCheck(lesson: Lesson): Problem[] {
 	return errors;
 }
 
-
 /** Every string in a value, with its path. */
 function strings(value: unknown, path: Path, found: {path: Path; text: string}[] = []): {path: Path; text: string}[] {
 	if (typeof value === 'string') found.push({path, text: value});
@@ -114,7 +112,7 @@ function secretProblems(lesson: Lesson): Problem[] {
 		for (const [position, input] of step.inputs.entries()) {
 			if (input.kind !== 'secret') continue;
 			const path = ['steps', index, 'inputs', position, 'id'];
-			if ((savedVariables as readonly string[]).includes(input.id) || (builtInVariables as readonly string[]).includes(input.id)) {
+			if ((builtInVariables as readonly string[]).includes(input.id)) {
 				problems.push({
 					path,
 					message: `a secret cannot be called '${input.id}': the lab fills in or saves that name. Name it on its own, like 'password'.`,
