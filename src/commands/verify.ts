@@ -8,7 +8,7 @@ import {openProgressStore, runKey, storeProblem, type LessonProgress} from '../p
 import {choiceOf, savedVars} from '../driver/saved-run.js';
 import {registryOfKind} from '../registry/address.js';
 import {createRegistryClient} from '../registry/registry-client.js';
-import {labVars} from '../driver/lab-vars.js';
+import {labVars, withLessonVars} from '../driver/lab-vars.js';
 
 export const verifyHelp = `
   Usage
@@ -92,7 +92,7 @@ export async function verifyCommand(argv: readonly string[], out: Out): Promise<
 		lesson,
 		registryKind: progress.registryKind,
 		registry: progress.registry,
-		vars: {...labVars(choiceOf(progress), progress.registry, engine.name), ...savedVars(lesson, progress)},
+		vars: {...withLessonVars(lesson, progress.registryKind, labVars(choiceOf(progress), progress.registry, engine.name)), ...savedVars(lesson, progress)},
 		runCheck: check => services.runCheck(check),
 		...(progress.registryKind === 'practice' ? {registryGone: await practiceGone(progress.registry)} : {}),
 	});

@@ -1,6 +1,7 @@
 import {isNode, LineCounter, parseDocument} from 'yaml';
 import type {core} from 'zod/mini';
 import {engineArgsProblem} from './engine-policy.js';
+import {lessonVarsProblems} from './lesson-vars.js';
 import {maxLessonBytes} from './limits.js';
 import {lessonSchema, type Lesson, type RegistryKind} from './schema.js';
 import {variablesIn, variablesInDeep} from './template.js';
@@ -44,7 +45,7 @@ export function parseLesson(text: string, file = '<lesson>'): LoadResult {
 	});
 	const parsed = lessonSchema.safeParse(doc.toJS());
 	if (!parsed.success) return say(zodProblems(parsed.error));
-	const problems = [...crossCheck(parsed.data), ...secretProblems(parsed.data), ...commandProblems(parsed.data)];
+	const problems = [...crossCheck(parsed.data), ...lessonVarsProblems(parsed.data), ...secretProblems(parsed.data), ...commandProblems(parsed.data)];
 	if (problems.length > 0) return say(problems);
 	return {ok: true, lesson: parsed.data, file};
 }
@@ -56,20 +57,17 @@ function zodProblems(error: core.$ZodError): Problem[] {
 /** Variables the runtime always provides. */
 export const builtInVariables = [
 	'registry',
-	'registryTitle',
 	'registryKind',
 	'registryArg',
 	'registryPrefix',
 	'engine',
 	'signupUrl',
 	'tokenUrl',
-	'loginTip',
 	'practicePassword',
 	'username',
-	'classmateExample',
+	'classmateImage',
 	'digest',
 	'repositoryUrl',
-	'pullTip',
 ] as const;
 
 /** Catch mistakes zod cannot: a step id used twice for one registry kind, a variable nobody sets. */
@@ -78,7 +76,7 @@ function crossCheck(lesson: Lesson): Problem[] {
 	const kinds: RegistryKind[] = ['hub', 'class', 'practice'];
 	for (const kind of kinds) {
 		const seen = new Set<string>();
-		const known = new Set<string>(builtInVariables);
+		const known = new Set<string>([...builtInVariables, ...Object.keys(lesson.vars)]);
 		for (const [index, step] of lesson.steps.entries()) {
 			if (!stepApplies(step, kind)) continue;
 			if (seen.has(step.id)) errors.push({path: ['steps', index, 'id'], message: `the step id '${step.id}' is used twice for ${kind} registries`});
