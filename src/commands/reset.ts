@@ -26,7 +26,7 @@ export const resetHelp = `
 
   Examples
     $ registry-lab reset
-    $ registry-lab reset registries --yes
+    $ registry-lab reset LESSON --yes
 `;
 
 export const resetArgs = commandLine({name: 'registry-lab reset', help: resetHelp, flags: {yes: {type: 'boolean'}}});

@@ -143,11 +143,11 @@ describe('registry-lab verify against a real engine and registry', () => {
 			lesson: 'registries',
 			ok: false,
 			error: 'no-progress',
-			message: 'no saved progress for lesson registries: run registry-lab first.',
+			message: 'no saved progress for lesson registries: run registry-lab --lesson registries first.',
 		});
 		const words = await verify([], {home: empty});
 		expect(words.exitCode).toBe(1);
-		expect(words.stdout).toMatch(/no saved progress for lesson registries: run registry-lab first/);
+		expect(words.stdout).toMatch(/no saved progress for lesson registries: run registry-lab --lesson registries first/);
 	});
 
 	it('an unknown lesson is a usage error (exit 2) that lists the lessons there are', async () => {
@@ -203,7 +203,7 @@ describe('registry-lab verify against a real engine and registry', () => {
 		expect((JSON.parse(practice.stdout) as Report).registry).toBe(host);
 		const elsewhere = await verify(['--registry', '127.0.0.1:1'], {home: both});
 		expect(elsewhere.exitCode).toBe(1);
-		expect(elsewhere.stdout).toMatch(/no saved progress for lesson registries on 127\.0\.0\.1:1: run registry-lab first/);
+		expect(elsewhere.stdout).toMatch(/no saved progress for lesson registries on 127\.0\.0\.1:1: run registry-lab --lesson registries first/);
 	});
 
 	it('the pushed name removed from this computer: exactly the tag step fails (exit 1)', async () => {
