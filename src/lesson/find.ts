@@ -32,8 +32,8 @@ export async function findLesson(idOrFile: string): Promise<Found> {
  * The lesson run when none is named: the first bundled lesson that loads, in the order of the lessons
  * folder (by file name). undefined: none loads.
  */
-export async function defaultLessonId(): Promise<string | undefined> {
-	return (await loadLessons()).find(result => result.ok)?.lesson.id;
+export async function defaultLessonId(dir = builtInLessonsDir()): Promise<string | undefined> {
+	return (await loadLessons(dir)).find(result => result.ok)?.lesson.id;
 }
 
 /** Why a lesson cannot be used, in one line. */
