@@ -7,6 +7,9 @@ import {verifyCommand} from '../../src/commands/verify.js';
 import {quit, type AnswerOf, type Move, type MoveRequest, type Port, type Question, type Quit} from '../../src/driver/port.js';
 import {startLab, type LabOptions} from '../../src/driver/run-lab.js';
 import {savedRuns} from '../../src/driver/saved-run.js';
+import {parseLesson} from '../../src/lesson/load.js';
+import {savedNames} from '../../src/lesson/saved-names.js';
+import type {Step} from '../../src/lesson/schema.js';
 import {openProgressStore} from '../../src/progress/store.js';
 import {testEngine} from '../helpers/engine.js';
 import {lessonFrom} from '../helpers/lesson.js';
@@ -98,5 +101,40 @@ describe('what is saved follows the lesson', () => {
 		expect(resumed?.vars.version).toBe('2.0');
 		expect(resumed?.completed).toEqual(['pick-version']);
 		expect(await readFile(store.path, 'utf8')).toContain('"version": "2.0"');
+	});
+
+	it('the names saved come from the lesson: inputs but secrets, derived variables, facts of its checks; never the lab’s own', () => {
+		const names = savedNames(scratch.steps);
+		expect([...names].sort()).toEqual(['note', 'version']);
+		const step = (over: Partial<Step>): Step => ({id: 's', title: 't', body: 'b', inputs: [], derive: {}, before: [], ...over});
+		const steps = [
+			step({
+				inputs: [
+					{id: 'user', label: 'User', kind: 'text'},
+					{id: 'password', label: 'Password', kind: 'secret'},
+					{id: 'source', label: 'Image', kind: 'local-image'},
+				],
+				// The loader refuses this; were it let through, it would still not be saved.
+				derive: {auth: '{user}:{password}', target: 'r/{user}/x:1'},
+				before: [{type: 'local-image', reference: '{source}'}],
+				check: {type: 'manifest', reference: '{target}'},
+			}),
+		];
+		expect([...savedNames(steps)].sort()).toEqual(['digest', 'imageId', 'repositoryUrl', 'source', 'target', 'user']);
+	});
+
+	it('the loader refuses deriving from a secret, so nothing made from one reaches the progress file', () => {
+		const result = parseLesson(`
+id: bad
+title: Bad
+steps:
+  - id: login
+    title: Log in
+    body: x
+    inputs: [{id: password, label: Password, kind: secret}]
+    derive: {auth: "me:{password}"}
+`);
+		expect(result.ok).toBe(false);
+		expect(result.ok ? '' : result.errors.join('\n')).toMatch(/steps\.0\.derive\.auth: \{password\} is a secret/);
 	});
 });
