@@ -66,7 +66,7 @@ export async function verifyProgress(options: VerifyOptions): Promise<VerifyRepo
 				ok: false,
 				summary: 'Not done yet.',
 				detail: `Nothing was saved for ${missing.map(name => `{${name}}`).join(', ')}.`,
-				hint: `Do this step in registry-lab first${lesson.id === 'registries' ? '' : ` (--lesson ${lesson.id})`}.`,
+				hint: `Do this step in registry-lab first (registry-lab --lesson ${lesson.id}).`,
 			});
 			continue;
 		}

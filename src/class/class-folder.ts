@@ -9,6 +9,7 @@ import {chmod, mkdir, readFile, rename, rm, stat, writeFile} from 'node:fs/promi
 import os from 'node:os';
 import path from 'node:path';
 import {generatePassword, generatedPasswordCost, htpasswdLine, passwordAlphabet} from '../registry/htpasswd.js';
+import {defaultLessonId} from '../lesson/find.js';
 import {createRegistryClient} from '../registry/registry-client.js';
 import {accountsCsv, classPath, joinLine, readAccounts, readClassConfig, type Account} from './class-config-file.js';
 import {hostPort, localHost, registryConfigText} from './class-processes.js';
@@ -24,7 +25,8 @@ export type Outcome =
 
 const refused = (...problems: string[]): Outcome => ({ok: false, problems});
 
-export const classDefaults = {lesson: 'registries', bind: '0.0.0.0', port: 5000, listenerPort: 5001} as const;
+/** A class runs the first bundled lesson unless `class init --lesson` names another (find.ts, defaultLessonId). */
+export const classDefaults = {bind: '0.0.0.0', port: 5000, listenerPort: 5001} as const;
 
 export type InitOptions = {
 	readonly dir: string;
@@ -63,11 +65,13 @@ export async function initClass(options: InitOptions): Promise<Outcome> {
 		address = found.address;
 		if (found.warning) warnings.push(found.warning);
 	}
+	const lesson = options.lesson ?? before?.config.lesson ?? (await defaultLessonId());
+	if (lesson === undefined) return refused('no lesson that ships with registry-lab can be used: install registry-lab again.');
 	const config: ClassConfig = {
 		version: 1,
 		kind,
 		name: options.name ?? before?.config.name ?? (path.basename(path.resolve(dir)) || 'class'),
-		lesson: options.lesson ?? before?.config.lesson ?? classDefaults.lesson,
+		lesson,
 		address,
 		bind: before?.config.bind ?? classDefaults.bind,
 		port: options.port ?? before?.config.port ?? classDefaults.port,

@@ -39,8 +39,8 @@ export async function seedClassmateImage(
 }
 
 /**
- * The lesson's variables for a practice registry that just started: the student's generated
- * account, and (once a pretend classmate has pushed) the image to pull.
+ * The lab's variables for a practice registry that just started: the student's generated account,
+ * and (once a pretend classmate has pushed) the image to pull, as {classmateImage}.
  */
 export async function practiceVars(
 	engine: Engine,
@@ -51,15 +51,6 @@ export async function practiceVars(
 	if (!account) return {};
 	// A pretend classmate pushes first, so there is something real to pull.
 	const seeded = classmate ? await seedClassmateImage(engine, started.host, classmate, signal) : undefined;
-	return {
-		username: account.username,
-		practicePassword: account.password,
-		loginTip: `Your practice password is ${account.password}`,
-		...(seeded?.ok
-			? {
-					classmateExample: seeded.reference,
-					pullTip: `On the practice registry a pretend classmate has pushed ${seeded.reference}: pull that one.`,
-				}
-			: {}),
-	};
+	// Facts only: what the lesson says of them is the lesson's own text (its `vars:`).
+	return {username: account.username, practicePassword: account.password, ...(seeded?.ok ? {classmateImage: seeded.reference} : {})};
 }

@@ -41,7 +41,7 @@ export const labHelp = `
                           and lesson, and your steps' results shared with the instructor
 
   Options
-    --lesson ID|FILE      the lesson to run (default: registries; with several
+    --lesson ID|FILE      the lesson to run (default: the first lesson; with several
                           lessons the start screen lists them with their marks)
     --engine docker|podman
                           the container engine to drive (default: docker)
@@ -154,7 +154,7 @@ export async function labCommand(argv: readonly string[]): Promise<number> {
 		if (!found.ok) return lessonError(found);
 		lesson = found;
 	}
-	const runs = savedRuns(store?.runs(lesson.lesson.id) ?? []);
+	const runs = savedRuns(lesson.lesson, store?.runs(lesson.lesson.id) ?? []);
 	if (mode.kind === 'plain') {
 		const {runPlain} = await import('../plain/run-plain.js');
 		const outcome = await runPlain({
@@ -342,11 +342,12 @@ function lessonError(lesson: {file: string; errors: readonly string[]}): number 
 
 /**
  * With several lessons, an interactive start asks which one, each with its completion mark;
- * otherwise the registry lesson (or the only one there is). null: the student left.
+ * otherwise the first lesson (in the order of the lessons folder, by file name). null: the student left.
  */
 async function chooseLesson(interactive: boolean, progress: Readonly<Record<string, LessonProgress>>): Promise<string | null> {
 	const lessons = (await loadLessons()).flatMap(result => (result.ok ? [result.lesson] : []));
-	if (!interactive || lessons.length < 2) return lessons.find(lesson => lesson.id === 'registries')?.id ?? lessons[0]?.id ?? 'registries';
+	// No lesson that loads: the empty id makes findLesson say so.
+	if (!interactive || lessons.length < 2) return lessons[0]?.id ?? '';
 	const {pickLesson} = await loadScreen(() => import('../ui/pick-lesson.js'));
 	return pickLesson(lessonEntries(lessons, progress));
 }

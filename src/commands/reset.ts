@@ -26,7 +26,7 @@ export const resetHelp = `
 
   Examples
     $ registry-lab reset
-    $ registry-lab reset registries --yes
+    $ registry-lab reset LESSON --yes
 `;
 
 export const resetArgs = commandLine({name: 'registry-lab reset', help: resetHelp, flags: {yes: {type: 'boolean'}}});
@@ -102,5 +102,6 @@ function storeFailed(error: unknown): number {
 function describe(progress: LessonProgress): string {
 	const where = registryOfKind(progress.registryKind, progress.registry);
 	const done = `${progress.completed.length} step${progress.completed.length === 1 ? '' : 's'} done`;
-	return `${where}${progress.username ? ` as ${progress.username}` : ''}, ${done}, ${progress.finished ? 'finished' : `stopped at '${progress.stepId}'`}`;
+	const as = progress.vars.username ? ` as ${progress.vars.username}` : '';
+	return `${where}${as}, ${done}, ${progress.finished ? 'finished' : `stopped at '${progress.stepId}'`}`;
 }

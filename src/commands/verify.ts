@@ -2,13 +2,13 @@ import {commandLine, parseCommandLine, usageError, warn, type Out} from './args.
 import {createLabServices} from '../driver/services.js';
 import {verifyLine, verifyProgress, type VerifyReport} from '../checks/verify-run.js';
 import {defaultEngine, type EngineName} from '../container/engine.js';
-import {findLesson, lessonProblem} from '../lesson/find.js';
+import {defaultLessonId, findLesson, lessonProblem} from '../lesson/find.js';
 import type {Lesson} from '../lesson/schema.js';
 import {openProgressStore, runKey, storeProblem, type LessonProgress} from '../progress/store.js';
 import {choiceOf, savedVars} from '../driver/saved-run.js';
 import {registryOfKind} from '../registry/address.js';
 import {createRegistryClient} from '../registry/registry-client.js';
-import {labVars} from '../driver/lab-vars.js';
+import {labVars, withLessonVars} from '../driver/lab-vars.js';
 import {completionOf, recordChecks} from '../checks/verify-completion.js';
 
 export const verifyHelp = `
@@ -28,7 +28,7 @@ export const verifyHelp = `
   gets none: its registry is gone once the lesson ends.
 
   Options
-    --lesson ID|FILE      the lesson to verify (default: registries)
+    --lesson ID|FILE      the lesson to verify (default: the first lesson, as registry-lab runs it)
     --registry HOST[:PORT], --practice
                           the run on that registry (docker.io: Docker Hub); default: the run saved last
     --engine NAME         docker (default) or podman
@@ -50,7 +50,7 @@ export const verifyArgs = commandLine({
 	help: verifyHelp,
 	flags: {
 		json: {type: 'boolean'},
-		lesson: {type: 'string', default: 'registries'},
+		lesson: {type: 'string'},
 		registry: {type: 'string'},
 		practice: {type: 'boolean'},
 		engine: {type: 'string', default: 'docker', choices: ['docker', 'podman']},
@@ -63,10 +63,11 @@ export async function verifyCommand(argv: readonly string[], out: Out): Promise<
 	const {flags} = cli;
 	if (cli.input.length > 0) return usageError('registry-lab verify', `unexpected '${cli.input[0]}' (choose a lesson with --lesson).`).exitCode;
 
-	const found = await findLesson(flags.lesson);
+	const lessonArg = flags.lesson ?? (await defaultLessonId()) ?? '';
+	const found = await findLesson(lessonArg);
 	if (!found.ok) {
 		const message = lessonProblem(found);
-		if (flags.json) out(JSON.stringify({lesson: flags.lesson, ok: false, error: 'unknown-lesson', message, lessons: found.known}), 'json');
+		if (flags.json) out(JSON.stringify({lesson: lessonArg, ok: false, error: 'unknown-lesson', message, lessons: found.known}), 'json');
 		else warn(`registry-lab verify: ${message}\n`);
 		return 2;
 	}
@@ -87,8 +88,7 @@ export async function verifyCommand(argv: readonly string[], out: Out): Promise<
 	}
 	if (!progress) {
 		const on = flags.practice ? ' on the practice registry' : flags.registry ? ` on ${flags.registry}` : '';
-		const message =
-			`no saved progress for lesson ${lesson.id}${on}: ` + `run registry-lab first${lesson.id === 'registries' ? '' : ` --lesson ${flags.lesson}`}.`;
+		const message = `no saved progress for lesson ${lesson.id}${on}: run registry-lab --lesson ${lessonArg} first.`;
 		if (flags.json) out(JSON.stringify({lesson: lesson.id, ok: false, error: 'no-progress', message}), 'json');
 		else out(`registry-lab verify: ${message}`);
 		return 1;
@@ -101,7 +101,7 @@ export async function verifyCommand(argv: readonly string[], out: Out): Promise<
 		lesson,
 		registryKind: progress.registryKind,
 		registry: progress.registry,
-		vars: {...labVars(choiceOf(progress), progress.registry, engine.name), ...savedVars(progress)},
+		vars: {...withLessonVars(lesson, progress.registryKind, labVars(choiceOf(progress), progress.registry, engine.name)), ...savedVars(lesson, progress)},
 		runCheck: checks.run,
 		...(progress.registryKind === 'practice' ? {registryGone: await practiceGone(progress.registry)} : {}),
 	});
@@ -130,5 +130,5 @@ function humanReport(report: VerifyReport, lesson: Lesson, progress: LessonProgr
 			: failed === 0
 				? `All ${report.steps.length} steps pass.`
 				: `${failed} of ${report.steps.length} steps fail.`;
-	return [`${lesson.title} — ${where}${progress.username ? `, as ${progress.username}` : ''}`, ...report.steps.map(verifyLine), verdict].join('\n');
+	return [`${lesson.title} — ${where}${progress.vars.username ? `, as ${progress.vars.username}` : ''}`, ...report.steps.map(verifyLine), verdict].join('\n');
 }

@@ -1,4 +1,5 @@
-import type {RegistryKind} from '../lesson/schema.js';
+import {lessonVars} from '../lesson/lesson-vars.js';
+import type {Lesson, RegistryKind} from '../lesson/schema.js';
 import type {Vars} from '../lesson/template.js';
 import {dockerHubDomain} from '../registry/address.js';
 import {HUB_SIGNUP_URL, hubTokenSettingsUrl} from '../registry/hub-client.js';
@@ -17,33 +18,24 @@ export function registryOfChoice(choice: RegistryChoice, practiceHost = ''): str
 	return choice.kind === 'class' ? choice.host : choice.kind === 'hub' ? dockerHubDomain : practiceHost;
 }
 
-/** The variables every lesson can use, for the chosen registry. */
+/**
+ * The variables every lesson can use, for the chosen registry: facts only (src/lesson/lesson-vars.ts,
+ * labFacts). Wording about them (a login tip per registry) is the lesson's own: withLessonVars.
+ */
 export function labVars(choice: RegistryChoice, host: string, engineName: string): Vars {
 	const hub = choice.kind === 'hub';
-	const registry = hub ? dockerHubDomain : host;
-	const titles: Record<RegistryKind, string> = {
-		hub: 'Docker Hub',
-		class: `the class registry ${host}`,
-		practice: `the practice registry on this computer (${host})`,
-	};
-	const tips: Record<RegistryKind, string> = {
-		hub:
-			`Use a personal access token instead of your password: make one at ${hubTokenSettingsUrl()} (Read & Write). ` +
-			'You can revoke a token any time without changing your password.',
-		class: 'Use the password your instructor gave you.',
-		practice: 'Type the practice password shown in the step before.',
-	};
 	return {
-		registry,
+		registry: hub ? dockerHubDomain : host,
 		registryKind: choice.kind,
-		registryTitle: titles[choice.kind],
 		registryArg: hub ? '' : host,
 		registryPrefix: hub ? '' : `${host}/`,
 		engine: engineName,
 		signupUrl: HUB_SIGNUP_URL,
 		tokenUrl: hubTokenSettingsUrl(),
-		loginTip: tips[choice.kind],
-		classmateExample: `${hub ? '' : `${host}/`}THEIR-USERNAME/first-image:1.0`,
-		pullTip: hub ? 'Working alone? Pull any public image, such as alpine or hello-world.' : '',
 	};
+}
+
+/** The lab's variables with the lesson's own (`vars:`) made from them for this kind of registry. */
+export function withLessonVars(lesson: Lesson, kind: RegistryKind, lab: Vars): Vars {
+	return {...lab, ...lessonVars(lesson, kind, lab)};
 }

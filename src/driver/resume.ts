@@ -4,7 +4,7 @@ import type {Lesson} from '../lesson/schema.js';
 import {stepsFor} from '../lesson/steps.js';
 import type {Vars} from '../lesson/template.js';
 import type {HubClient} from '../registry/hub-client.js';
-import {registryOfChoice, labVars} from './lab-vars.js';
+import {registryOfChoice, labVars, withLessonVars} from './lab-vars.js';
 import type {Resume, SavedRun} from './saved-run.js';
 import {createLabServices} from './services.js';
 
@@ -23,7 +23,7 @@ export type RecheckOptions = {
 export async function recheck(lesson: Lesson, engine: Engine, saved: SavedRun, options: RecheckOptions = {}): Promise<Resume> {
 	const {choice} = saved;
 	const host = registryOfChoice(choice, options.practice?.host);
-	const vars = {...labVars(choice, host, engine.name), ...options.practice?.extra, ...saved.vars};
+	const vars = {...withLessonVars(lesson, choice.kind, {...labVars(choice, host, engine.name), ...options.practice?.extra}), ...saved.vars};
 	const services = createLabServices({engine, registry: host, registryKind: choice.kind, ...(options.hub ? {hub: options.hub} : {})});
 	const report = await verifyProgress({lesson, registryKind: choice.kind, registry: host, vars, runCheck: check => services.runCheck(check)});
 	const broken = report.steps.find(step => !step.ok && saved.completed.includes(step.id));

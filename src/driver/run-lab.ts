@@ -17,7 +17,7 @@ import {
 import {isHubUsername} from '../registry/hub-username.js';
 import {openInBrowser} from '../run/open-in-browser.js';
 import {answerEvent, answersShown, typedEvent} from './answers.js';
-import {labVars, registryOfChoice} from './lab-vars.js';
+import {labVars, registryOfChoice, withLessonVars} from './lab-vars.js';
 import {isQuit, type InputRequest, type LessonView, type Move, type MoveRequest, type PickOption, type Port, type SayTone} from './port.js';
 import {runEffect} from './run-effect.js';
 import {createLabServices, type LabServices, type ServiceOptions} from './services.js';
@@ -137,7 +137,7 @@ async function driveLesson(port: Port, options: LabOptions, setup: Setup, contro
 		...(options.recordMade ? {recordMade: options.recordMade} : {}),
 	});
 	const {resume} = setup;
-	const vars = {...labVars(setup.choice, setup.host, engine.name), ...setup.extra, ...resume?.vars};
+	const vars = {...withLessonVars(lesson, setup.choice.kind, {...labVars(setup.choice, setup.host, engine.name), ...setup.extra}), ...resume?.vars};
 	const started = startRun(
 		lesson,
 		setup.choice.kind,

@@ -1,7 +1,8 @@
 import type {Lesson} from '../lesson/schema.js';
+import {localNames, onlyNamed, savedNames} from '../lesson/saved-names.js';
 import {stepsFor} from '../lesson/steps.js';
 import {fill} from '../lesson/template.js';
-import {runKey, savedVariables, type LessonProgress} from '../progress/store.js';
+import {runKey, type LessonProgress} from '../progress/store.js';
 import {registryOfChoice, type RegistryChoice} from './lab-vars.js';
 import type {ResumeOfferView} from './port.js';
 
@@ -24,13 +25,6 @@ export type Resume = {
 	readonly passedAt?: Readonly<Record<string, string>>;
 };
 
-/**
- * What of a practice run still holds on the next practice registry: only what is on this computer.
- * The registry's address, the names under it, the digest and the classmate's image went with the
- * last one; the next one makes its own account.
- */
-const keptForPractice: readonly string[] = ['image'];
-
 /** The registry a saved run used. */
 export function choiceOf(progress: Pick<LessonProgress, 'registry' | 'registryKind'>): RegistryChoice {
 	switch (progress.registryKind) {
@@ -43,14 +37,22 @@ export function choiceOf(progress: Pick<LessonProgress, 'registry' | 'registryKi
 	}
 }
 
-/** The lesson's variables as they were saved (never a secret: only those the store keeps). */
-export function savedVars(progress: LessonProgress): Record<string, string> {
-	const vars: Record<string, string> = {};
-	for (const name of savedVariables) {
-		const value = progress[name];
-		if (value) vars[name] = value;
-	}
-	return vars;
+/**
+ * The lesson's variables as they were saved: only those the lesson saves on that kind of registry
+ * (saved-names.ts), so a name the file gained some other way (edited by hand, another lesson of the
+ * same id) never replaces one of the lab's own variables.
+ */
+export function savedVars(lesson: Lesson, progress: LessonProgress): Record<string, string> {
+	return onlyNamed(progress.vars, savedNames(stepsFor(lesson, progress.registryKind)));
+}
+
+/**
+ * What of a practice run still holds on the next practice registry: only what is on this computer,
+ * the inputs that name a local image. The registry's address, the names under it, the facts its
+ * checks found and the classmate's image went with the last one; the next one makes its own account.
+ */
+function keptForPractice(lesson: Lesson, vars: Record<string, string>): Record<string, string> {
+	return onlyNamed(vars, localNames(stepsFor(lesson, 'practice')));
 }
 
 /**
@@ -58,11 +60,11 @@ export function savedVars(progress: LessonProgress): Record<string, string> {
  * given (the store's: the most recently updated first). A practice run keeps only what is on this
  * computer: it goes on with a new practice registry.
  */
-export function savedRuns(runs: readonly LessonProgress[]): SavedRun[] {
+export function savedRuns(lesson: Lesson, runs: readonly LessonProgress[]): SavedRun[] {
 	return runs.flatMap(progress => {
 		if (progress.finished || progress.completed.length === 0) return [];
-		const vars = savedVars(progress);
-		const kept = progress.registryKind === 'practice' ? Object.fromEntries(Object.entries(vars).filter(([name]) => keptForPractice.includes(name))) : vars;
+		const vars = savedVars(lesson, progress);
+		const kept = progress.registryKind === 'practice' ? keptForPractice(lesson, vars) : vars;
 		return [
 			{
 				choice: choiceOf(progress),

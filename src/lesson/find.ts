@@ -20,8 +20,20 @@ export async function findLesson(idOrFile: string): Promise<Found> {
 		file: idOrFile,
 		known,
 		byFile: false,
-		errors: [`there is no lesson '${idOrFile}' in ${builtInLessonsDir()} (there is: ${known.join(', ') || 'none'})`],
+		errors: [
+			idOrFile === ''
+				? `no lesson in ${builtInLessonsDir()} can be used`
+				: `there is no lesson '${idOrFile}' in ${builtInLessonsDir()} (there is: ${known.join(', ') || 'none'})`,
+		],
 	};
+}
+
+/**
+ * The lesson run when none is named: the first bundled lesson that loads, in the order of the lessons
+ * folder (by file name). undefined: none loads.
+ */
+export async function defaultLessonId(dir = builtInLessonsDir()): Promise<string | undefined> {
+	return (await loadLessons(dir)).find(result => result.ok)?.lesson.id;
 }
 
 /** Why a lesson cannot be used, in one line. */

@@ -1,7 +1,7 @@
 import {isNode, LineCounter, parseDocument} from 'yaml';
 import type {core} from 'zod/mini';
-import {savedVariables} from '../progress/store.js';
 import {engineArgsProblem} from './engine-policy.js';
+import {lessonVarsProblems} from './lesson-vars.js';
 import {maxLessonBytes} from './limits.js';
 import {lessonSchema, type Lesson, type RegistryKind} from './schema.js';
 import {variablesIn, variablesInDeep} from './template.js';
@@ -45,7 +45,7 @@ export function parseLesson(text: string, file = '<lesson>'): LoadResult {
 	});
 	const parsed = lessonSchema.safeParse(doc.toJS());
 	if (!parsed.success) return say(zodProblems(parsed.error));
-	const problems = [...crossCheck(parsed.data), ...secretProblems(parsed.data), ...commandProblems(parsed.data)];
+	const problems = [...crossCheck(parsed.data), ...lessonVarsProblems(parsed.data), ...secretProblems(parsed.data), ...commandProblems(parsed.data)];
 	if (problems.length > 0) return say(problems);
 	return {ok: true, lesson: parsed.data, file};
 }
@@ -57,20 +57,17 @@ function zodProblems(error: core.$ZodError): Problem[] {
 /** Variables the runtime always provides. */
 export const builtInVariables = [
 	'registry',
-	'registryTitle',
 	'registryKind',
 	'registryArg',
 	'registryPrefix',
 	'engine',
 	'signupUrl',
 	'tokenUrl',
-	'loginTip',
 	'practicePassword',
 	'username',
-	'classmateExample',
+	'classmateImage',
 	'digest',
 	'repositoryUrl',
-	'pullTip',
 	'classmate',
 ] as const;
 
@@ -80,7 +77,7 @@ function crossCheck(lesson: Lesson): Problem[] {
 	const kinds: RegistryKind[] = ['hub', 'class', 'practice'];
 	for (const kind of kinds) {
 		const seen = new Set<string>();
-		const known = new Set<string>(builtInVariables);
+		const known = new Set<string>([...builtInVariables, ...Object.keys(lesson.vars)]);
 		for (const [index, step] of lesson.steps.entries()) {
 			if (!stepApplies(step, kind)) continue;
 			if (seen.has(step.id)) errors.push({path: ['steps', index, 'id'], message: `the step id '${step.id}' is used twice for ${kind} registries`});
@@ -114,7 +111,7 @@ function secretProblems(lesson: Lesson): Problem[] {
 		for (const [position, input] of step.inputs.entries()) {
 			if (input.kind !== 'secret') continue;
 			const path = ['steps', index, 'inputs', position, 'id'];
-			if ((savedVariables as readonly string[]).includes(input.id) || (builtInVariables as readonly string[]).includes(input.id)) {
+			if ((builtInVariables as readonly string[]).includes(input.id)) {
 				problems.push({
 					path,
 					message: `a secret cannot be called '${input.id}': the lab fills in or saves that name. Name it on its own, like 'password'.`,

@@ -67,10 +67,24 @@ export const stepSchema = z.strictObject({
 	check: z.optional(checkSchema),
 });
 
+/** A lesson variable's text: one text, or a list of texts of which the first whose variables all have a value is taken. */
+const lessonVarText = z.union([template, z.array(template).check(z.minLength(1))]);
+
+/**
+ * The lesson's own variables (`vars:`), text made once at the start from the lab's built-in variables:
+ * the same text on every registry, or a text per kind of registry (`{hub: …, class: …, practice: …}`;
+ * a kind left out is empty). Tips, hints and wording that differ by registry live here, not in the lab.
+ */
+export const lessonVarSchema = z.union([
+	lessonVarText,
+	z.strictObject({hub: z.optional(lessonVarText), class: z.optional(lessonVarText), practice: z.optional(lessonVarText)}),
+]);
+
 export const lessonSchema = z.strictObject({
 	id: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and -')),
 	title: z.string().check(z.minLength(1)),
 	summary: z._default(z.string(), ''),
+	vars: z._default(z.record(identifier, lessonVarSchema), {}),
 	steps: z.array(stepSchema).check(z.minLength(1)),
 });
 
@@ -78,5 +92,6 @@ export type Lesson = z.infer<typeof lessonSchema>;
 export type Step = z.infer<typeof stepSchema>;
 export type StepInput = z.infer<typeof inputSchema>;
 export type Check = z.infer<typeof checkSchema>;
+export type LessonVar = z.infer<typeof lessonVarSchema>;
 export type StepCommand = z.infer<typeof commandSchema>;
 export type Validator = (typeof validators)[number];

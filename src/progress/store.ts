@@ -1,10 +1,12 @@
 /**
- * The progress file: `{version: 2, lessons: {LESSON: {REGISTRY: run}}}` in a folder private to the
+ * The progress file: `{version: 3, lessons: {LESSON: {REGISTRY: run}}}` in a folder private to the
  * user, one run per lesson and registry (runKey), so a run on one registry never replaces a run on
- * another. A version-1 file (one run per lesson) is read as version 2; it is written as version 2
- * at the next save. Writes go to a new temp file beside it that is then renamed over it, under a
- * lock file, after reading the file again: several labs saving at once keep each other's runs, and
- * a crash never leaves half a file.
+ * another. A run keeps the lesson's variables as `vars`, whatever the lesson calls them: the driver
+ * chooses which (save-progress.ts), the store only bounds them. A version-1 file (one run per
+ * lesson) and a version-2 file (the registry lesson's variables as fields of their own) are read as
+ * version 3, and written as version 3 at the next save. Writes go to a new temp file beside it that
+ * is then renamed over it, under a lock file, after reading the file again: several labs saving at
+ * once keep each other's runs, and a crash never leaves half a file.
  */
 import * as nodeFs from 'node:fs';
 import os from 'node:os';
@@ -17,15 +19,22 @@ import {isAlive} from '../run/process-alive.js';
 
 useEnglishMessages();
 
+/** At most this many saved variables in a run, each name at most 64 characters and each value at most maxSavedValue. */
+export const maxSavedVars = 100;
+export const maxSavedValue = 2000;
+const varName = /^[a-zA-Z][a-zA-Z0-9]{0,63}$/;
+
+/** A run's saved variables: read from a file anyone may have edited, so names, values and their number are bounded. */
+const savedVarsSchema = z
+	.record(z.string().check(z.regex(varName, 'must be a variable name')), z.string().check(z.maxLength(maxSavedValue)))
+	.check(z.refine(vars => Object.keys(vars).length <= maxSavedVars, `must hold at most ${maxSavedVars} variables`));
+
 /** What is kept of one run of a lesson: choices and proof, never a password or a registry token. */
 export const lessonProgressSchema = z.object({
-	registry: z.string(),
+	registry: z.string().check(z.maxLength(300)),
 	registryKind: z.enum(['hub', 'class', 'practice']),
-	username: z.optional(z.string()),
-	image: z.optional(z.string()),
-	target: z.optional(z.string()),
-	digest: z.optional(z.string()),
-	pullRef: z.optional(z.string()),
+	/** The lesson's own variables (its inputs, derived variables and the facts its checks found), never a secret. */
+	vars: z._default(savedVarsSchema, {}),
 	stepId: z.string(),
 	completed: z.array(z.string()),
 	finished: z._default(z.boolean(), false),
@@ -39,9 +48,31 @@ export const lessonProgressSchema = z.object({
 });
 export type LessonProgress = z.infer<typeof lessonProgressSchema>;
 
-/** Version 1 kept one run per lesson, whatever its registry. */
-const fileV1Schema = z.object({version: z.literal(1), lessons: z.record(z.string(), lessonProgressSchema)});
-const fileSchema = z.object({version: z.literal(2), lessons: z.record(z.string(), z.record(z.string(), lessonProgressSchema))});
+/**
+ * Versions 1 and 2 kept the registry lesson's variables as fields of their own (username, image, target,
+ * digest, pullRef): they become the run's vars. Version 1 kept one run per lesson, whatever its registry.
+ */
+const oldFields = ['username', 'image', 'target', 'digest', 'pullRef'] as const;
+const oldRunSchema = z.object({
+	...lessonProgressSchema.shape,
+	...Object.fromEntries(oldFields.map(name => [name, z.optional(z.string().check(z.maxLength(maxSavedValue)))])),
+}) as unknown as z.ZodMiniType<LessonProgress & Partial<Record<(typeof oldFields)[number], string>>>;
+const fileV1Schema = z.object({version: z.literal(1), lessons: z.record(z.string(), oldRunSchema)});
+const fileV2Schema = z.object({version: z.literal(2), lessons: z.record(z.string(), z.record(z.string(), oldRunSchema))});
+const fileSchema = z.object({version: z.literal(3), lessons: z.record(z.string(), z.record(z.string(), lessonProgressSchema))});
+const fileVersion = 3;
+
+/** A run of version 1 or 2 as version 3: its fixed fields become vars. */
+function migrated(run: LessonProgress & Partial<Record<(typeof oldFields)[number], string>>): LessonProgress {
+	const vars: Record<string, string> = {...run.vars};
+	const rest: Record<string, unknown> = {...run};
+	for (const name of oldFields) {
+		const value = run[name];
+		delete rest[name];
+		if (value) vars[name] = value;
+	}
+	return {...(rest as LessonProgress), vars};
+}
 /** Lesson id, then runKey, then the run. */
 type Lessons = Record<string, Record<string, LessonProgress>>;
 
@@ -55,9 +86,6 @@ export function runKey(run: {readonly registryKind: RegistryKind; readonly regis
 	if (run.registryKind === 'hub') return dockerHubDomain;
 	return registryName(run.registry).toLowerCase();
 }
-
-/** The variables that may be saved; everything else (passwords above all) stays in memory. */
-export const savedVariables = ['registry', 'registryKind', 'username', 'image', 'target', 'digest', 'pullRef'] as const;
 
 export type ProgressStore = {
 	readonly path: string;
@@ -152,7 +180,7 @@ export function openProgressStore(options: StoreOptions = {}): ProgressStore {
 			const read = readFile(fs, file);
 			if (read.kind === 'unreadable') moveAside(fs, file, read.why);
 			const next = change(read.kind === 'ok' ? read.lessons : {});
-			writeAtomically(fs, file, `${JSON.stringify({version: 2, lessons: next}, null, '\t')}\n`);
+			writeAtomically(fs, file, `${JSON.stringify({version: fileVersion, lessons: next}, null, '\t')}\n`);
 			return next;
 		});
 	};
@@ -216,11 +244,17 @@ function readFile(fs: StoreFs, file: string): Read {
 	} catch (error) {
 		return {kind: 'unreadable', why: `not valid JSON: ${error instanceof Error ? error.message : String(error)}`};
 	}
+	const version = data !== null && typeof data === 'object' ? (data as {version?: unknown}).version : undefined;
 	// A version-1 file kept one run per lesson: it becomes the lesson's run on its registry.
-	if (data !== null && typeof data === 'object' && (data as {version?: unknown}).version === 1) {
+	if (version === 1) {
 		const old = fileV1Schema.safeParse(data);
 		if (!old.success) return unexpected(data, old.error);
-		return {kind: 'ok', lessons: keyed(Object.entries(old.data.lessons).map(([id, run]) => [id, [run]]))};
+		return {kind: 'ok', lessons: keyed(Object.entries(old.data.lessons).map(([id, run]) => [id, [migrated(run)]]))};
+	}
+	if (version === 2) {
+		const old = fileV2Schema.safeParse(data);
+		if (!old.success) return unexpected(data, old.error);
+		return {kind: 'ok', lessons: keyed(Object.entries(old.data.lessons).map(([id, runs]) => [id, Object.values(runs).map(migrated)]))};
 	}
 	const checked = fileSchema.safeParse(data);
 	if (!checked.success) return unexpected(data, checked.error);
@@ -434,8 +468,13 @@ function explain(error: unknown, where: string, what: 'file' | 'folder'): Progre
 	}
 }
 
-/** The saved form of a lesson run: only allow-listed variables, plus where it got to. */
+/**
+ * The saved form of a lesson run: where it got to, and the variables the driver chose to keep (never a
+ * secret: see src/driver/save-progress.ts). Variables past the bounds are left out rather than refusing the save.
+ */
 export function progressFrom(run: {
+	registry: string;
+	registryKind: RegistryKind;
 	vars: Readonly<Record<string, string>>;
 	completed: readonly string[];
 	stats: LessonProgress['stats'];
@@ -443,13 +482,13 @@ export function progressFrom(run: {
 	finished: boolean;
 	passedAt?: Readonly<Record<string, string>>;
 }): LessonProgress {
-	const kept: Record<string, string> = {};
-	for (const name of savedVariables) {
-		const value = run.vars[name];
-		if (value) kept[name] = value;
-	}
+	const kept = Object.entries(run.vars)
+		.filter(([name, value]) => varName.test(name) && value.length > 0 && value.length <= maxSavedValue)
+		.slice(0, maxSavedVars);
 	return lessonProgressSchema.parse({
-		...kept,
+		registry: run.registry,
+		registryKind: run.registryKind,
+		vars: Object.fromEntries(kept),
 		stepId: run.stepId,
 		completed: [...run.completed],
 		finished: run.finished,

@@ -34,8 +34,11 @@ beforeAll(async () => {
 	});
 	home = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-hostile-'));
 	const target = `${registry.host}/student/demo:1.0`;
-	const vars = {registry: registry.host, registryKind: 'class', username: hostileUser, image: `demo${title}:latest`, target, pullRef: target};
-	openProgressStore({cwd: home}).save('registries', progressFrom({vars, completed: [], stats: {}, stepId: 'done', finished: true}));
+	const vars = {username: hostileUser, image: `demo${title}:latest`, target, pullRef: target};
+	openProgressStore({cwd: home}).save(
+		'registries',
+		progressFrom({registry: registry.host, registryKind: 'class', vars, completed: [], stats: {}, stepId: 'done', finished: true}),
+	);
 });
 
 afterAll(async () => {

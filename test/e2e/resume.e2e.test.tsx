@@ -97,17 +97,9 @@ describe('unfinished runs on several registries', () => {
 		const home = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-runs-'));
 		homes.push(home);
 		const store = openProgressStore({cwd: home});
-		const vars = {
-			registry: registry.host,
-			registryKind: 'class',
-			username: student.username,
-			image: 'alpine:latest',
-			target: `${registry.host}/student/x:1.0`,
-		};
-		store.save(
-			lesson.id,
-			progressFrom({vars, completed: ['what-is-a-registry', 'account', 'login', 'choose-image', 'tag'], stats: {}, stepId: 'push', finished: false}),
-		);
+		const vars = {username: student.username, image: 'alpine:latest', target: `${registry.host}/student/x:1.0`};
+		const completed = ['what-is-a-registry', 'account', 'login', 'choose-image', 'tag'];
+		store.save(lesson.id, progressFrom({registry: registry.host, registryKind: 'class', vars, completed, stats: {}, stepId: 'push', finished: false}));
 		return store;
 	}
 
@@ -120,7 +112,7 @@ describe('unfinished runs on several registries', () => {
 				lesson={lesson}
 				engine={testEngine(env)}
 				choice={choice}
-				runs={savedRuns(store.runs(lesson.id))}
+				runs={savedRuns(lesson, store.runs(lesson.id))}
 				onProgress={(state: RunState) => store.save(lesson.id, progressOfRun(state))}
 				startPractice={async options => {
 					const started = await startPracticeRegistry(options);
@@ -167,11 +159,9 @@ describe('unfinished runs on several registries', () => {
 		homes.push(home);
 		const store = openProgressStore({cwd: home});
 		const old = '127.0.0.1:1';
-		const vars = {registry: old, registryKind: 'practice', username: 'student', image: 'alpine:latest', target: `${old}/student/first-image:1.0`};
-		store.save(
-			lesson.id,
-			progressFrom({vars, completed: ['what-is-a-registry', 'account', 'login', 'choose-image', 'tag'], stats: {}, stepId: 'push', finished: false}),
-		);
+		const vars = {username: 'student', image: 'alpine:latest', target: `${old}/student/first-image:1.0`};
+		const completed = ['what-is-a-registry', 'account', 'login', 'choose-image', 'tag'];
+		store.save(lesson.id, progressFrom({registry: old, registryKind: 'practice', vars, completed, stats: {}, stepId: 'push', finished: false}));
 		const config = await tempDockerConfig();
 		const run = appFor(store, {kind: 'practice'}, config.env);
 		await waitForText(run.app, 'Resume at step 6: Push it');

@@ -3,7 +3,7 @@ import {createServer} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {openProgressStore, progressFrom} from '../../src/progress/store.js';
+import {openProgressStore, progressFrom, type LessonProgress} from '../../src/progress/store.js';
 import type {PracticeRegistry} from '../../src/registry/practice-registry.js';
 import {createRegistryClient} from '../../src/registry/registry-client.js';
 import {runCommand} from '../../src/run/run-command.js';
@@ -55,8 +55,13 @@ async function tempHome(): Promise<string> {
 	return dir;
 }
 
-function saveProgress(dir: string, vars: Record<string, string>, stepId = 'done'): void {
-	openProgressStore({cwd: dir}).save('registries', progressFrom({vars, completed: [], stats: {}, stepId, finished: stepId === 'done'}));
+/** Saves a run as the lesson would: `registry` and `registryKind` say where, the rest are the lesson's saved variables. */
+function saveProgress(dir: string, {registry = '', registryKind, ...vars}: Record<string, string>, stepId = 'done'): void {
+	const kind = registryKind as LessonProgress['registryKind'];
+	openProgressStore({cwd: dir}).save(
+		'registries',
+		progressFrom({registry, registryKind: kind, vars, completed: [], stats: {}, stepId, finished: stepId === 'done'}),
+	);
 }
 
 async function docker(args: string[], env: Record<string, string>): Promise<void> {
@@ -96,7 +101,6 @@ beforeAll(async () => {
 		target,
 		digest: manifest.digest,
 		pullRef: classmateImage,
-		password: student.password,
 	};
 	saveProgress(home, classVars);
 });
@@ -139,11 +143,11 @@ describe('registry-lab verify against a real engine and registry', () => {
 			lesson: 'registries',
 			ok: false,
 			error: 'no-progress',
-			message: 'no saved progress for lesson registries: run registry-lab first.',
+			message: 'no saved progress for lesson registries: run registry-lab --lesson registries first.',
 		});
 		const words = await verify([], {home: empty});
 		expect(words.exitCode).toBe(1);
-		expect(words.stdout).toMatch(/no saved progress for lesson registries: run registry-lab first/);
+		expect(words.stdout).toMatch(/no saved progress for lesson registries: run registry-lab --lesson registries first/);
 	});
 
 	it('an unknown lesson is a usage error (exit 2) that lists the lessons there are', async () => {
@@ -199,7 +203,7 @@ describe('registry-lab verify against a real engine and registry', () => {
 		expect((JSON.parse(practice.stdout) as Report).registry).toBe(host);
 		const elsewhere = await verify(['--registry', '127.0.0.1:1'], {home: both});
 		expect(elsewhere.exitCode).toBe(1);
-		expect(elsewhere.stdout).toMatch(/no saved progress for lesson registries on 127\.0\.0\.1:1: run registry-lab first/);
+		expect(elsewhere.stdout).toMatch(/no saved progress for lesson registries on 127\.0\.0\.1:1: run registry-lab --lesson registries first/);
 	});
 
 	it('the pushed name removed from this computer: exactly the tag step fails (exit 1)', async () => {

@@ -36,13 +36,20 @@ describe('the start screen of the app, with unfinished runs on two registries', 
 	it('names every unfinished run above the resume offer, as a notice (not a pass mark)', async () => {
 		const lesson = await registryLesson();
 		const run = (over: Partial<LessonProgress> & Pick<LessonProgress, 'registry' | 'registryKind' | 'stepId' | 'completed'>): LessonProgress => ({
+			vars: {},
 			finished: false,
 			stats: {},
 			updatedAt: '2025-01-01T10:00:00.000Z',
 			...over,
 		});
-		const runs = savedRuns([
-			run({registry: '127.0.0.1:5000', registryKind: 'class', username: 'alice', stepId: 'tag', completed: ['what-is-a-registry', 'account', 'login']}),
+		const runs = savedRuns(lesson, [
+			run({
+				registry: '127.0.0.1:5000',
+				registryKind: 'class',
+				vars: {username: 'alice'},
+				stepId: 'tag',
+				completed: ['what-is-a-registry', 'account', 'login'],
+			}),
 			run({registry: '127.0.0.1:41234', registryKind: 'practice', stepId: 'login', completed: ['what-is-a-registry', 'account']}),
 		]);
 		const engine: Engine = {name: 'docker', bin: '/nonexistent/registry-lab-test/docker', env: {}};

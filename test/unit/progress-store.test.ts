@@ -3,40 +3,61 @@ import {openSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it, vi} from 'vitest';
-import {defaultProgressDir, openProgressStore, ProgressStoreError, progressFrom, runKey, type LessonProgress} from '../../src/progress/store.js';
+import {
+	defaultProgressDir,
+	maxSavedValue,
+	maxSavedVars,
+	openProgressStore,
+	ProgressStoreError,
+	progressFrom,
+	runKey,
+	type LessonProgress,
+} from '../../src/progress/store.js';
 import {runCommand} from '../../src/run/run-command.js';
 
 const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'registry-lab-progress-'));
 
 describe('the progress store', () => {
-	it('keeps only allow-listed variables: a password in the run never reaches the file', async () => {
+	it('keeps the variables it is given, whatever their names, bounded: no bad name, empty or over-long value, nor past 100 names', async () => {
 		const cwd = await tempDir();
 		const store = openProgressStore({cwd});
+		const many = Object.fromEntries(Array.from({length: 120}, (_, index) => [`extra${index}`, 'x']));
 		const progress = progressFrom({
-			vars: {
-				registry: '127.0.0.1:5000',
-				registryKind: 'class',
-				username: 'alice',
-				password: 'hunter2-secret',
-				practicePassword: 'abcd-efgh',
-				target: '127.0.0.1:5000/alice/demo:1.0',
-				digest: 'sha256:' + 'a'.repeat(64),
-			},
+			registry: '127.0.0.1:5000',
+			registryKind: 'class',
+			vars: {username: 'alice', version: '2.0', 'not a name': 'x', empty: '', long: 'y'.repeat(maxSavedValue + 1), ...many},
 			completed: ['login'],
 			stats: {login: {attempts: 2, hints: 0}},
 			stepId: 'tag',
 			finished: false,
 		});
+		expect(Object.keys(progress.vars)).toHaveLength(maxSavedVars);
+		expect(progress.vars).toMatchObject({username: 'alice', version: '2.0'});
+		expect(progress.vars).not.toHaveProperty('not a name');
+		expect(progress.vars).not.toHaveProperty('empty');
+		expect(progress.vars).not.toHaveProperty('long');
 		store.save('registries', progress);
-		const text = await readFile(store.path, 'utf8');
-		expect(text).not.toContain('hunter2-secret');
-		expect(text).not.toContain('abcd-efgh');
 		expect(openProgressStore({cwd}).get('registries')).toMatchObject({
-			username: 'alice',
+			registry: '127.0.0.1:5000',
+			vars: {username: 'alice', version: '2.0'},
 			stepId: 'tag',
 			completed: ['login'],
 			stats: {login: {attempts: 2}},
 		});
+	});
+
+	it('moves aside a file whose saved variables break the bounds (a file edited by hand is not trusted)', async () => {
+		for (const vars of [
+			{'bad name': 'x'},
+			{long: 'y'.repeat(maxSavedValue + 1)},
+			{n: 1},
+			Object.fromEntries(Array.from({length: 101}, (_, i) => [`v${i}`, 'x'])),
+		]) {
+			const cwd = await tempDir();
+			const run = {...progressAt('login'), vars};
+			await writeFile(path.join(cwd, 'progress.json'), JSON.stringify({version: 3, lessons: {registries: {'127.0.0.1:5000': run}}}));
+			expect(openProgressStore({cwd}).notice).toMatch(/unexpected contents at lessons\.registries\.127\.0\.0\.1:5000\.vars/);
+		}
 	});
 
 	it('moves a corrupt file aside with a notice instead of crashing or overwriting it', async () => {
@@ -61,7 +82,7 @@ describe('the progress store', () => {
 	it('clears one lesson or all', async () => {
 		const cwd = await tempDir();
 		const store = openProgressStore({cwd});
-		const progress = progressFrom({vars: {registry: 'docker.io', registryKind: 'hub'}, completed: [], stats: {}, stepId: 'login', finished: false});
+		const progress = progressFrom({registry: 'docker.io', registryKind: 'hub', vars: {}, completed: [], stats: {}, stepId: 'login', finished: false});
 		store.save('a', progress);
 		store.save('b', progress);
 		store.clear('a');
@@ -73,11 +94,11 @@ describe('the progress store', () => {
 
 /** A run on a registry, saved at a given time. */
 const runOn = (registryKind: LessonProgress['registryKind'], registry: string, stepId: string, updatedAt: string, username = 'alice'): LessonProgress => ({
-	...progressFrom({vars: {registry, registryKind, username}, completed: ['what-is-a-registry'], stats: {}, stepId, finished: false}),
+	...progressFrom({registry, registryKind, vars: {username}, completed: ['what-is-a-registry'], stats: {}, stepId, finished: false}),
 	updatedAt,
 });
 
-describe('runs per lesson and registry (version 2)', () => {
+describe('runs per lesson and registry', () => {
 	it('keys a run by its registry: Docker Hub as docker.io, a class registry by host[:port] in lowercase, every practice registry as practice', () => {
 		expect(runKey({registryKind: 'hub', registry: 'docker.io'})).toBe('docker.io');
 		expect(runKey({registryKind: 'class', registry: 'Registry.School.Example:5000'})).toBe('registry.school.example:5000');
@@ -110,7 +131,7 @@ describe('runs per lesson and registry (version 2)', () => {
 		expect(again.all()).toEqual({registries: again.get('registries')});
 
 		const file = JSON.parse(await readFile(store.path, 'utf8')) as {version: number; lessons: Record<string, Record<string, LessonProgress>>};
-		expect(file.version).toBe(2);
+		expect(file.version).toBe(3);
 		expect(Object.keys(file.lessons.registries ?? {}).sort()).toEqual(['127.0.0.1:5000', 'docker.io', 'practice']);
 	});
 
@@ -141,7 +162,7 @@ describe('runs per lesson and registry (version 2)', () => {
 		expect(openProgressStore({cwd}).runs('other')).toHaveLength(1);
 	});
 
-	it("reads a version-1 file (one run per lesson): each run becomes the lesson's run on its registry, and the next save writes version 2", async () => {
+	it("reads a version-1 file (one run per lesson): each run is the lesson's run on its registry; the next save writes version 3", async () => {
 		const cwd = await tempDir();
 		const v1 = await readFile(new URL('../fixtures/progress/v1.json', import.meta.url), 'utf8');
 		expect(JSON.parse(v1)).toMatchObject({version: 1});
@@ -155,21 +176,63 @@ describe('runs per lesson and registry (version 2)', () => {
 			expect.objectContaining({
 				registry: '127.0.0.1:5000',
 				registryKind: 'class',
-				username: 'alice',
+				vars: {username: 'alice', image: 'registry-lab-starter:1.0', target: '127.0.0.1:5000/alice/first-image:1.0'},
 				stepId: 'push',
 				stats: {login: {attempts: 2, hints: 0}, tag: {attempts: 1, hints: 1}},
 			}),
 		]);
 		expect(store.get('registries', '127.0.0.1:5000')?.completed).toEqual(['what-is-a-registry', 'account', 'login', 'choose-image', 'tag']);
-		expect(store.get('other-lesson', 'docker.io')?.username).toBe('alicestudent');
+		expect(store.get('other-lesson', 'docker.io')?.vars).toEqual({username: 'alicestudent'});
 
 		// A practice run saved now sits beside the migrated class run.
 		store.save('registries', runOn('practice', '127.0.0.1:41234', 'login', new Date().toISOString(), 'student'));
 		const file = JSON.parse(await readFile(store.path, 'utf8')) as {version: number; lessons: Record<string, Record<string, LessonProgress>>};
-		expect(file.version).toBe(2);
-		expect(file.lessons.registries?.['127.0.0.1:5000']).toMatchObject({username: 'alice', stepId: 'push'});
+		expect(file.version).toBe(3);
+		expect(file.lessons.registries?.['127.0.0.1:5000']).toMatchObject({vars: {username: 'alice'}, stepId: 'push'});
+		expect(file.lessons.registries?.['127.0.0.1:5000']).not.toHaveProperty('username');
 		expect(file.lessons.registries?.practice).toMatchObject({stepId: 'login'});
-		expect(file.lessons['other-lesson']?.['docker.io']).toMatchObject({username: 'alicestudent'});
+		expect(file.lessons['other-lesson']?.['docker.io']).toMatchObject({vars: {username: 'alicestudent'}});
+	});
+
+	it("reads a version-2 file (the registry lesson's variables as fields): they become vars, the rest as it was; the next save writes version 3", async () => {
+		const cwd = await tempDir();
+		const v2 = await readFile(new URL('../fixtures/progress/v2.json', import.meta.url), 'utf8');
+		await writeFile(path.join(cwd, 'progress.json'), v2);
+		const store = openProgressStore({cwd});
+		expect(store.notice).toBeUndefined();
+		expect(await readFile(store.path, 'utf8')).toBe(v2);
+		const classRun = store.get('registries', '127.0.0.1:5000');
+		expect(classRun).toEqual({
+			registry: '127.0.0.1:5000',
+			registryKind: 'class',
+			vars: {
+				username: 'alice',
+				image: 'registry-lab-starter:1.0',
+				target: '127.0.0.1:5000/alice/first-image:1.0',
+				digest: `sha256:${'a'.repeat(64)}`,
+				pullRef: '127.0.0.1:5000/bob/first-image:1.0',
+			},
+			stepId: 'done',
+			completed: ['what-is-a-registry', 'account', 'login', 'choose-image', 'tag', 'push', 'see-it', 'pull'],
+			finished: false,
+			stats: {login: {attempts: 1, hints: 0}},
+			updatedAt: '2026-11-29T18:00:00.000Z',
+			classListener: '127.0.0.1:5001',
+			classToken: 'kept-report-token',
+		});
+		expect(store.get('registries', 'practice')?.vars).toEqual({username: 'student', image: 'registry-lab-starter:1.0'});
+
+		store.save('other', runOn('hub', 'docker.io', 'account', new Date().toISOString()));
+		const file = JSON.parse(await readFile(store.path, 'utf8')) as {version: number; lessons: Record<string, Record<string, LessonProgress>>};
+		expect(file.version).toBe(3);
+		expect(file.lessons.registries?.['127.0.0.1:5000']).toEqual(classRun);
+		expect(Object.keys(file.lessons.registries ?? {})).toEqual(['127.0.0.1:5000', 'practice']);
+	});
+
+	it('a version-2 file of the wrong shape is moved aside', async () => {
+		const cwd = await tempDir();
+		await writeFile(path.join(cwd, 'progress.json'), JSON.stringify({version: 2, lessons: {registries: {practice: {...progressAt('x'), image: 7}}}}));
+		expect(openProgressStore({cwd}).notice).toMatch(/unexpected contents at lessons\.registries\.practice\.image/);
 	});
 
 	it('a version-1 file of the wrong shape is still moved aside', async () => {
@@ -182,7 +245,7 @@ describe('runs per lesson and registry (version 2)', () => {
 		const cwd = await tempDir();
 		const older = runOn('class', '127.0.0.1:5000', 'login', '2025-01-01T10:00:00.000Z');
 		const newer = runOn('class', '127.0.0.1:5000', 'push', '2025-01-02T10:00:00.000Z');
-		await writeFile(path.join(cwd, 'progress.json'), JSON.stringify({version: 2, lessons: {registries: {'127.0.0.1:5000': older, 'wrong-key': newer}}}));
+		await writeFile(path.join(cwd, 'progress.json'), JSON.stringify({version: 3, lessons: {registries: {'127.0.0.1:5000': older, 'wrong-key': newer}}}));
 		const store = openProgressStore({cwd});
 		expect(store.runs('registries')).toEqual([newer]);
 		expect(store.get('registries', '127.0.0.1:5000')).toEqual(newer);
@@ -190,7 +253,7 @@ describe('runs per lesson and registry (version 2)', () => {
 });
 
 const progressAt = (stepId: string) =>
-	progressFrom({vars: {registry: '127.0.0.1:5000', registryKind: 'class'}, completed: [], stats: {}, stepId, finished: false});
+	progressFrom({registry: '127.0.0.1:5000', registryKind: 'class', vars: {}, completed: [], stats: {}, stepId, finished: false});
 
 /** The real fs, with one operation replaced by one that fails with `code`. */
 function failing(code: string, operation: 'writeSync' | 'openSync') {
@@ -261,7 +324,7 @@ describe('the progress store on a hostile disk', () => {
 		expect(store.notice).toMatch(/could not be read \(unexpected contents at the top\); it was moved to .*unreadable-/);
 		expect(store.all()).toEqual({});
 		store.save('a', progressAt('login'));
-		expect(JSON.parse(await readFile(store.path, 'utf8'))).toMatchObject({version: 2, lessons: {a: {'127.0.0.1:5000': {stepId: 'login'}}}});
+		expect(JSON.parse(await readFile(store.path, 'utf8'))).toMatchObject({version: 3, lessons: {a: {'127.0.0.1:5000': {stepId: 'login'}}}});
 	});
 
 	it('refuses a progress.json that is a symbolic link, and never writes through it', async () => {
@@ -340,8 +403,8 @@ describe('the progress store on a hostile disk', () => {
 				'const [lesson, registry, count, dir] = process.argv.slice(2);',
 				'const store = openProgressStore({cwd: dir});',
 				'for (let i = 1; i <= Number(count); i++) {',
-				`	const vars = {registry, registryKind: 'class'};`,
-				`	store.save(lesson, progressFrom({vars, completed: [], stats: {}, stepId: 'step-' + i, finished: false}));`,
+				`	const run = {registry, registryKind: 'class', vars: {}, completed: [], stats: {}, stepId: 'step-' + i, finished: false};`,
+				`	store.save(lesson, progressFrom(run));`,
 				'	const seen = openProgressStore({cwd: dir}).get(lesson, registry)?.stepId;',
 				`	if (seen !== 'step-' + i) { console.error('lost save ' + i + ' of ' + lesson + ': saw ' + seen); process.exitCode = 1; }`,
 				'}',
@@ -364,7 +427,7 @@ describe('the progress store on a hostile disk', () => {
 			version: number;
 			lessons: Record<string, Record<string, {stepId: string}>>;
 		};
-		expect(file.version).toBe(2);
+		expect(file.version).toBe(3);
 		const steps = Object.entries(file.lessons).flatMap(([id, runs]) => Object.entries(runs).map(([registry, run]) => `${id} ${registry} ${run.stepId}`));
 		expect(steps.sort()).toEqual(writers.map(([lesson, registry]) => `${lesson} ${registry} step-${saves}`).sort());
 		expect((await readdir(cwd)).sort()).toEqual(['progress.json', 'writer.ts']);

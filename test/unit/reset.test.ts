@@ -17,12 +17,13 @@ const store = () => openProgressStore({cwd: home});
 function saveProgress(
 	lessonId: string,
 	stepId = 'push',
-	registry: {registry: string; registryKind: string} = {registry: '127.0.0.1:5000', registryKind: 'class'},
+	registry: {registry: string; registryKind: 'hub' | 'class' | 'practice'} = {registry: '127.0.0.1:5000', registryKind: 'class'},
 ): void {
 	store().save(
 		lessonId,
 		progressFrom({
-			vars: {...registry, username: 'student', image: 'hello:1.0'},
+			...registry,
+			vars: {username: 'student', image: 'hello:1.0'},
 			completed: ['what-is-a-registry', 'account', 'login'],
 			stats: {},
 			stepId,

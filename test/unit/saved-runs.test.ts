@@ -10,9 +10,10 @@ import {startUp} from '../../src/driver/start-up.js';
 import type {Lesson} from '../../src/lesson/schema.js';
 import {openProgressStore, type LessonProgress} from '../../src/progress/store.js';
 import {runCommand} from '../../src/run/run-command.js';
-import {registryLesson} from '../helpers/lesson.js';
+import {lessonFrom, registryLesson} from '../helpers/lesson.js';
 
 const progress = (over: Partial<LessonProgress> & Pick<LessonProgress, 'registry' | 'registryKind'>): LessonProgress => ({
+	vars: {},
 	stepId: 'push',
 	completed: ['what-is-a-registry', 'account', 'login', 'choose-image', 'tag'],
 	finished: false,
@@ -25,38 +26,69 @@ const progress = (over: Partial<LessonProgress> & Pick<LessonProgress, 'registry
 const practice = progress({
 	registry: '127.0.0.1:41234',
 	registryKind: 'practice',
-	username: 'student',
-	image: 'registry-lab-starter:1.0',
-	target: '127.0.0.1:41234/student/first-image:1.0',
-	digest: `sha256:${'a'.repeat(64)}`,
-	pullRef: '127.0.0.1:41234/classmate/hello:1.0',
+	vars: {
+		username: 'student',
+		image: 'registry-lab-starter:1.0',
+		target: '127.0.0.1:41234/student/first-image:1.0',
+		digest: `sha256:${'a'.repeat(64)}`,
+		pullRef: '127.0.0.1:41234/classmate/hello:1.0',
+	},
 	stepId: 'login',
 	completed: ['what-is-a-registry', 'account'],
 });
 const classRun = progress({
 	registry: '127.0.0.1:5000',
 	registryKind: 'class',
-	username: 'alice',
+	vars: {username: 'alice', practicePassword: 'from-an-edited-file', registryArg: '--debug'},
 	stepId: 'tag',
 	completed: ['what-is-a-registry', 'account', 'login'],
 });
-const hubRun = progress({registry: 'docker.io', registryKind: 'hub', username: 'alicestudent', stepId: 'account', completed: ['what-is-a-registry']});
+const hubRun = progress({registry: 'docker.io', registryKind: 'hub', vars: {username: 'alicestudent'}, stepId: 'account', completed: ['what-is-a-registry']});
 
+const registries = await registryLesson();
 const classChoice: RegistryChoice = {kind: 'class', host: '127.0.0.1:5000'};
 
 describe('the saved runs a start offers', () => {
-	it('only unfinished runs with a step done; a practice run keeps only what is on this computer', () => {
+	it('only unfinished runs with a step done, with what the lesson saves; a practice run keeps only what is on this computer (local-image inputs)', () => {
 		const finished = progress({registry: '10.0.0.1:5000', registryKind: 'class', finished: true});
 		const untouched = progress({registry: '10.0.0.2:5000', registryKind: 'class', completed: []});
-		const runs = savedRuns([practice, finished, classRun, untouched, hubRun]);
+		const runs = savedRuns(registries, [practice, finished, classRun, untouched, hubRun]);
 		expect(runs.map(run => run.choice)).toEqual([{kind: 'practice'}, classChoice, {kind: 'hub'}]);
 		// The next practice registry has another address, its own account and its own classmate: only the image still holds.
 		expect(runs[0]?.vars).toEqual({image: 'registry-lab-starter:1.0'});
-		expect(runs[1]?.vars).toMatchObject({registry: '127.0.0.1:5000', username: 'alice'});
+		// Only what the lesson saves comes back: a name the file gained otherwise never replaces one of the lab's own.
+		expect(runs[1]?.vars).toEqual({username: 'alice'});
+	});
+
+	it('a practice run of another lesson keeps its own local-image input, whatever it is called', () => {
+		const lesson = lessonFrom(`
+id: other
+title: Other
+steps:
+  - id: pick
+    title: Pick
+    body: x
+    inputs:
+      - {id: source, label: Source, kind: local-image}
+      - {id: version, label: Version}
+    check: {type: local-image, reference: "{source}"}
+`);
+		const run = progress({
+			registry: '127.0.0.1:41234',
+			registryKind: 'practice',
+			vars: {source: 'mine:1', version: '2.0', imageId: 'sha256:x'},
+			stepId: 'pick',
+		});
+		expect(savedRuns(lesson, [run])[0]?.vars).toEqual({source: 'mine:1'});
+		expect(savedRuns(lesson, [{...run, registry: '127.0.0.1:5000', registryKind: 'class'}])[0]?.vars).toEqual({
+			source: 'mine:1',
+			version: '2.0',
+			imageId: 'sha256:x',
+		});
 	});
 
 	it('offers the run on the registry given on the command line, or with none the most recently updated', () => {
-		const runs = savedRuns([practice, classRun, hubRun]);
+		const runs = savedRuns(registries, [practice, classRun, hubRun]);
 		expect(offeredRun(runs, {kind: 'practice'})?.choice).toEqual({kind: 'practice'});
 		expect(offeredRun(runs, classChoice)?.choice).toEqual(classChoice);
 		// A class registry is named as host[:port], however it is typed.
@@ -69,7 +101,7 @@ describe('the saved runs a start offers', () => {
 
 	it('names every unfinished run in one line, with its step', async () => {
 		const lesson = await registryLesson();
-		expect(unfinishedLine(lesson, savedRuns([classRun, practice, hubRun]))).toBe(
+		expect(unfinishedLine(lesson, savedRuns(registries, [classRun, practice, hubRun]))).toBe(
 			'Unfinished: on the class registry 127.0.0.1:5000 as alice (step 5 of 9); on the practice registry (step 3 of 9); ' +
 				'on Docker Hub as alicestudent (step 2 of 9).',
 		);
@@ -110,7 +142,7 @@ const where = (offer: ResumeOfferView | undefined) => offer && `${offer.where} s
 describe('the start, with unfinished runs on several registries', () => {
 	it('--practice: says which runs are unfinished, and offers the practice run, not the newer class run', async () => {
 		const lesson = await registryLesson();
-		const runs = savedRuns([classRun, practice]);
+		const runs = savedRuns(registries, [classRun, practice]);
 		const face = await start(lesson, runs, {kind: 'practice'});
 		expect(face.said).toEqual(['Unfinished: on the class registry 127.0.0.1:5000 as alice (step 5 of 9); on the practice registry (step 3 of 9).']);
 		expect(face.offers().map(where)).toEqual(['the practice registry step 3']);
@@ -118,7 +150,7 @@ describe('the start, with unfinished runs on several registries', () => {
 
 	it('--registry: offers the run on that registry, not the newer practice run', async () => {
 		const lesson = await registryLesson();
-		const face = await start(lesson, savedRuns([practice, classRun]), classChoice);
+		const face = await start(lesson, savedRuns(registries, [practice, classRun]), classChoice);
 		expect(face.offers().map(where)).toEqual(['127.0.0.1:5000 step 5']);
 		expect(face.offers()[0]?.username).toBe('alice');
 		expect(face.said[0]).toMatch(/^Unfinished: on the practice registry \(step 3 of 9\); on the class registry 127\.0\.0\.1:5000 as alice/);
@@ -126,36 +158,36 @@ describe('the start, with unfinished runs on several registries', () => {
 
 	it('a registry with no run of its own: nothing is offered, the other runs are named, and the start goes on', async () => {
 		const lesson = await registryLesson();
-		const face = await start(lesson, savedRuns([classRun]), {kind: 'practice'});
+		const face = await start(lesson, savedRuns(registries, [classRun]), {kind: 'practice'});
 		expect(face.said).toEqual(['Unfinished: on the class registry 127.0.0.1:5000 as alice (step 5 of 9).']);
 		expect(face.asked.map(question => question.kind)).toEqual(['engine-problem']);
 	});
 
 	it('no registry given: offers the most recently updated run; only one run, offered: no list', async () => {
 		const lesson = await registryLesson();
-		const both = await start(lesson, savedRuns([practice, classRun]), undefined);
+		const both = await start(lesson, savedRuns(registries, [practice, classRun]), undefined);
 		expect(both.offers().map(where)).toEqual(['the practice registry step 3']);
-		const one = await start(lesson, savedRuns([classRun]), undefined);
+		const one = await start(lesson, savedRuns(registries, [classRun]), undefined);
 		expect(one.offers().map(where)).toEqual(['127.0.0.1:5000 step 5']);
 		expect(one.said).toEqual([]);
 	});
 
 	it('no registry given: start over, then choosing a registry with a run of its own offers that run', async () => {
 		const lesson = await registryLesson();
-		const face = await start(lesson, savedRuns([practice, classRun]), undefined, ['start-over', classChoice]);
+		const face = await start(lesson, savedRuns(registries, [practice, classRun]), undefined, ['start-over', classChoice]);
 		expect(face.asked.map(question => question.kind)).toEqual(['resume', 'registry', 'resume']);
 		expect(face.offers().map(where)).toEqual(['the practice registry step 3', '127.0.0.1:5000 step 5']);
 	});
 
 	it('no registry given: start over, then choosing the same registry asks no more', async () => {
 		const lesson = await registryLesson();
-		const face = await start(lesson, savedRuns([practice, classRun]), undefined, ['start-over', {kind: 'practice'}]);
+		const face = await start(lesson, savedRuns(registries, [practice, classRun]), undefined, ['start-over', {kind: 'practice'}]);
 		expect(face.asked.map(question => question.kind)).toEqual(['resume', 'registry', 'engine-problem']);
 	});
 
 	it('resuming the offered run makes its registry the choice: no registry question', async () => {
 		const lesson = await registryLesson();
-		const face = await start(lesson, savedRuns([classRun, practice]), undefined, ['resume']);
+		const face = await start(lesson, savedRuns(registries, [classRun, practice]), undefined, ['resume']);
 		expect(face.asked.map(question => question.kind)).toEqual(['resume', 'engine-problem']);
 	});
 });

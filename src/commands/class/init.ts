@@ -28,7 +28,7 @@ export const initHelp = `
     --listener-port N      the class listener's port, in the line students
                            type (default 5001)
     --name TEXT            the class's name on the sheet (default: the folder's name)
-    --lesson ID            the lesson the class runs (default registries)
+    --lesson ID            the lesson the class runs (default: the first lesson)
     --hub                  a Docker Hub class: the roster holds the students'
                            Docker Hub usernames; each gets a join code, and
                            there is no class registry
