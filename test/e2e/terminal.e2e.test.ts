@@ -364,7 +364,8 @@ describe('the whole lesson in a real terminal', () => {
 		expect(words).toMatch(new RegExp(`^Lesson finished: you did all ${steps.length} steps of "${escape(lesson.title)}"\\.\\s*$`, 'm'));
 		expect(words).toMatch(new RegExp(`^ +pushed +${escape(target)}\\s*$`, 'm'));
 		expect(words).toMatch(new RegExp(`^ +digest +${escape(digest!)}\\s*$`, 'm'));
-		expect(words).toMatch(new RegExp(`^ +pulled +${escape(classmateImage)}\\s*$`, 'm'));
+		// Whose image it was, as the pull step's check found it.
+		expect(words).toMatch(new RegExp(`^ +pulled +${escape(classmateImage)} +\\(classmate's image\\)\\s*$`, 'm'));
 		expect(words).toMatch(new RegExp(`^ +docker logout ${escape(registry.host)}\\s*$`, 'm'));
 		expect(words).toSatisfy(showsText(`Progress saved in ${store.path}; registry-lab verify checks every step again.`));
 		// Where the login is kept, plainly, and the command that removes what the lesson made (a shared computer).
