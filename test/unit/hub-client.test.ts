@@ -201,7 +201,7 @@ describe('listRepositories', () => {
 });
 
 describe('tagExists', () => {
-	it('200 exists, 404 missing, 403 and 429 unknown', async () => {
+	it('200 exists (with the digests Docker Hub gives for the tag), 404 missing, 403 and 429 unknown', async () => {
 		const server = await hub(url => {
 			const match = /^\/v2\/namespaces\/([^/]+)\/repositories\/([^/]+)\/tags\/([^/]+)$/.exec(url.pathname);
 			if (!match) return undefined;
@@ -212,7 +212,10 @@ describe('tagExists', () => {
 			return {status: 404, body: fixture('tag-not-found')};
 		});
 		const client = createHubClient({baseUrl: server.origin});
-		expect(await client.tagExists('alicestudent', 'demo', '1.0')).toEqual({status: 'exists'});
+		expect(await client.tagExists('alicestudent', 'demo', '1.0')).toEqual({
+			status: 'exists',
+			digests: ['sha256:4f53e2564790c8e7856ec08e384732aa38dc43c52f02952483e3f003afbf23db'],
+		});
 		expect(await client.tagExists('alicestudent', 'demo', '2.0')).toMatchObject({
 			status: 'missing',
 			message: expect.stringContaining('alicestudent/demo:2.0'),
