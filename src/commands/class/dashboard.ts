@@ -2,6 +2,7 @@ import type {ClassIo} from '../class.js';
 import {commandLine, parseCommandLine, usageError, warn} from '../args.js';
 import {classAddresses, createClassFeed, openClass, stuckOption} from '../../class/class-source.js';
 import {defaultStuckMinutes} from '../../class/class-view.js';
+import {createCodeChecker} from '../../class/check-codes.js';
 
 export const dashboardHelp = `
   Usage
@@ -31,6 +32,7 @@ export const dashboardHelp = `
     ↑ ↓              select a student
     enter            the selected student's timeline (newest first)
     esc, backspace   back to the class
+    c                check a completion code: paste it and press Enter (as class check)
     q, ctrl+c        quit
 
   Options
@@ -74,6 +76,7 @@ export async function dashboardCommand(argv: readonly string[], io: ClassIo): Pr
 	// Ink and React load here, for this command only.
 	const {renderDashboard} = await import('../../ui/class-dashboard.js');
 	const feed = createClassFeed(opened.value, stuck.minutes, io.hubBaseUrl ? {hubBaseUrl: io.hubBaseUrl} : {});
-	await renderDashboard({title: {name: opened.value.config.name, registry, joinLine}, feed});
+	const checkCode = createCodeChecker(opened.value, io.hubBaseUrl ? {hubBaseUrl: io.hubBaseUrl} : {});
+	await renderDashboard({title: {name: opened.value.config.name, registry, joinLine}, feed, checkCode});
 	return 0;
 }

@@ -1,5 +1,6 @@
 import {Box, Text, useInput} from 'ink';
 import React, {useEffect, useMemo, useRef, useState} from 'react';
+import type {CheckedCode} from '../../class/check-codes.js';
 import type {ScanState} from '../../class/class-source.js';
 import {
 	ago,
@@ -22,6 +23,7 @@ import {
 } from '../../class/class-view.js';
 import {safeDeep, terminalSafe} from '../../text/terminal-safe.js';
 import {listWindow} from '../list-view.js';
+import {LineInput} from './line-input.js';
 import {marks, theme} from '../theme.js';
 import {useTerminalSize} from '../use-terminal-size.js';
 
@@ -54,7 +56,12 @@ export type ClassDashboardProps = {
 	readonly scanEveryMs?: number;
 	/** A Docker Hub class: how often the Hub watch is polled; default 5 s. */
 	readonly hubEveryMs?: number;
+	/** `c`: check a pasted completion code (src/class/check-codes.ts); without it the key does nothing. */
+	readonly checkCode?: (code: string) => Promise<CheckedCode>;
 };
+
+/** The `c` panel: a code being typed, being checked, or its result. */
+type CodePanel = {readonly phase: 'typing'} | {readonly phase: 'checking'; readonly code: string} | {readonly phase: 'done'; readonly result: CheckedCode};
 
 const stateRole: Readonly<Record<StudentState, keyof typeof theme | undefined>> = {
 	failing: 'failure',
@@ -88,6 +95,7 @@ export function ClassDashboard({
 	readEveryMs = 500,
 	scanEveryMs = 30_000,
 	hubEveryMs = 5000,
+	checkCode,
 }: ClassDashboardProps): React.JSX.Element {
 	const [now, setNow] = useState(clock);
 	const [version, setVersion] = useState(0);
@@ -95,6 +103,25 @@ export function ClassDashboard({
 	const [showing, setShowing] = useState<string | undefined>();
 	const windowStart = useRef(0);
 	const {columns, rows} = useTerminalSize();
+	const [panel, setPanel] = useState<CodePanel | undefined>();
+	const panelSee = useRef(panel);
+	panelSee.current = panel;
+	const mounted = useRef(true);
+	useEffect(
+		() => () => {
+			mounted.current = false;
+		},
+		[],
+	);
+	const submitCode = (code: string): void => {
+		if (!checkCode || code.trim() === '') return;
+		panelSee.current = {phase: 'checking', code};
+		setPanel(panelSee.current);
+		void checkCode(code).then(result => {
+			// The code and its lines come from outside: made safe before they are drawn.
+			if (mounted.current && panelSee.current?.phase === 'checking') setPanel({phase: 'done', result: safeDeep(result)});
+		});
+	};
 
 	useEffect(() => {
 		let stopped = false;
@@ -164,6 +191,13 @@ export function ClassDashboard({
 	const keysSee = useRef({selected, showing});
 	keysSee.current = {selected, showing};
 	useInput((input, key) => {
+		const open = panelSee.current;
+		if (open) {
+			// While a code is typed, its keys belong to the line; esc closes the panel, and a result closes on any key but c.
+			if (key.escape) setPanel(undefined);
+			else if (open.phase === 'done') setPanel(input === 'c' ? {phase: 'typing'} : undefined);
+			return;
+		}
 		if (input === 'q') {
 			onQuit();
 			return;
@@ -187,8 +221,13 @@ export function ClassDashboard({
 		} else if (key.return && students[at]) {
 			keysSee.current = {...now, showing: students[at].username};
 			setShowing(students[at].username);
+		} else if (input === 'c' && checkCode) {
+			panelSee.current = {phase: 'typing'};
+			setPanel({phase: 'typing'});
 		}
 	});
+
+	if (panel) return <CodeCheckPanel panel={panel} onSubmit={submitCode} />;
 
 	if (shown) return <Timeline row={shown} now={now} columns={columns} rows={rows} />;
 
@@ -252,7 +291,13 @@ export function ClassDashboard({
 				</Text>
 			)}
 			<Text color={theme.muted} wrap="truncate">
-				<Text color={theme.key}>↑↓</Text> select · <Text color={theme.key}>enter</Text> timeline · <Text color={theme.key}>q</Text> quit
+				<Text color={theme.key}>↑↓</Text> select · <Text color={theme.key}>enter</Text> timeline ·{' '}
+				{checkCode && (
+					<>
+						<Text color={theme.key}>c</Text> check a code ·{' '}
+					</>
+				)}
+				<Text color={theme.key}>q</Text> quit
 			</Text>
 		</Box>
 	);
@@ -336,6 +381,54 @@ function Timeline({
 			)}
 			<Text color={theme.muted}>
 				<Text color={theme.key}>esc</Text> back · <Text color={theme.key}>q</Text> quit
+			</Text>
+		</Box>
+	);
+}
+
+/** `c`: a line to paste a completion code into, then its claims, ✔ or ✘ each, as class check prints them. */
+function CodeCheckPanel({panel, onSubmit}: {readonly panel: CodePanel; readonly onSubmit: (code: string) => void}): React.JSX.Element {
+	if (panel.phase === 'typing') {
+		return (
+			<Box flexDirection="column">
+				<Text color={theme.title} bold>
+					Check a completion code
+				</Text>
+				<Text>Paste the code a student gave you (RL1-…) and press Enter:</Text>
+				<LineInput selected={false} placeholder="RL1-…" indent={2} onSubmit={onSubmit} />
+				<Text color={theme.muted}>
+					<Text color={theme.key}>esc</Text> back to the class
+				</Text>
+			</Box>
+		);
+	}
+	if (panel.phase === 'checking') {
+		return (
+			<Box flexDirection="column">
+				<Text color={theme.title} bold>
+					Check a completion code
+				</Text>
+				<Text wrap="truncate">Checking {terminalSafe(panel.code.trim().slice(0, 200))} with the registry and the event log…</Text>
+			</Box>
+		);
+	}
+	const {result} = panel;
+	return (
+		<Box flexDirection="column">
+			<Text color={theme.title} bold wrap="truncate">
+				{result.code}
+				{result.claim ? ` — ${result.claim.username}, ${result.claim.lesson}` : ''}
+			</Text>
+			{result.lines.map((line, position) => (
+				<Text key={`${position} ${line.text}`} color={line.ok ? theme.success : theme.failure}>
+					{line.ok ? marks.pass : marks.fail} {line.text}
+				</Text>
+			))}
+			<Text bold color={result.ok ? theme.success : theme.failure}>
+				{result.ok ? 'Every claim of the code holds.' : 'The code does not hold.'}
+			</Text>
+			<Text color={theme.muted}>
+				<Text color={theme.key}>c</Text> check another · any other key: back to the class
 			</Text>
 		</Box>
 	);
