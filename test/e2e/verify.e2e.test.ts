@@ -2,6 +2,7 @@ import {mkdtemp, rm} from 'node:fs/promises';
 import {createServer} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import {decodeCompletionCode} from '../../src/checks/completion-code.js';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {openProgressStore, progressFrom, type LessonProgress} from '../../src/progress/store.js';
 import type {PracticeRegistry} from '../../src/registry/practice-registry.js';
@@ -132,7 +133,12 @@ describe('registry-lab verify against a real engine and registry', () => {
 		expect(stepLines).toHaveLength(checkedSteps.length);
 		expect(stepLines.every(line => line.startsWith('✔ pass  '))).toBe(true);
 		expect(stepLines[1]).toMatch(/^✔ pass {2}Log in to the registry: Logged in to /);
-		expect(lines.at(-1)).toBe(`All ${checkedSteps.length} steps pass.`);
+		expect(lines).toContain(`All ${checkedSteps.length} steps pass.`);
+		// A class run whose every step passes ends with its completion code, which reads back as what the registry has.
+		const code = lines.at(-2)!.trim();
+		const decoded = decodeCompletionCode(code);
+		expect(decoded, code).toMatchObject({ok: true, claim: {registry: registry.host, username: 'student', pushed: target}});
+		if (decoded.ok) expect(classVars.digest.startsWith(decoded.claim.digest)).toBe(true);
 	});
 
 	it('no saved progress: says so and exits 1, in JSON too', async () => {
