@@ -33,6 +33,8 @@ export type ServiceOptions = {
 	readonly registryKind: RegistryKind;
 	readonly hub?: HubClient;
 	readonly fetch?: FetchLike;
+	/** How long one check may take before it could not be made (default: the checks' own, 10 s). */
+	readonly checkTimeLimitMs?: number;
 };
 
 export function createLabServices(options: ServiceOptions): LabServices {
@@ -46,6 +48,7 @@ export function createLabServices(options: ServiceOptions): LabServices {
 		signal,
 		sessionCredentials: () => credentials,
 		...(options.fetch ? {fetch: options.fetch} : {}),
+		...(options.checkTimeLimitMs ? {timeLimitMs: options.checkTimeLimitMs} : {}),
 	});
 	return {
 		engine,
