@@ -1,6 +1,6 @@
 import {commandLine, parseCommandLine, usageError, warn, type Out} from './args.js';
 import {createLabServices} from '../driver/services.js';
-import {verifyLine, verifyProgress, type VerifyReport} from '../checks/verify-run.js';
+import {verifyLine, verifyProgress, verifyVerdict, type VerifyReport} from '../checks/verify-run.js';
 import {defaultEngine, type EngineName} from '../container/engine.js';
 import {findLesson, lessonProblem} from '../lesson/find.js';
 import type {Lesson} from '../lesson/schema.js';
@@ -12,7 +12,7 @@ import {labVars} from '../driver/lab-vars.js';
 
 export const verifyHelp = `
   Usage
-    $ registry-lab verify [--json] [--lesson ID|FILE] [--registry HOST[:PORT] | --practice] [--engine docker|podman]
+    $ registry-lab verify [--json] [--verbose] [--lesson ID|FILE] [--registry HOST[:PORT] | --practice] [--engine docker|podman]
 
   Checks again, without the lesson screen, every step you have done: your
   login is still stored, your image is still on this computer, the registry
@@ -20,20 +20,30 @@ export const verifyHelp = `
   saved progress (where you pushed, your username, the image names) and the
   engine's stored login; it never asks for a password.
 
+  Each step is one line: ✔ pass, ✘ fail, or ? could not check (the registry
+  could not be reached, was too busy, or did not answer within 10 seconds:
+  not a pass, and not your mistake; run verify again later).
+
   Options
     --lesson ID|FILE      the lesson to verify (default: registries)
     --registry HOST[:PORT], --practice
                           the run on that registry (docker.io: Docker Hub); default: the run saved last
     --engine NAME         docker (default) or podman
-    --json                print one JSON object: {lesson, registry, ok, steps: [{id, title, ok, couldNotCheck?, summary, detail?, cause?, hint?}]}
+    --verbose             under each step, what its check did: the read-only command or request, and what came back
+    --json                print one JSON object: {lesson, registry, ok, steps: [{id, title, status, ok, couldNotCheck?,
+                          summary, detail?, cause?, hint?, did?}]}; status is pass, fail or unknown (could not check),
+                          ok is true only for pass
     -h, --help            show this help
     -v, --version         show the version
 
   Exit codes
-    0  every step passes     1  a step fails, or nothing is saved yet     2  bad usage, or no such lesson
+    0  every step passes
+    1  a step fails or could not be checked (the last line counts them apart), or nothing is saved yet
+    2  bad usage, or no such lesson
 
   Examples
     $ registry-lab verify
+    $ registry-lab verify --verbose
     $ registry-lab verify --json
 `;
 
@@ -42,6 +52,7 @@ export const verifyArgs = commandLine({
 	help: verifyHelp,
 	flags: {
 		json: {type: 'boolean'},
+		verbose: {type: 'boolean'},
 		lesson: {type: 'string', default: 'registries'},
 		registry: {type: 'string'},
 		practice: {type: 'boolean'},
@@ -97,7 +108,7 @@ export async function verifyCommand(argv: readonly string[], out: Out): Promise<
 		...(progress.registryKind === 'practice' ? {registryGone: await practiceGone(progress.registry)} : {}),
 	});
 	if (flags.json) out(JSON.stringify(report), 'json');
-	else out(humanReport(report, lesson, progress));
+	else out(humanReport(report, lesson, progress, flags.verbose === true));
 	return report.ok ? 0 : 1;
 }
 
@@ -111,14 +122,11 @@ async function practiceGone(host: string): Promise<{summary: string; hint: strin
 	};
 }
 
-function humanReport(report: VerifyReport, lesson: Lesson, progress: LessonProgress): string {
+function humanReport(report: VerifyReport, lesson: Lesson, progress: LessonProgress, verbose: boolean): string {
 	const where = registryOfKind(progress.registryKind, progress.registry);
-	const failed = report.steps.filter(step => !step.ok).length;
-	const verdict =
-		report.steps.length === 0
-			? 'This lesson has no steps to check.'
-			: failed === 0
-				? `All ${report.steps.length} steps pass.`
-				: `${failed} of ${report.steps.length} steps fail.`;
-	return [`${lesson.title} — ${where}${progress.username ? `, as ${progress.username}` : ''}`, ...report.steps.map(verifyLine), verdict].join('\n');
+	return [
+		`${lesson.title} — ${where}${progress.username ? `, as ${progress.username}` : ''}`,
+		...report.steps.map(step => verifyLine(step, verbose)),
+		verifyVerdict(report.steps),
+	].join('\n');
 }
