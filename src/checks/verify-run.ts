@@ -2,6 +2,7 @@ import {checkStatus, type CheckResult, type CheckStatus} from '../lesson/results
 import {stepApplies} from '../lesson/steps.js';
 import type {Check, Lesson, RegistryKind, Step} from '../lesson/schema.js';
 import {fill, fillDeep, variablesInDeep, type Vars} from '../lesson/template.js';
+import {didLines} from '../text/check-did.js';
 import {oneLineHint} from '../text/what-to-do.js';
 
 /** One step's answer, as `registry-lab verify` prints it. */
@@ -140,14 +141,6 @@ export function verifyLine(step: VerifiedStep, verbose = false): string {
 				: `✘ fail  ${step.title}: ${summary}${hint}`;
 	if (!verbose || !step.did) return line;
 	return [line, ...didLines(step.did).map(did => `    ${did}`)].join('\n');
-}
-
-/** What a check did, as the lines a face prints: `checked: ` before each. */
-export function didLines(did: string): string[] {
-	return did
-		.split('\n')
-		.filter(line => line.trim().length > 0)
-		.map(line => `checked: ${line}`);
 }
 
 /** The verdict under verify's lines: every step passes, or how many fail and how many could not be checked, said apart. */
