@@ -22,7 +22,7 @@ export const labHelp = `
     $ registry-lab explain REF        show the parts of an image name
     $ registry-lab diagnose           explain a docker or podman error message
     $ registry-lab doctor             check this computer for the lesson
-    $ registry-lab verify             check again every step you have done (--json, --verbose)
+    $ registry-lab verify             check again every step you have done (--json)
     $ registry-lab reset [LESSON]     clear saved progress (--yes: without asking)
     $ registry-lab class COMMAND      for instructors: accounts, a class registry, a live view
     Run registry-lab COMMAND --help for a command's own options.
