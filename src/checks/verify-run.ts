@@ -1,18 +1,19 @@
-import type {CheckResult} from '../lesson/results.js';
+import {checkStatus, type CheckResult, type CheckStatus} from '../lesson/results.js';
 import {stepApplies} from '../lesson/steps.js';
 import type {Check, Lesson, RegistryKind, Step} from '../lesson/schema.js';
 import {fill, fillDeep, variablesInDeep, type Vars} from '../lesson/template.js';
+import {didLines} from '../text/check-did.js';
 import {oneLineHint} from '../text/what-to-do.js';
 
 /** One step's answer, as `registry-lab verify` prints it. */
 export type VerifiedStep = {
 	readonly id: string;
 	readonly title: string;
+	/** pass, fail, or unknown: the check could not be made (the registry out of reach, too slow, too busy). */
+	readonly status: CheckStatus;
+	/** Kept for older readers: true only for a pass. */
 	readonly ok: boolean;
-	/**
-	 * The check could not be made (Docker Hub could not be reached). Not counted as a failure (ok) only where
-	 * a later step proves the same thing, as the login proves the Docker Hub account.
-	 */
+	/** With status unknown (kept for older readers). Neither a pass nor the student's mistake. */
 	readonly couldNotCheck?: boolean;
 	readonly summary: string;
 	readonly detail?: string;
@@ -20,6 +21,8 @@ export type VerifiedStep = {
 	readonly cause?: string;
 	/** What to do about a failure. */
 	readonly hint?: string;
+	/** What the check did: the read-only command or the request, and what came back (never a credential). */
+	readonly did?: string;
 };
 
 export type VerifyReport = {
@@ -63,6 +66,7 @@ export async function verifyProgress(options: VerifyOptions): Promise<VerifyRepo
 			steps.push({
 				id: step.id,
 				title,
+				status: 'fail',
 				ok: false,
 				summary: 'Not done yet.',
 				detail: `Nothing was saved for ${missing.map(name => `{${name}}`).join(', ')}.`,
@@ -72,7 +76,7 @@ export async function verifyProgress(options: VerifyOptions): Promise<VerifyRepo
 		}
 		const check = fillDeep(step.check, vars);
 		if (registryGone && registryChecks.has(check.type)) {
-			steps.push({id: step.id, title, ok: false, summary: registryGone.summary, hint: registryGone.hint});
+			steps.push({id: step.id, title, status: 'fail', ok: false, summary: registryGone.summary, hint: registryGone.hint});
 			continue;
 		}
 		const result = await options.runCheck(check);
@@ -90,17 +94,20 @@ function verifiedStep(step: Step, title: string, result: CheckResult, vars: Vars
 	if (result.ok && saved && now && saved !== now) {
 		summary = `${summary}\nThis is not the digest saved when you pushed (${saved}): the tag was pushed again since.`;
 	}
+	const status = checkStatus(result);
 	const hint = result.ok ? undefined : (result.diagnosis?.hint ?? firstLine(result.detail) ?? 'Go back to this step in registry-lab and check it again.');
-	const unchecked = !result.ok && result.couldNotCheck === true;
 	return {
 		id: step.id,
 		title,
-		ok: result.ok || (unchecked && result.mayGoOn === true),
-		...(unchecked ? {couldNotCheck: true} : {}),
+		status,
+		// A check that could not be made is not a pass, even where a later step proves the same thing.
+		ok: status === 'pass',
+		...(status === 'unknown' ? {couldNotCheck: true} : {}),
 		summary,
 		...(result.detail ? {detail: result.detail} : {}),
 		...(!result.ok && result.diagnosis ? {cause: result.diagnosis.cause} : {}),
 		...(hint ? {hint} : {}),
+		...(result.did ? {did: result.did} : {}),
 	};
 }
 
@@ -115,14 +122,35 @@ function firstLine(text: string | undefined): string | undefined {
 		?.trim();
 }
 
-/** One line per step, for people: `✔ pass  Title: summary`, `✘ fail  Title: summary — hint`, or `? could not check  Title: summary — hint`. */
-export function verifyLine(step: VerifiedStep): string {
+/**
+ * One line per step, for people: `✔ pass  Title: summary`, `✘ fail  Title: summary — hint`, or `? could not check  Title:
+ * summary — hint`; with `verbose`, what the check did under it (`    checked: …`, a line each).
+ */
+export function verifyLine(step: VerifiedStep, verbose = false): string {
 	const summary = step.summary
 		.split('\n')
 		.map(line => line.trim())
 		.filter(Boolean)
 		.join(' · ');
 	const hint = step.hint ? ` — ${oneLineHint(step.hint)}` : '';
-	if (step.couldNotCheck) return `? could not check  ${step.title}: ${summary}${hint}`;
-	return step.ok ? `✔ pass  ${step.title}: ${summary}` : `✘ fail  ${step.title}: ${summary}${hint}`;
+	const line =
+		step.status === 'unknown'
+			? `? could not check  ${step.title}: ${summary}${hint}`
+			: step.status === 'pass'
+				? `✔ pass  ${step.title}: ${summary}`
+				: `✘ fail  ${step.title}: ${summary}${hint}`;
+	if (!verbose || !step.did) return line;
+	return [line, ...didLines(step.did).map(did => `    ${did}`)].join('\n');
+}
+
+/** The verdict under verify's lines: every step passes, or how many fail and how many could not be checked, said apart. */
+export function verifyVerdict(steps: readonly VerifiedStep[]): string {
+	if (steps.length === 0) return 'This lesson has no steps to check.';
+	const failed = steps.filter(step => step.status === 'fail').length;
+	const unknown = steps.filter(step => step.status === 'unknown').length;
+	if (failed === 0 && unknown === 0) return `All ${steps.length} steps pass.`;
+	const fails = failed > 0 ? `${failed} of ${steps.length} steps fail` : '';
+	if (unknown === 0) return `${fails}.`;
+	const unchecked = `could not check ${unknown}${fails ? '' : ` of ${steps.length} steps`} (not a fail: run verify again later)`;
+	return fails ? `${fails}; ${unchecked}.` : `C${unchecked.slice(1)}.`;
 }

@@ -1,6 +1,6 @@
 import {commandLine, parseCommandLine, usageError, warn, type Out} from './args.js';
 import {createLabServices} from '../driver/services.js';
-import {verifyLine, verifyProgress, type VerifyReport} from '../checks/verify-run.js';
+import {verifyLine, verifyProgress, verifyVerdict, type VerifyReport} from '../checks/verify-run.js';
 import {defaultEngine, type EngineName} from '../container/engine.js';
 import {defaultLessonId, findLesson, lessonProblem} from '../lesson/find.js';
 import type {Lesson} from '../lesson/schema.js';
@@ -13,13 +13,17 @@ import {completionOf, recordChecks} from '../checks/verify-completion.js';
 
 export const verifyHelp = `
   Usage
-    $ registry-lab verify [--json] [--lesson ID|FILE] [--registry HOST[:PORT] | --practice] [--engine docker|podman]
+    $ registry-lab verify [--json] [--verbose] [--lesson ID|FILE] [--registry HOST[:PORT] | --practice] [--engine docker|podman]
 
   Checks again, without the lesson screen, every step you have done: your
   login is still stored, your image is still on this computer, the registry
   still has what you pushed, the image you pulled is still here. It uses your
   saved progress (where you pushed, your username, the image names) and the
   engine's stored login; it never asks for a password.
+
+  Each step is one line: ✔ pass, ✘ fail, or ? could not check (the registry
+  could not be reached, was too busy, or did not answer within 10 seconds:
+  not a pass, and not your mistake; run verify again later).
 
   When every step passes on a class registry or Docker Hub, it prints your
   completion code (RL1-…): what you pushed, its digest, whose image you
@@ -32,16 +36,22 @@ export const verifyHelp = `
     --registry HOST[:PORT], --practice
                           the run on that registry (docker.io: Docker Hub); default: the run saved last
     --engine NAME         docker (default) or podman
-    --json                print one JSON object: {lesson, registry, ok, steps: [{id, title, ok, couldNotCheck?, summary, detail?, cause?, hint?}],
-                          completionCode?}
+    --verbose             under each step, what its check did: the read-only command or request, and what came back
+    --json                print one JSON object: {lesson, registry, ok, steps: [{id, title, status, ok, couldNotCheck?,
+                          summary, detail?, cause?, hint?, did?}],
+                          completionCode?}; status is pass, fail or unknown (could not check),
+                          ok is true only for pass
     -h, --help            show this help
     -v, --version         show the version
 
   Exit codes
-    0  every step passes     1  a step fails, or nothing is saved yet     2  bad usage, or no such lesson
+    0  every step passes
+    1  a step fails or could not be checked (the last line counts them apart), or nothing is saved yet
+    2  bad usage, or no such lesson
 
   Examples
     $ registry-lab verify
+    $ registry-lab verify --verbose
     $ registry-lab verify --json
 `;
 
@@ -50,6 +60,7 @@ export const verifyArgs = commandLine({
 	help: verifyHelp,
 	flags: {
 		json: {type: 'boolean'},
+		verbose: {type: 'boolean'},
 		lesson: {type: 'string'},
 		registry: {type: 'string'},
 		practice: {type: 'boolean'},
@@ -107,7 +118,7 @@ export async function verifyCommand(argv: readonly string[], out: Out): Promise<
 	});
 	const completion = completionOf({...progress, lesson, report, checks: checks.results});
 	if (flags.json) out(JSON.stringify({...report, ...completion.json}), 'json');
-	else out([humanReport(report, lesson, progress), ...completion.lines].join('\n'));
+	else out([humanReport(report, lesson, progress, flags.verbose === true), ...completion.lines].join('\n'));
 	return report.ok ? 0 : 1;
 }
 
@@ -121,14 +132,11 @@ async function practiceGone(host: string): Promise<{summary: string; hint: strin
 	};
 }
 
-function humanReport(report: VerifyReport, lesson: Lesson, progress: LessonProgress): string {
+function humanReport(report: VerifyReport, lesson: Lesson, progress: LessonProgress, verbose: boolean): string {
 	const where = registryOfKind(progress.registryKind, progress.registry);
-	const failed = report.steps.filter(step => !step.ok).length;
-	const verdict =
-		report.steps.length === 0
-			? 'This lesson has no steps to check.'
-			: failed === 0
-				? `All ${report.steps.length} steps pass.`
-				: `${failed} of ${report.steps.length} steps fail.`;
-	return [`${lesson.title} — ${where}${progress.vars.username ? `, as ${progress.vars.username}` : ''}`, ...report.steps.map(verifyLine), verdict].join('\n');
+	return [
+		`${lesson.title} — ${where}${progress.vars.username ? `, as ${progress.vars.username}` : ''}`,
+		...report.steps.map(step => verifyLine(step, verbose)),
+		verifyVerdict(report.steps),
+	].join('\n');
 }

@@ -25,8 +25,9 @@ export async function listImages(engine: Engine, options: RunOptions = {}): Prom
 }
 
 /** The image id a name points at, or the engine's own words when there is none. */
-export async function imageId(engine: Engine, reference: string, options: RunOptions = {}): Promise<Answer<string>> {
-	const result = await runCommand(engineCommand(engine, inspectIdArgs(reference), {timeoutMs: 20_000}), {signal: options.signal});
+/** `timeoutMs`: how long the engine may take (a check passes its own time limit); default 20 s. */
+export async function imageId(engine: Engine, reference: string, options: RunOptions & {timeoutMs?: number} = {}): Promise<Answer<string>> {
+	const result = await runCommand(engineCommand(engine, inspectIdArgs(reference), {timeoutMs: options.timeoutMs ?? 20_000}), {signal: options.signal});
 	if (result.exitCode !== 0) return {ok: false, output: joinOutput(result), ...(result.spawnError ? {spawnError: result.spawnError} : {})};
 	return {ok: true, value: result.stdout.trim()};
 }

@@ -232,8 +232,7 @@ async function lookUp(flavour: Flavour, env: Engine['env'], registry: string): P
 // ---------------------------------------------------------------- credential helpers (only ever `list`)
 
 type HelperList =
-	| {readonly ok: true; readonly logins: Readonly<Record<string, string>>}
-	| {readonly ok: false; readonly problem: string; readonly canceled: boolean};
+	{readonly ok: true; readonly logins: Readonly<Record<string, string>>} | {readonly ok: false; readonly problem: string; readonly canceled: boolean};
 
 const engineTitle = (flavour: Flavour): string => (flavour === 'docker' ? 'Docker' : 'Podman');
 
@@ -361,14 +360,15 @@ async function describeLookup(engine: Engine, flavour: Flavour, registry: string
 	}
 }
 
-export async function readLoginState(engine: Engine, registry: string, options: {signal?: AbortSignal} = {}): Promise<LoginState> {
+/** `timeoutMs`: how long podman's `login --get-login` may take (a check passes its own time limit); default 15 s. */
+export async function readLoginState(engine: Engine, registry: string, options: {signal?: AbortSignal; timeoutMs?: number} = {}): Promise<LoginState> {
 	const {signal} = options;
 	if (engine.name === 'docker') return (await loginFromFiles(engine, 'docker', registry, signal)).state;
 
 	// podman answers for itself (`login --get-login`); the files tell us where the login is kept.
 	const {state: fromFiles, fileProblem} = await loginFromFiles(engine, 'podman', registry, signal);
 	const name = registryName(registry, podmanKeys);
-	const asked = await runCommand(engineCommand(engine, ['login', '--get-login', name], {timeoutMs: 15_000}), signal ? {signal} : {});
+	const asked = await runCommand(engineCommand(engine, ['login', '--get-login', name], {timeoutMs: options.timeoutMs ?? 15_000}), signal ? {signal} : {});
 	if (asked.canceled) return {loggedIn: false, registry: name, configPath: fromFiles.configPath, reason: 'The check was stopped before it finished.'};
 	// podman could not be run: the files are the best answer there is.
 	if (asked.spawnError || asked.timedOut || asked.exitCode === null) return fromFiles;

@@ -328,6 +328,8 @@ async function eventFor(move: Move, state: RunState, input: InputRequest | undef
 			return {type: 'take'};
 		case 'skip':
 			return {type: 'skip'};
+		case 'did':
+			return {type: 'toggle-did'};
 		case 'next':
 			return {type: 'next'};
 		case 'open-link':

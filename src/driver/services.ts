@@ -41,6 +41,8 @@ export type ServiceOptions = {
 	 * login, the starter image), for `registry-lab cleanup`. Never for a thing that was here before.
 	 */
 	readonly recordMade?: (thing: Made) => void;
+	/** How long one check may take before it could not be made (default: the checks' own, 10 s). */
+	readonly checkTimeLimitMs?: number;
 };
 
 export function createLabServices(options: ServiceOptions): LabServices {
@@ -54,6 +56,7 @@ export function createLabServices(options: ServiceOptions): LabServices {
 		signal,
 		sessionCredentials: () => credentials,
 		...(options.fetch ? {fetch: options.fetch} : {}),
+		...(options.checkTimeLimitMs ? {timeLimitMs: options.checkTimeLimitMs} : {}),
 	});
 	const record = async (on: Engine, kind: 'tag' | 'pull' | 'starter', reference: string): Promise<void> => {
 		const id = await imageId(on, reference);

@@ -1,5 +1,5 @@
 import {fill} from '../lesson/template.js';
-import {asksSecretAgain, currentStep, editableAnswers, type RunState} from './lesson-run.js';
+import {asksSecretAgain, checkDid, currentStep, editableAnswers, type RunState} from './lesson-run.js';
 
 /**
  * What the student may do at a moment of the lesson. The one list both faces make their keys,
@@ -14,13 +14,30 @@ import {asksSecretAgain, currentStep, editableAnswers, type RunState} from './le
  * - edit: change the step's answers, and the earlier answers it uses
  * - retry: try the step again after a failure or a stop (after a wrong password: type it again)
  * - take: take the answer a failed check found instead ("use 'alice'": docker is logged in as alice)
- * - skip: go on without a check that could not be made, where a later step proves the same
+ * - skip: go on without a check that could not be made, where a later step proves the same (the step stays unchecked)
+ * - did: show (or hide) what the check did: the read-only command or request, and what came back
  * - next: go on to the next step
  * - open-link: open the step's link in a browser
  * - stop: stop the command that is running
  * - quit: leave the lesson
  */
-export const actionNames = ['answer', 'run', 'type', 'typed', 'hint', 'check', 'edit', 'retry', 'take', 'skip', 'next', 'open-link', 'stop', 'quit'] as const;
+export const actionNames = [
+	'answer',
+	'run',
+	'type',
+	'typed',
+	'hint',
+	'check',
+	'edit',
+	'retry',
+	'take',
+	'skip',
+	'did',
+	'next',
+	'open-link',
+	'stop',
+	'quit',
+] as const;
 export type ActionName = (typeof actionNames)[number];
 
 export type AvailableAction = {
@@ -37,6 +54,7 @@ export function availableActions(state: RunState): AvailableAction[] {
 	const open: AvailableAction[] = hasLink ? [{name: 'open-link', label: 'open the link in your browser'}] : [];
 	const edit: AvailableAction[] = editableAnswers(state, state.index).length > 0 ? [{name: 'edit', label: 'change my answers'}] : [];
 	const quit: AvailableAction = {name: 'quit', label: 'quit'};
+	const did: AvailableAction[] = checkDid(state.phase) ? [{name: 'did', label: state.showDid ? 'hide what the check did' : 'what the check did'}] : [];
 	switch (state.phase.name) {
 		case 'input':
 			return [{name: 'answer', label: 'confirm'}, quit];
@@ -63,13 +81,13 @@ export function availableActions(state: RunState): AvailableAction[] {
 		case 'checking':
 			return [quit];
 		case 'passed':
-			return [{name: 'next', label: 'next step'}, ...open, quit];
+			return [{name: 'next', label: 'next step'}, ...did, ...open, quit];
 		case 'failed': {
 			const {failure} = state.phase;
 			const retry: AvailableAction = {name: 'retry', label: asksSecretAgain(step, failure) ? 'try again (type the password again)' : 'try again'};
 			const take: AvailableAction[] = failure.take ? [{name: 'take', label: `use '${failure.take.value}'`}] : [];
 			const skip: AvailableAction[] = failure.couldNotCheck && failure.mayGoOn ? [{name: 'skip', label: 'go on without this check'}] : [];
-			return [retry, ...(step.check ? [{name: 'check', label: 'check again now'} as const] : []), ...take, ...skip, ...edit, ...open, quit];
+			return [retry, ...(step.check ? [{name: 'check', label: 'check again now'} as const] : []), ...take, ...skip, ...did, ...edit, ...open, quit];
 		}
 		case 'canceled':
 			return [{name: 'retry', label: 'try again'}, ...(step.check ? [{name: 'check', label: 'check only'} as const] : []), ...edit, ...open, quit];

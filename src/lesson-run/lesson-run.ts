@@ -12,6 +12,8 @@ export type Failure = {
 	readonly couldNotCheck?: boolean;
 	/** With couldNotCheck: the student may go on without it (skip). */
 	readonly mayGoOn?: boolean;
+	/** What the check did (the read-only command or request, and what came back), for a student who asks. */
+	readonly did?: string;
 	/** An answer the check found that would make it pass (take): the variable, and the value to give it. */
 	readonly take?: {readonly name: string; readonly value: string};
 };
@@ -54,6 +56,8 @@ export type RunState = {
 	/** Output of the running or last command (bounded). */
 	readonly output: readonly OutputLine[];
 	readonly completed: readonly string[];
+	/** Steps gone past without their check (it could not be made: skip); not passed, said as not checked. */
+	readonly skipped?: readonly string[];
 	readonly stats: Readonly<Record<string, StepStats>>;
 	/** Step id → when it first passed in this run (ISO 8601); kept by the driver, which has the clock. */
 	readonly passedAt?: Readonly<Record<string, string>>;
@@ -68,6 +72,8 @@ export type RunState = {
 	readonly feedback?: string;
 	/** Whether the feedback is a hint the student asked for, or why their line was not run. */
 	readonly feedbackKind?: 'hint' | 'refused';
+	/** The student asked to see what the step's check did (the `did` action); until the step changes. */
+	readonly showDid?: boolean;
 };
 
 export type Event =
@@ -84,6 +90,7 @@ export type Event =
 	| {readonly type: 'edit'}
 	| {readonly type: 'take'}
 	| {readonly type: 'skip'}
+	| {readonly type: 'toggle-did'}
 	| {readonly type: 'next'}
 	| {readonly type: 'go-to'; readonly stepId: string; readonly notice?: string}
 	| {readonly type: 'set-vars'; readonly vars: Vars}
@@ -140,7 +147,7 @@ function enterStep(state: RunState, index: number): RunState {
 	// The first command is shown and run for the student; after that they type each one themselves.
 	const firstCommand = state.steps.findIndex(candidate => candidate.command);
 	const typing = Boolean(step.command) && firstCommand >= 0 && index > firstCommand;
-	return {...state, index, phase, output: [], typing, hintLevel: 0, feedback: undefined};
+	return {...state, index, phase, output: [], typing, hintLevel: 0, feedback: undefined, showDid: undefined};
 }
 
 /** The step after this one that is still to do: a step passed before (the run came back to redo an earlier one) is passed over. */
@@ -172,7 +179,15 @@ function pass(state: RunState, step: Step, result?: CheckResult): RunState {
 	const vars = result?.facts ? {...state.vars, ...result.facts} : state.vars;
 	const completed = state.completed.includes(step.id) ? state.completed : [...state.completed, step.id];
 	const again = state.again?.filter(id => id !== step.id);
-	return {...state, vars, completed, phase: {name: 'passed', result}, again: again?.length ? again : undefined};
+	const skipped = state.skipped?.filter(id => id !== step.id);
+	return {
+		...state,
+		vars,
+		completed,
+		phase: {name: 'passed', result},
+		again: again?.length ? again : undefined,
+		skipped: skipped?.length ? skipped : undefined,
+	};
 }
 
 export function reduce(state: RunState, event: Event): RunState {
@@ -315,8 +330,12 @@ export function reduce(state: RunState, event: Event): RunState {
 			return afterChange({...state, vars: {...state.vars, [name]: value}}, [name], recheck);
 		}
 		case 'skip':
-			if (phase.name === 'failed' && phase.failure.couldNotCheck && phase.failure.mayGoOn) return enterStep(state, followingIndex(state));
+			if (phase.name === 'failed' && phase.failure.couldNotCheck && phase.failure.mayGoOn) {
+				return enterStep({...state, skipped: [...(state.skipped ?? []).filter(id => id !== step.id), step.id]}, followingIndex(state));
+			}
 			return state;
+		case 'toggle-did':
+			return checkDid(phase) ? {...state, showDid: !state.showDid} : state;
 		case 'next':
 			if (phase.name === 'passed') return enterStep(state, followingIndex(state));
 			return state;
@@ -331,11 +350,18 @@ export function reduce(state: RunState, event: Event): RunState {
 	}
 }
 
+/** What the check of this phase did, when it told: a passed check's, or a failed (or unchecked) one's. */
+export function checkDid(phase: Phase): string | undefined {
+	if (phase.name === 'passed') return phase.result?.did;
+	return phase.name === 'failed' ? phase.failure.did : undefined;
+}
+
 function failureOf(result: CheckResult): Omit<Failure, 'stage'> {
 	return {
 		summary: result.summary,
 		detail: result.detail,
 		diagnosis: result.diagnosis,
+		...(result.did ? {did: result.did} : {}),
 		...(result.couldNotCheck ? {couldNotCheck: true, ...(result.mayGoOn ? {mayGoOn: true} : {})} : {}),
 	};
 }

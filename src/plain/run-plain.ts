@@ -22,9 +22,10 @@ import {startLab, starterChoice, type LabOptions, type LabSession} from '../driv
 import type {Lesson} from '../lesson/schema.js';
 import {fill} from '../lesson/template.js';
 import type {Failure, RunState} from '../lesson-run/lesson-run.js';
-import {currentStep} from '../lesson-run/lesson-run.js';
+import {checkDid, currentStep} from '../lesson-run/lesson-run.js';
 import {hostProblem} from '../registry/address.js';
 import {onExitSignal, onInterruptSignal} from '../run/signals.js';
+import {didLines} from '../text/check-did.js';
 import {endOfRun, runEnd, type Ending} from '../text/summary.js';
 import {terminalSafe} from '../text/terminal-safe.js';
 import {whatToDoLines} from '../text/what-to-do.js';
@@ -160,6 +161,8 @@ function plainPort(lines: Lines, print: Print): {port: Port} {
 			if (state.phase.name === 'ready' && state.feedback && (stats?.attempts !== earlier?.attempts || stats?.hints !== earlier?.hints)) {
 				print(`${state.feedbackKind === 'hint' ? 'Hint' : 'Not run'}: ${state.feedback}`);
 			}
+			// Asked again (w): what the check did, once more.
+			if (before && state.phase === before.phase && state.showDid && !before.showDid) printDid(checkDid(state.phase), print);
 			if (before && state.phase === before.phase) return;
 			const {phase} = state;
 			switch (phase.name) {
@@ -175,9 +178,11 @@ function plainPort(lines: Lines, print: Print): {port: Port} {
 					break;
 				case 'passed':
 					print(indent(`PASS ${phase.result?.summary ?? 'Done.'}`));
+					printDid(phase.result?.did, print);
 					break;
 				case 'failed':
 					printFailure(phase.failure, view.engineName, print);
+					printDid(phase.failure.did, print);
 					break;
 				case 'canceled':
 					print('Stopped. Nothing more will run until you say so.');
@@ -220,6 +225,11 @@ function announceStep(view: LessonView, print: Print): void {
 	const url = step.link ? fill(step.link.url, vars) : '';
 	if (step.link && url) print(`\n${fill(step.link.label, vars)}: ${url}`);
 	print();
+}
+
+/** What the check did, a `checked: ` line each, after its result. */
+function printDid(did: string | undefined, print: Print): void {
+	for (const line of didLines(did)) print(`  ${line}`);
 }
 
 function printFailure(failure: Failure, engineName: string, print: Print): void {

@@ -15,6 +15,7 @@ const onStep: Partial<Record<ActionName, PlainWord>> = {
 	retry: {word: 'r', phrase: () => 'r to try again', bracketed: '[r]etry'},
 	take: {word: 'u', phrase: label => `u to ${label}`, bracketed: label => `[u] ${label}`},
 	skip: {word: 's', phrase: () => 's to go on without this check', bracketed: '[s]kip this check'},
+	did: {word: 'w', phrase: () => 'w to see what the check did', bracketed: '[w]hat the check did'},
 	'open-link': {word: 'o', phrase: () => 'o to open the link in your browser', bracketed: '[o]pen the link'},
 	quit: {word: 'q', phrase: () => 'q to quit', bracketed: '[q]uit'},
 };

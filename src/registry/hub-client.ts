@@ -20,7 +20,8 @@ export type HubClientOptions = {
 	readonly signal?: AbortSignal;
 };
 
-export type UserCheck = {readonly status: 'exists' | 'missing' | 'unknown'; readonly message?: string};
+/** `did`: the request made and what came back (`GET URL → 404`), when one was made. */
+export type UserCheck = {readonly status: 'exists' | 'missing' | 'unknown'; readonly message?: string; readonly did?: string};
 
 export type HubRepository = {
 	readonly namespace: string;
@@ -123,18 +124,21 @@ export function createHubClient(options: HubClientOptions = {}): HubClient {
 		try {
 			const problem = dockerIdProblem(username);
 			if (problem) return {status: 'missing', message: problem};
-			const reply = await get(`${base}/v2/users/${encodeURIComponent(username)}/`);
-			if (!reply.ok) return {status: 'unknown', message: `Could not check the Docker ID ${username}: ${reply.message}`};
-			if (reply.status === 200) return {status: 'exists'};
+			const url = `${base}/v2/users/${encodeURIComponent(username)}/`;
+			const reply = await get(url);
+			const did = `GET ${url} → ${reply.ok ? reply.status : `no answer (${reply.message})`}`;
+			if (!reply.ok) return {status: 'unknown', message: `Could not check the Docker ID ${username}: ${reply.message}`, did};
+			if (reply.status === 200) return {status: 'exists', did};
 			if (reply.status === 404) {
 				return {
 					status: 'missing',
 					message:
 						`There is no Docker Hub account ${JSON.stringify(username)}. ` +
 						`Check the spelling (it is the username, not your e-mail), or sign up at ${HUB_SIGNUP_URL}.`,
+					did,
 				};
 			}
-			return {status: 'unknown', message: `Could not check the Docker ID ${username}: ${statusWords(reply)}`};
+			return {status: 'unknown', message: `Could not check the Docker ID ${username}: ${statusWords(reply)}`, did};
 		} catch (error) {
 			return {status: 'unknown', message: `Could not check the Docker ID ${username}: ${errorText(error)}`};
 		}

@@ -37,10 +37,13 @@ export type RegistryClientOptions = {
 /** `authenticated`: credentials were given and the registry accepted them (false when none were given). */
 export type PingResult =
 	{readonly ok: true; readonly auth: 'none' | 'basic' | 'bearer'; readonly authenticated: boolean; readonly scheme: 'http' | 'https'} | RegistryFailure;
-export type ManifestResult = {readonly ok: true; readonly digest: string; readonly mediaType: string | null; readonly durationMs: number} | RegistryFailure;
+/** The requests an answer took, one line each (`HEAD URL → 200, Docker-Content-Digest sha256:…`): method, URL and status, never a header or credential. */
+export type Requested = {readonly requests?: readonly string[]};
+export type ManifestResult =
+	({readonly ok: true; readonly digest: string; readonly mediaType: string | null; readonly durationMs: number} & Requested) | RegistryFailure;
 /** `more`: names seen past the kept ones; `stoppedEarly`: the pages or bytes ran out before the list did. */
 export type Listed = {readonly more?: number; readonly stoppedEarly?: boolean};
-export type TagsResult = ({readonly ok: true; readonly tags: readonly string[]} & Listed) | RegistryFailure;
+export type TagsResult = ({readonly ok: true; readonly tags: readonly string[]} & Listed & Requested) | RegistryFailure;
 export type CatalogResult = ({readonly ok: true; readonly repositories: readonly string[]} & Listed) | RegistryFailure;
 export type DeleteResult = {readonly ok: true} | RegistryFailure;
 
@@ -64,6 +67,14 @@ export const MANIFEST_MEDIA_TYPES = [
 ] as const;
 
 const defaultTimeoutMs = 10_000;
+/** Requests told per answer (a manifest check makes at most three; a long tag list is cut). */
+const maxTold = 4;
+
+/** One request as told: `HEAD URL → 200, Docker-Content-Digest sha256:…` (a digest is public; no other header is told). */
+function requestLine(method: Method, url: URL, reply: Reply): string {
+	const digest = reply.headers.get('docker-content-digest');
+	return `${method} ${url.href} → ${reply.status}${digest ? `, Docker-Content-Digest ${digest.slice(0, 100)}` : ''}`;
+}
 
 export function isManifestMediaType(mediaType: string | null): boolean {
 	return mediaType !== null && (MANIFEST_MEDIA_TYPES as readonly string[]).includes(mediaType);
@@ -97,21 +108,40 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 	/** Remove anything secret from a message, in case some lower layer echoed it. */
 	const scrub = (failure: RegistryFailure): RegistryFailure => {
 		if (!credentials) return failure;
-		let message = failure.message;
-		for (const secret of [credentials.password, basicHeader?.slice('Basic '.length)]) {
-			if (secret && secret.length >= 4) message = message.split(secret).join('••••');
-		}
-		return message === failure.message ? failure : {...failure, message};
+		const hide = (text: string): string => {
+			for (const secret of [credentials.password, basicHeader?.slice('Basic '.length)]) {
+				if (secret && secret.length >= 4) text = text.split(secret).join('••••');
+			}
+			return text;
+		};
+		const message = hide(failure.message);
+		const requests = failure.requests?.map(hide);
+		return message === failure.message && requests?.join('\n') === failure.requests?.join('\n')
+			? failure
+			: {...failure, message, ...(requests ? {requests} : {})};
 	};
 
-	/** Run an operation so that it never throws and never leaks the password. */
-	const guard = async <T extends {ok: true}>(work: () => Promise<T | RegistryFailure>): Promise<T | RegistryFailure> => {
+	/**
+	 * Run an operation so that it never throws and never leaks the password; the requests it made (told by `traced`)
+	 * go with its answer.
+	 */
+	const guard = async <T extends {ok: true}>(work: (trail: string[]) => Promise<T | RegistryFailure>): Promise<T | RegistryFailure> => {
+		const trail: string[] = [];
+		const told = <R extends T | RegistryFailure>(result: R): R => (trail.length > 0 ? {...result, requests: trail} : result);
 		try {
-			const result = await work();
-			return result.ok ? result : scrub(result);
+			const result = await work(trail);
+			return result.ok ? told(result) : scrub(told(result));
 		} catch (error) {
-			return scrub({ok: false, reason: 'http-error', message: `Talking to ${title} went wrong unexpectedly: ${errorText(error)}`});
+			return scrub(told({ok: false, reason: 'http-error', message: `Talking to ${title} went wrong unexpectedly: ${errorText(error)}`}));
 		}
+	};
+
+	/** A request with its authorization, told in the trail as method, URL and what came back (never a header). */
+	const traced = async (trail: string[], url: URL, method: Method, scope: string, headers: Record<string, string>) => {
+		const got = await auth.authed(url, method, scope, headers);
+		if (trail.length < maxTold) trail.push('reply' in got ? requestLine(method, url, got.reply) : `${method} ${url.href} → ${got.code ?? got.reason}`);
+		else if (trail.length === maxTold) trail.push('…');
+		return got;
 	};
 
 	/** A 401 after auth was tried, in words: wrong password, login needed, or (token accepted) no access. */
@@ -190,7 +220,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 		});
 
 	const headManifest = (repository: string, reference: string): Promise<ManifestResult> =>
-		guard(async () => {
+		guard(async trail => {
 			const started = performance.now();
 			const invalid = checkName(repository) ?? checkReference(reference);
 			if (invalid) return {ok: false, reason: 'not-found', message: invalid};
@@ -199,14 +229,14 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 			const url = new URL(`/v2/${pathOf(repository)}/manifests/${encodeSegment(reference)}`, base);
 			const scope = `repository:${repository}:pull`;
 			const accept = {Accept: MANIFEST_MEDIA_TYPES.join(', ')};
-			const head = await auth.authed(url, 'HEAD', scope, accept);
+			const head = await traced(trail, url, 'HEAD', scope, accept);
 			if (!('reply' in head)) return head;
 			let {reply} = head;
 			let digest = reply.headers.get('docker-content-digest');
 			// A GET of a manifest counts as a pull on Docker Hub (a HEAD does not), so there only the tag list is asked.
 			if (apiHost !== dockerHubApiHost && (reply.status === 404 || (reply.status >= 200 && reply.status < 300 && !digest))) {
 				// HEAD has no body: GET tells which thing is missing (or gives the bytes to digest).
-				const got = await auth.authed(url, 'GET', scope, accept);
+				const got = await traced(trail, url, 'GET', scope, accept);
 				if (!('reply' in got)) return got;
 				reply = got.reply;
 				digest =
@@ -237,7 +267,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 				let code = failure.code;
 				let tags: string[] | undefined;
 				if (code !== 'NAME_UNKNOWN') {
-					const probe = await auth.authed(new URL(`/v2/${pathOf(repository)}/tags/list`, base), 'GET', scope, {Accept: 'application/json'});
+					const probe = await traced(trail, new URL(`/v2/${pathOf(repository)}/tags/list`, base), 'GET', scope, {Accept: 'application/json'});
 					if ('reply' in probe && probe.reply.status === 404 && parseRegistryErrors(probe.reply.body).code === 'NAME_UNKNOWN') code = 'NAME_UNKNOWN';
 					else if ('reply' in probe && probe.reply.status >= 200 && probe.reply.status < 300) {
 						const listed = parseJson(probe.reply.body);
@@ -273,14 +303,14 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 
 	/** GET a list and its next pages (Link rel="next", same origin, bounded). */
 	type Paged = ({ok: true; items: string[]} & Listed) | RegistryFailure;
-	const paged = async (first: URL, scope: string, key: 'tags' | 'repositories', what: string): Promise<Paged> => {
+	const paged = async (trail: string[], first: URL, scope: string, key: 'tags' | 'repositories', what: string): Promise<Paged> => {
 		const items: string[] = [];
 		const seen = new Set<string>();
 		let url: URL | undefined = first;
 		let bytes = 0;
 		let more = 0;
 		for (let page = 0; url && page < maxListPages && bytes < maxListBytes; page++) {
-			const got = await auth.authed(url, 'GET', scope, {Accept: 'application/json'});
+			const got = await traced(trail, url, 'GET', scope, {Accept: 'application/json'});
 			if (!('reply' in got)) return got;
 			const {reply, auth: sent} = got;
 			if (reply.status === 401) return refused(reply, sent, what);
@@ -311,11 +341,11 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 	};
 
 	const listTags = (repository: string): Promise<TagsResult> =>
-		guard(async () => {
+		guard(async trail => {
 			const invalid = checkName(repository);
 			if (invalid) return {ok: false, reason: 'not-found', message: invalid};
 			const url = new URL(`/v2/${pathOf(repository)}/tags/list`, base);
-			const listed = await paged(url, `repository:${repository}:pull`, 'tags', `the tags of ${repository}`);
+			const listed = await paged(trail, url, `repository:${repository}:pull`, 'tags', `the tags of ${repository}`);
 			if (listed.ok) return {ok: true, tags: listed.items, ...listedPart(listed)};
 			if (listed.reason === 'not-found') {
 				return {...listed, message: `There is no repository ${repository} on ${title}. Check the name (and its namespace), or push it first.`};
@@ -324,7 +354,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 		});
 
 	const catalog = (): Promise<CatalogResult> =>
-		guard(async () => {
+		guard(async trail => {
 			if (apiHost === dockerHubApiHost) {
 				return {
 					ok: false,
@@ -334,7 +364,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 						'Look at hub.docker.com/u/NAME to see one account’s repositories.',
 				};
 			}
-			const listed = await paged(new URL('/v2/_catalog', base), 'registry:catalog:*', 'repositories', 'the list of repositories');
+			const listed = await paged(trail, new URL('/v2/_catalog', base), 'registry:catalog:*', 'repositories', 'the list of repositories');
 			if (listed.ok) return {ok: true, repositories: listed.items, ...listedPart(listed)};
 			if (listed.reason === 'not-found') return {...listed, message: `${title} does not offer a list of its repositories (GET /v2/_catalog gave 404).`};
 			return listed;

@@ -13,6 +13,8 @@ export type RegistryFailure = {
 	readonly code?: string;
 	readonly message: string;
 	readonly retryAfterSeconds?: number;
+	/** The requests made to the registry, one line each (`HEAD URL → 404`): method, URL and status, never a header or credential. */
+	readonly requests?: readonly string[];
 };
 
 /** One answer from the registry, its whole body read. */
@@ -175,4 +177,3 @@ function seconds(ms: number): string {
 	const s = Math.round(ms / 100) / 10;
 	return `${s} second${s === 1 ? '' : 's'}`;
 }
-

@@ -2,13 +2,14 @@
  * The last words of a lesson run, the same for both faces: plain mode prints them at its end, the
  * app once it is gone from the screen, so they stay in the terminal's scrollback. Pure text.
  */
+import {fill} from '../lesson/template.js';
 import type {RunState} from '../lesson-run/lesson-run.js';
 
 /** How a lesson run ended, and what the command knows of where it was saved. */
 export type RunEnd = {
 	readonly finished: boolean;
 	/** The run as it was last saved; undefined: it ended before its first step (nothing to say). */
-	readonly state?: Pick<RunState, 'lesson' | 'registryKind' | 'steps' | 'vars' | 'completed'>;
+	readonly state?: Pick<RunState, 'lesson' | 'registryKind' | 'steps' | 'vars' | 'completed' | 'skipped'>;
 	/** The progress file, when something of this run was saved in it; undefined: nothing was saved. */
 	readonly progressFile?: string;
 	/** The command that resumes the lesson (default: registry-lab). */
@@ -42,7 +43,12 @@ export function endOfRun(end: RunEnd): string[] {
 		return [left, `Progress saved in ${progressFile} — run ${end.resumeWith ?? 'registry-lab'} again to resume.`];
 	}
 	const count = state.steps.length === 1 ? 'its one step' : `all ${state.steps.length} steps`;
+	// A step gone past because its check could not be made is not counted as done: it is named, not checked.
+	const unchecked = state.steps.filter(step => state.skipped?.includes(step.id));
 	const lines = [`Lesson finished: you did ${count} of "${state.lesson.title}".`];
+	if (unchecked.length > 0)
+		lines[0] = `Lesson finished: ${state.steps.length - unchecked.length} of ${state.steps.length} steps of "${state.lesson.title}" checked.`;
+	for (const step of unchecked) lines.push(`  ? not checked: ${fill(step.title, vars)} (its check could not be made; registry-lab verify checks it again)`);
 	for (const [label, name] of results) {
 		const value = vars[name];
 		// Whose image was pulled, as the pull step's check found it.

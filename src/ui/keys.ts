@@ -28,6 +28,8 @@ export function appKey(action: ActionName, typing: boolean): string {
 			return 'u';
 		case 'skip':
 			return 's';
+		case 'did':
+			return 'w';
 		case 'open-link':
 			return typing ? '!open' : 'o';
 		case 'stop':

@@ -30,7 +30,17 @@ type Report = {
 	lesson: string;
 	registry: string;
 	ok: boolean;
-	steps: {id: string; title: string; ok: boolean; summary: string; detail?: string; cause?: string; hint?: string}[];
+	steps: {
+		id: string;
+		title: string;
+		status: 'pass' | 'fail' | 'unknown';
+		ok: boolean;
+		summary: string;
+		detail?: string;
+		cause?: string;
+		hint?: string;
+		did?: string;
+	}[];
 };
 
 /** The real CLI, run from source, with the student's login store and a progress folder of the test's own. */
@@ -129,7 +139,7 @@ describe('registry-lab verify against a real engine and registry', () => {
 		const result = await verify([]);
 		expect(result.exitCode).toBe(0);
 		const lines = result.stdout.trim().split('\n');
-		const stepLines = lines.filter(line => /^[✔✘] /.test(line));
+		const stepLines = lines.filter(line => /^[✔✘?] /.test(line));
 		expect(stepLines).toHaveLength(checkedSteps.length);
 		expect(stepLines.every(line => line.startsWith('✔ pass  '))).toBe(true);
 		expect(stepLines[1]).toMatch(/^✔ pass {2}Log in to the registry: Logged in to /);
@@ -139,6 +149,41 @@ describe('registry-lab verify against a real engine and registry', () => {
 		const decoded = decodeCompletionCode(code);
 		expect(decoded, code).toMatchObject({ok: true, claim: {registry: registry.host, username: 'student', pushed: target}});
 		if (decoded.ok) expect(classVars.digest?.startsWith(decoded.claim.digest)).toBe(true);
+	});
+
+	it('--json gives each step its status; --verbose tells what each check did, and neither ever holds the password', async () => {
+		const json = await verify(['--json']);
+		const report = JSON.parse(json.stdout) as Report;
+		expect(report.steps.map(step => step.status)).toEqual(checkedSteps.map(() => 'pass'));
+		expect(report.steps.find(step => step.id === 'push')?.did).toMatch(/^HEAD http:\/\/\S+\/manifests\/1\.0 → 200, Docker-Content-Digest sha256:/);
+		const words = await verify(['--verbose']);
+		expect(words.exitCode).toBe(0);
+		expect(words.stdout).toContain(`\n    checked: read ${studentEnv.DOCKER_CONFIG}/config.json\n    checked: → logged in as student\n`);
+		expect(words.stdout).toContain(`\n    checked: docker image inspect --format {{.Id}} ${target} → sha256:`);
+		expect(words.stdout).toContain(`\n    checked: HEAD http://${registry.host}/v2/`);
+		for (const said of [json.stdout, json.stderr, words.stdout, words.stderr]) {
+			expect(said).not.toContain(student.password);
+			expect(said).not.toContain(Buffer.from(`${student.username}:${student.password}`).toString('base64'));
+			expect(said).not.toMatch(/authorization|bearer /i);
+		}
+		// Without --verbose, one line per step.
+		expect((await verify([])).stdout).not.toContain('checked: ');
+	});
+
+	it('a registry that has stopped: its steps could not be checked (status unknown, exit 1), said apart from the fails', async () => {
+		const down = await tempHome();
+		const host = `127.0.0.1:${await closedPort()}`;
+		saveProgress(down, {...classVars, registry: host, target: target.replace(registry.host, host)});
+		const {exitCode, report} = await verifyJson({home: down});
+		expect(exitCode).toBe(1);
+		for (const id of ['push', 'see-it']) expect(report.steps.find(step => step.id === id)).toMatchObject({status: 'unknown', ok: false});
+		const words = await verify([], {home: down});
+		expect(words.exitCode).toBe(1);
+		expect(words.stdout).toMatch(/^\? could not check {2}Push it: The registry 127\.0\.0\.1:\d+ could not be reached\./m);
+		const fails = report.steps.filter(step => step.status === 'fail').length;
+		expect(words.stdout.trim().split('\n').at(-1)).toBe(
+			`${fails} of ${checkedSteps.length} steps fail; could not check 2 (not a fail: run verify again later).`,
+		);
 	});
 
 	it('no saved progress: says so and exits 1, in JSON too', async () => {

@@ -112,6 +112,13 @@ describe('the lesson on Docker Hub (Hub API replayed locally)', () => {
 		expect(screen).not.toContain('✔ ');
 		expect(screen).not.toContain('✘ ');
 		expect(screen).toMatch(/s go on without this check/);
+		// It offers to check again, and to show what it did: the request it made, and that nothing answered.
+		expect(screen).toMatch(/c check again now/);
+		expect(screen).not.toContain('checked: ');
+		await press(app, 'w');
+		const did = await waitForText(app, /checked: GET http:\/\/127\.0\.0\.1:\d+\/v2\/users\/alicestudent\/ → no answer/);
+		expect(did).not.toContain('✔ ');
+		expect(did).toMatch(/w hide what the check did/);
 		await press(app, 's');
 		await waitForText(app, 'Log in to the registry');
 		// Left behind unchecked: its mark in the row of steps is not a pass.
@@ -131,7 +138,8 @@ describe('the lesson on Docker Hub (Hub API replayed locally)', () => {
 		expect(printed).toContain('start again with --practice');
 		expect(printed).toMatch(/^\s*COULD NOT CHECK Docker Hub could not be asked whether the user 'alicestudent' exists\.$/m);
 		expect(printed).not.toMatch(/PASS Docker Hub|FAIL Docker Hub/);
-		expect(printed).toContain('Try again? [r]etry / [c]heck only / [s]kip this check / [e]dit answers / [o]pen the link / [q]uit');
+		expect(printed).toMatch(/^ {2}checked: GET http:\/\/127\.0\.0\.1:\d+\/v2\/users\/alicestudent\/ → no answer \(.*connection refused/m);
+		expect(printed).toContain('Try again? [r]etry / [c]heck only / [s]kip this check / [w]hat the check did / [e]dit answers / [o]pen the link / [q]uit');
 		expect(printed).toContain('Step 3 of 9: Log in to the registry');
 	});
 

@@ -70,6 +70,15 @@ function phases(): [string, RunState][] {
 		['stopped', apply(ready, {type: 'run'}, canceled)],
 		['checking', apply(ready, {type: 'check-only'})],
 		['passed', apply(ready, {type: 'check-only'}, {type: 'check-done', result: {ok: true, summary: 'fine'}})],
+		['passed, the check told what it did', apply(ready, {type: 'check-only'}, {type: 'check-done', result: {ok: true, summary: 'fine', did: 'read x'}})],
+		[
+			'could not check, the check told what it did',
+			apply(
+				ready,
+				{type: 'check-only'},
+				{type: 'check-done', result: {ok: false, couldNotCheck: true, summary: 'no answer', did: 'HEAD x → ECONNREFUSED'}},
+			),
+		],
 		['typing, with a link', push],
 		['typing, switched to run it for me', apply(push, {type: 'toggle-typing'})],
 		['typing, after a failure', apply(push, {type: 'run'}, failed)],
@@ -107,6 +116,8 @@ describe('what the student may do now', () => {
 			stopped: ['retry', 'check', 'edit', 'quit'],
 			checking: ['quit'],
 			passed: ['next', 'quit'],
+			'passed, the check told what it did': ['next', 'did', 'quit'],
+			'could not check, the check told what it did': ['retry', 'check', 'did', 'edit', 'quit'],
 			'typing, with a link': ['typed', 'hint', 'type', 'check', 'open-link', 'quit'],
 			'typing, switched to run it for me': ['run', 'type', 'check', 'open-link', 'quit'],
 			'typing, after a failure': ['retry', 'check', 'open-link', 'quit'],
@@ -125,6 +136,7 @@ describe('what the student may do now', () => {
 			retry: {type: 'retry'},
 			take: {type: 'take'},
 			skip: {type: 'skip'},
+			did: {type: 'toggle-did'},
 			next: {type: 'next'},
 			hint: {type: 'hint', message: 'a nudge'},
 			typed: {type: 'typed-mismatch', message: 'not that'},
@@ -174,6 +186,14 @@ describe('what the student may do now', () => {
 		const unknown = availableActions(byName['a check that could not be made']!);
 		expect(keyHints(unknown, false).map(([key]) => key)).toEqual(['r', 'c', 's', 'e', 'ctrl+c']);
 		expect(againPrompt(unknown)).toBe('Try again? [r]etry / [c]heck only / [s]kip this check / [e]dit answers / [q]uit');
+		const told = byName['could not check, the check told what it did']!;
+		expect(keyHints(availableActions(told), false)).toContainEqual(['w', 'what the check did']);
+		expect(againPrompt(availableActions(told))).toBe('Try again? [r]etry / [c]heck only / [w]hat the check did / [e]dit answers / [q]uit');
+		// Asked, the lines show until the step changes; asked again, they hide.
+		const shown = reduce(told, {type: 'toggle-did'});
+		expect(shown.showDid).toBe(true);
+		expect(keyHints(availableActions(shown), false)).toContainEqual(['w', 'hide what the check did']);
+		expect(reduce(shown, {type: 'toggle-did'}).showDid).toBe(false);
 		expect(keyHints(availableActions(byName['a wrong password']!), false)[0]).toEqual(['r', 'try again (type the password again)']);
 		expect(stepPrompt(availableActions(byName['ready to run for the student']!))).toBe(
 			'Press Enter to run it, t to type it yourself, c if you ran it in your own terminal (check only), e to change your answers, q to quit',

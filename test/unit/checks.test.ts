@@ -66,3 +66,96 @@ describe('the login check', () => {
 		expect(await runCheck({type: 'logged-in', registry: '127.0.0.1:5000', username: 'alice'}, context(engine, hub))).toMatchObject({ok: true});
 	});
 });
+
+/** A registry on 127.0.0.1 that answers every request with `status` (a manifest for 200). */
+async function registryAnswering(status: number, headers: Record<string, string> = {}) {
+	return serveHttp((_request, response, url) => {
+		if (status === 200 && url.pathname.includes('/manifests/')) {
+			response.writeHead(200, {'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': `sha256:${'a'.repeat(64)}`});
+			response.end('{}');
+			return;
+		}
+		if (status === 200) {
+			response.writeHead(200, {'content-type': 'application/json'});
+			response.end(JSON.stringify({name: 'alice/demo', tags: ['1.0']}));
+			return;
+		}
+		response.writeHead(status, {'content-type': 'application/json', ...headers});
+		response.end(JSON.stringify({errors: [{code: status === 404 ? 'MANIFEST_UNKNOWN' : 'UNKNOWN', message: 'said so'}]}));
+	});
+}
+
+describe('a registry check has three outcomes: pass, fail, could not check', () => {
+	const manifest = (host: string) => ({type: 'manifest', reference: `${host}/alice/demo:1.0`}) as const;
+	const tags = (host: string) => ({type: 'tags', reference: `${host}/alice/demo:1.0`}) as const;
+
+	it('an image the registry has passes, and what the check did names the request and the digest', async () => {
+		const engine = await engineWithLogins({});
+		const registry = await registryAnswering(200);
+		const result = await runCheck(manifest(registry.host), context(engine, await closedOrigin(), registry.host));
+		expect(result).toMatchObject({ok: true});
+		expect(result.did).toBe(`HEAD ${registry.origin}/v2/alice/demo/manifests/1.0 → 200, Docker-Content-Digest sha256:${'a'.repeat(64)}`);
+		const listed = await runCheck(tags(registry.host), context(engine, await closedOrigin(), registry.host));
+		expect(listed).toMatchObject({ok: true});
+		expect(listed.did).toBe(`GET ${registry.origin}/v2/alice/demo/tags/list → 200\n→ 1 tag(s), 1.0 among them`);
+	});
+
+	it('a missing tag is a fail: the student’s to mend', async () => {
+		const engine = await engineWithLogins({});
+		const registry = await registryAnswering(404);
+		const result = await runCheck(manifest(registry.host), context(engine, await closedOrigin(), registry.host));
+		expect(result.ok).toBe(false);
+		expect(result.couldNotCheck).toBeUndefined();
+		expect(result.did).toContain(`HEAD ${registry.origin}/v2/alice/demo/manifests/1.0 → 404`);
+	});
+
+	it('a registry out of reach, too busy or broken could not be checked: not a pass, not a fail, and says to check again', async () => {
+		const engine = await engineWithLogins({});
+		const closed = new URL(await closedOrigin()).host;
+		for (const check of [manifest(closed), tags(closed)]) {
+			const result = await runCheck(check, context(engine, await closedOrigin(), closed));
+			expect(result, check.type).toMatchObject({ok: false, couldNotCheck: true, summary: `The registry ${closed} could not be reached.`});
+			expect(result.detail).toContain('check again');
+			expect(result.did).toMatch(/^(?:HEAD|GET) http:\/\/127\.0\.0\.1:\d+\/v2\/alice\/demo\/\S+ → ECONNREFUSED$/);
+		}
+		for (const [status, headers] of [
+			[429, {'retry-after': '30'}],
+			[500, {}],
+			[503, {}],
+		] as const) {
+			const registry = await registryAnswering(status, headers);
+			const result = await runCheck(manifest(registry.host), context(engine, await closedOrigin(), registry.host));
+			expect(result, `HTTP ${status}`).toMatchObject({ok: false, couldNotCheck: true});
+			expect(result.did).toContain(`→ ${status}`);
+		}
+	});
+
+	it('a registry that takes the connection and never answers could not be checked once the time limit is over', async () => {
+		const engine = await engineWithLogins({});
+		const stalled = await serveHttp(() => {});
+		for (const check of [manifest(stalled.host), tags(stalled.host)]) {
+			const result = await runCheck(check, {...context(engine, await closedOrigin(), stalled.host), timeLimitMs: 1000});
+			expect(result, check.type).toMatchObject({ok: false, couldNotCheck: true, summary: 'No answer within 1 s.'});
+			expect(result.detail).toContain('check again');
+			expect(result.did).toMatch(/→ no answer within 1 s$/);
+		}
+		expect(stalled.seen.length).toBeGreaterThanOrEqual(2);
+	});
+});
+
+describe('what a check did', () => {
+	it('the login check names the file it read and what it found, never the password', async () => {
+		const engine = await engineWithLogins({'127.0.0.1:5000': 'alice'});
+		const result = await runCheck({type: 'logged-in', registry: '127.0.0.1:5000', username: 'alice'}, context(engine, await closedOrigin()));
+		expect(result.did).toBe(`read ${path.join(engine.env.DOCKER_CONFIG!, 'config.json')}\n→ logged in as alice`);
+		expect(result.did).not.toContain('not-read');
+	});
+
+	it('the local image check names the read-only command it ran', async () => {
+		const engine = await engineWithLogins({});
+		const result = await runCheck({type: 'local-image', reference: 'registry-lab-no-such-image:9.9'}, context(engine, await closedOrigin()));
+		expect(result).toMatchObject({ok: false});
+		expect(result.couldNotCheck).toBeUndefined();
+		expect(result.did).toMatch(/^docker image inspect --format \{\{\.Id\}\} registry-lab-no-such-image:9\.9 → .*No such (?:image|object)/);
+	});
+});

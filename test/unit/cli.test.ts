@@ -237,7 +237,9 @@ describe('-h and -v', () => {
 	it('in the real process: registry-lab verify -h exits 0 with the help', async () => {
 		const result = await cli(['verify', '-h']);
 		expect(result.exitCode).toBe(0);
-		expect(result.stdout).toContain('$ registry-lab verify [--json] [--lesson ID|FILE] [--registry HOST[:PORT] | --practice] [--engine docker|podman]');
+		expect(result.stdout).toContain(
+			'$ registry-lab verify [--json] [--verbose] [--lesson ID|FILE] [--registry HOST[:PORT] | --practice] [--engine docker|podman]',
+		);
 	});
 });
 

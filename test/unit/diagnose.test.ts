@@ -463,7 +463,7 @@ describe('a hint of several lines on the faces', () => {
 
 	it('verify, one line per step: the lines joined', () => {
 		const hint = diagnose(docker(), {platform: 'linux'}).hint;
-		const line = verifyLine({id: 'login', title: 'Log in', ok: false, summary: 'The registry answers plain HTTP.', hint});
+		const line = verifyLine({id: 'login', title: 'Log in', status: 'fail', ok: false, summary: 'The registry answers plain HTTP.', hint});
 		expect(line).not.toContain('\n');
 		expect(line).toContain(
 			'— Allow it in /etc/docker/daemon.json (merged with what the file holds): {"insecure-registries": ["10.0.0.2:5000"]} then restart',

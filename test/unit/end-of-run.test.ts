@@ -43,6 +43,15 @@ describe('the last words of a finished lesson', () => {
 		]);
 	});
 
+	it('a step gone past because its check could not be made is said as not checked, never counted as done', () => {
+		const hub = run({kind: 'hub'}, 'docker.io');
+		const skipped: RunState = {...hub, completed: hub.completed.filter(id => id !== 'account'), skipped: ['account']};
+		const words = endOfRun({finished: true, state: skipped});
+		expect(words[0]).toBe(`Lesson finished: ${hub.steps.length - 1} of ${hub.steps.length} steps of "Share an image through a registry" checked.`);
+		expect(words[1]).toMatch(/^ {2}\? not checked: .+ \(its check could not be made; registry-lab verify checks it again\)$/);
+		expect(words.join('\n')).not.toContain('you did all');
+	});
+
 	it('the logout names the engine that was chosen, and Docker Hub needs no address', () => {
 		const podman = endOfRun({finished: true, state: run({kind: 'class', host: 'registry.school.example'}, 'registry.school.example', 'podman')});
 		expect(podman).toContain('  podman logout registry.school.example');

@@ -44,7 +44,8 @@ describe('userExists', () => {
 	it('200 is exists, 404 is missing with what to do', async () => {
 		const server = await hub(users);
 		const client = createHubClient({baseUrl: server.origin});
-		expect(await client.userExists('alicestudent')).toEqual({status: 'exists'});
+		// What it did: the request and its status.
+		expect(await client.userExists('alicestudent')).toEqual({status: 'exists', did: `GET ${server.origin}/v2/users/alicestudent/ → 200`});
 		const missing = await client.userExists('nobodyhere');
 		expect(missing.status).toBe('missing');
 		expect(missing.message).toContain('"nobodyhere"');
@@ -339,7 +340,7 @@ describe('Docker Hub addresses', () => {
 			urls.push(input instanceof Request ? input.url : String(input));
 			return new Response(fixture('user'), {status: 200});
 		};
-		expect(await createHubClient({fetch: fake}).userExists('alicestudent')).toEqual({status: 'exists'});
+		expect(await createHubClient({fetch: fake}).userExists('alicestudent')).toMatchObject({status: 'exists'});
 		expect(urls).toEqual(['https://hub.docker.com/v2/users/alicestudent/']);
 	});
 });

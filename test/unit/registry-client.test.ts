@@ -105,8 +105,14 @@ describe('a registry without auth', () => {
 		const head = server.seen.find(seen => seen.method === 'HEAD');
 		expect(head?.headers.accept?.split(/,\s*/)).toEqual([...MANIFEST_MEDIA_TYPES]);
 		expect(head?.headers.authorization).toBeUndefined();
-		expect(await client.listTags('alice/demo')).toEqual({ok: true, tags: ['1.0', 'latest']});
-		expect(await client.catalog()).toEqual({ok: true, repositories: ['alice/demo', 'bob/web']});
+		expect(await client.listTags('alice/demo')).toEqual({
+			ok: true,
+			tags: ['1.0', 'latest'],
+			requests: [`GET ${server.origin}/v2/alice/demo/tags/list → 200`],
+		});
+		expect(await client.catalog()).toMatchObject({ok: true, repositories: ['alice/demo', 'bob/web']});
+		// What each answer took is told: method, URL, status and the digest, never a header.
+		expect(found.requests).toEqual([`HEAD ${server.origin}/v2/alice/demo/manifests/1.0 → 200, Docker-Content-Digest ${digest}`]);
 	});
 
 	it('finds a manifest by digest, and computes the digest from the body when the header is missing', async () => {
@@ -232,7 +238,11 @@ describe('Bearer (token) auth', () => {
 		const client = createRegistryClient({registry: server.host, credentials});
 		expect(await client.headManifest('alice/demo', '1.0')).toMatchObject({ok: true, digest});
 		expect(await client.headManifest('alice/demo', '1.0')).toMatchObject({ok: true, digest});
-		expect(await client.listTags('alice/demo')).toEqual({ok: true, tags: ['1.0']});
+		const listed = await client.listTags('alice/demo');
+		expect(listed).toMatchObject({ok: true, tags: ['1.0']});
+		// The token request is not told, and no token or password is.
+		expect(listed.requests?.join('\n')).not.toMatch(/token|Bearer|Basic/i);
+		expect(listed.requests?.join('\n')).not.toContain(password);
 		const tokens = tokenRequests();
 		expect(tokens).toHaveLength(1);
 		expect(tokens[0]?.url.searchParams.get('service')).toBe('lab-registry');
@@ -407,7 +417,10 @@ describe('pagination', () => {
 			if (!page) return registryError(response, 404, 'NAME_UNKNOWN', 'unknown');
 			json(response, 200, {name: 'alice/demo', tags: page.tags}, page.next ? {Link: `<${page.next}>; rel="next"`} : {});
 		});
-		expect(await createRegistryClient({registry: server.host}).listTags('alice/demo')).toEqual({ok: true, tags: ['1.0', '1.1', '2.0', 'latest', 'zz']});
+		expect(await createRegistryClient({registry: server.host}).listTags('alice/demo')).toMatchObject({
+			ok: true,
+			tags: ['1.0', '1.1', '2.0', 'latest', 'zz'],
+		});
 		expect(server.seen).toHaveLength(3);
 	});
 
@@ -425,7 +438,7 @@ describe('pagination', () => {
 		const server = await serve((request, response) =>
 			json(response, 200, {name: 'a/b', tags: ['1.0']}, {Link: `<${elsewhere.origin}/v2/a/b/tags/list?last=1.0>; rel="next"`}),
 		);
-		expect(await createRegistryClient({registry: server.host, credentials}).listTags('a/b')).toEqual({ok: true, tags: ['1.0']});
+		expect(await createRegistryClient({registry: server.host, credentials}).listTags('a/b')).toMatchObject({ok: true, tags: ['1.0']});
 		expect(elsewhere.seen).toHaveLength(0);
 	});
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {verifyLine, verifyProgress} from '../../src/checks/verify-run.js';
+import {verifyLine, verifyProgress, verifyVerdict} from '../../src/checks/verify-run.js';
 import type {CheckResult} from '../../src/lesson/results.js';
 import {parseLesson} from '../../src/lesson/load.js';
 import type {Check, Lesson} from '../../src/lesson/schema.js';
@@ -92,7 +92,16 @@ describe('verifyProgress', () => {
 			vars: {username: 'ann', target: 't', pullRef: 'p'},
 			runCheck: fake.runCheck,
 		});
-		expect(report.steps[1]).toEqual({id: 'push', title: 'Push', ok: false, summary: 'Not there.', detail: 'd', cause: 'not-logged-in', hint: 'Log in.'});
+		expect(report.steps[1]).toEqual({
+			id: 'push',
+			title: 'Push',
+			status: 'fail',
+			ok: false,
+			summary: 'Not there.',
+			detail: 'd',
+			cause: 'not-logged-in',
+			hint: 'Log in.',
+		});
 		expect(report.steps[2]).toMatchObject({ok: false, hint: 'Pull it again.'});
 		expect(report.steps[2]).not.toHaveProperty('cause');
 	});
@@ -130,7 +139,7 @@ describe('verifyProgress', () => {
 });
 
 describe('a check that could not be made', () => {
-	it('is said as "could not check"; it counts as a failure unless a later step proves the same', async () => {
+	it('is said as "could not check", status unknown; never a pass, even where a later step proves the same', async () => {
 		const unknown = (mayGoOn: boolean) =>
 			fakeChecks({
 				recorded: {
@@ -139,22 +148,37 @@ describe('a check that could not be made', () => {
 					mayGoOn,
 					summary: 'Could not check with Docker Hub.',
 					diagnosis: {cause: 'network', title: 't', hint: 'Check again online.'},
+					did: 'GET http://hub.example/v2/users/ann/ → no answer',
 				},
 			});
 		const vars = {username: 'ann', target: 't', pullRef: 'p'};
-		const proved = await verifyProgress({lesson, registryKind: 'hub', registry: 'docker.io', vars, runCheck: unknown(true).runCheck});
-		expect(proved.steps[0]).toMatchObject({id: 'hub-only', ok: true, couldNotCheck: true, cause: 'network'});
-		expect(proved.ok).toBe(true);
-		expect(verifyLine(proved.steps[0]!)).toBe('? could not check  Hub only: Could not check with Docker Hub. — Check again online.');
-		const unproved = await verifyProgress({lesson, registryKind: 'hub', registry: 'docker.io', vars, runCheck: unknown(false).runCheck});
-		expect(unproved.steps[0]).toMatchObject({ok: false, couldNotCheck: true});
-		expect(unproved.ok).toBe(false);
+		for (const mayGoOn of [true, false]) {
+			const report = await verifyProgress({lesson, registryKind: 'hub', registry: 'docker.io', vars, runCheck: unknown(mayGoOn).runCheck});
+			expect(report.steps[0]).toMatchObject({id: 'hub-only', status: 'unknown', ok: false, couldNotCheck: true, cause: 'network'});
+			expect(report.ok).toBe(false);
+			expect(verifyLine(report.steps[0]!)).toBe('? could not check  Hub only: Could not check with Docker Hub. — Check again online.');
+			expect(verifyLine(report.steps[0]!, true).split('\n')).toEqual([
+				'? could not check  Hub only: Could not check with Docker Hub. — Check again online.',
+				'    checked: GET http://hub.example/v2/users/ann/ → no answer',
+			]);
+		}
 	});
 });
 
-describe('verifyLine', () => {
+describe('verifyLine and the verdict', () => {
 	it('is one line: a pass, or a fail with its hint', () => {
-		expect(verifyLine({id: 'a', title: 'Push', ok: true, summary: 'Has it.\nDigest: sha256:1'})).toBe('✔ pass  Push: Has it. · Digest: sha256:1');
-		expect(verifyLine({id: 'a', title: 'Push', ok: false, summary: 'Not there.', hint: 'Push again.'})).toBe('✘ fail  Push: Not there. — Push again.');
+		expect(verifyLine({id: 'a', title: 'Push', status: 'pass', ok: true, summary: 'Has it.\nDigest: sha256:1'})).toBe(
+			'✔ pass  Push: Has it. · Digest: sha256:1',
+		);
+		expect(verifyLine({id: 'a', title: 'Push', status: 'fail', ok: false, summary: 'Not there.', hint: 'Push again.'})).toBe(
+			'✘ fail  Push: Not there. — Push again.',
+		);
+	});
+
+	it('counts the fails and the steps that could not be checked apart', () => {
+		const step = (status: 'pass' | 'fail' | 'unknown') => ({id: 'a', title: 'A', status, ok: status === 'pass', summary: 's'});
+		expect(verifyVerdict([step('pass'), step('pass')])).toBe('All 2 steps pass.');
+		expect(verifyVerdict([step('pass'), step('fail'), step('unknown')])).toBe('1 of 3 steps fail; could not check 1 (not a fail: run verify again later).');
+		expect(verifyVerdict([step('pass'), step('unknown')])).toBe('Could not check 1 of 2 steps (not a fail: run verify again later).');
 	});
 });

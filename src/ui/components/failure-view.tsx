@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import React from 'react';
 import type {Failure} from '../../lesson-run/lesson-run.js';
+import {didLines} from '../../text/check-did.js';
 import {marks, theme} from '../theme.js';
 import {DiagnosisLines, WhatToDo} from './diagnosis-lines.js';
 
@@ -49,6 +50,21 @@ export function FailureView({failure, engineName, compact = false, meaning = fal
 					<DiagnosisLines diagnosis={failure.diagnosis} />
 				</Box>
 			)}
+		</Box>
+	);
+}
+
+/** What the check did, under its result, when the student asked (`w`): a muted line each. */
+export function CheckDid({did}: {readonly did: string | undefined}): React.JSX.Element | null {
+	const lines = didLines(did);
+	if (lines.length === 0) return null;
+	return (
+		<Box flexDirection="column">
+			{lines.map((line, index) => (
+				<Text key={index} color={theme.muted} wrap="wrap">
+					{line}
+				</Text>
+			))}
 		</Box>
 	);
 }

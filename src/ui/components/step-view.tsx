@@ -9,7 +9,7 @@ import {actionForKey, keyHints} from '../keys.js';
 import {marks, theme} from '../theme.js';
 import {useTerminalSize} from '../use-terminal-size.js';
 import {CommandLine} from './command-line.js';
-import {FailureView} from './failure-view.js';
+import {CheckDid, FailureView} from './failure-view.js';
 import {InputField} from './input-field.js';
 import {KeyHints} from './key-hints.js';
 import {OutputView} from './output-view.js';
@@ -323,17 +323,23 @@ function Status({state, engineName, width, compact, meaning}: StatusProps): Reac
 			return <Working label={phase.selfRun ? 'Checking what you did in your terminal…' : 'Checking the result…'} />;
 		case 'passed':
 			return (
-				<Box marginTop={compact ? 0 : 1}>
+				<Box marginTop={compact ? 0 : 1} flexDirection="column">
 					<Text color={theme.success} bold>
 						{`${marks.pass} ${phase.result?.summary ?? 'Done.'}`
 							.split('\n')
 							.map(line => wrapWords(line, width))
 							.join('\n')}
 					</Text>
+					{state.showDid && <CheckDid did={phase.result?.did} />}
 				</Box>
 			);
 		case 'failed':
-			return <FailureView failure={phase.failure} engineName={engineName} compact={compact} meaning={meaning} />;
+			return (
+				<Box flexDirection="column">
+					<FailureView failure={phase.failure} engineName={engineName} compact={compact} meaning={meaning} />
+					{state.showDid && <CheckDid did={phase.failure.did} />}
+				</Box>
+			);
 		case 'canceled':
 			return (
 				<Box marginTop={compact ? 0 : 1}>
