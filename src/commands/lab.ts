@@ -25,6 +25,7 @@ export const labHelp = `
     $ registry-lab verify             check again every step you have done (--json)
     $ registry-lab reset [LESSON]     clear saved progress (--yes: without asking)
     $ registry-lab class COMMAND      for instructors: accounts, a class registry, a live view
+    $ registry-lab lesson lint FILE…  check a lesson file you wrote (FILE:LINE:COLUMN problems)
     Run registry-lab COMMAND --help for a command's own options.
 
   Where to push (the start screen asks when none is given)
@@ -62,7 +63,7 @@ export const labHelp = `
 `;
 
 /** The subcommands, as src/cli.ts dispatches them. */
-export const commands = ['explain', 'diagnose', 'doctor', 'verify', 'reset'] as const;
+export const commands = ['explain', 'diagnose', 'doctor', 'verify', 'reset', 'lesson'] as const;
 
 export const labArgs = commandLine({
 	name: 'registry-lab',

@@ -46,7 +46,7 @@ export function parseLesson(text: string, file = '<lesson>'): LoadResult {
 		],
 	});
 	const parsed = lessonSchema.safeParse(yaml.value);
-	if (!parsed.success) return say(zodProblems(parsed.error, yaml.value));
+	if (!parsed.success) return say(sortedByPlace(zodProblems(parsed.error, yaml.value), yaml.places));
 	const problems = [...crossCheck(parsed.data), ...textProblems(parsed.data), ...secretProblems(parsed.data), ...commandProblems(parsed.data)];
 	if (problems.length > 0) return say(sortedByPlace(problems, yaml.places));
 	return {ok: true, lesson: parsed.data, file};
@@ -194,12 +194,13 @@ function crossCheck(lesson: Lesson): Problem[] {
 		for (const input of step.inputs) defined.add(input.id);
 		for (const name of Object.keys(step.derive)) defined.add(name);
 	}
+	const twice = new Map<number, RegistryKind[]>();
 	for (const kind of registryKindsInOrder) {
 		const seen = new Set<string>();
 		const known = new Set<string>(builtInVariables);
 		for (const [index, step] of lesson.steps.entries()) {
 			if (!stepApplies(step, kind)) continue;
-			if (seen.has(step.id)) errors.push({path: ['steps', index, 'id'], message: `the step id '${step.id}' is used twice for ${kind} registries`});
+			if (seen.has(step.id)) twice.set(index, [...(twice.get(index) ?? []), kind]);
 			seen.add(step.id);
 			for (const input of step.inputs) known.add(input.id);
 			// Derived variables are made in order, each from what is known before it.
@@ -215,6 +216,16 @@ function crossCheck(lesson: Lesson): Problem[] {
 			for (const name of Object.keys(step.derive)) known.add(name);
 			if (step.check) for (const fact of checkFacts[step.check.type]) known.add(fact);
 		}
+	}
+	for (const [index, kinds] of twice) {
+		const id = lesson.steps[index]!.id;
+		const which = kinds.length === registryKindsInOrder.length ? 'every kind of registry' : `${kinds.join(' and ')} registries`;
+		errors.push({
+			path: ['steps', index, 'id'],
+			message:
+				`the step id '${id}' is used twice for ${which}: ` +
+				'give this step an id of its own, or give the two steps different registries (registries: [hub]).',
+		});
 	}
 	return errors;
 }
