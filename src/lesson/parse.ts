@@ -15,7 +15,7 @@ import type {LoadResult} from './load.js';
 
 type Path = readonly (string | number)[];
 /** A problem, and the place in the lesson it is about (`key`: at the key of that map entry rather than its value). */
-type Problem = {readonly path: Path; readonly message: string; readonly key?: boolean};
+type Problem = {readonly path: Path; readonly message: string; readonly key?: boolean; readonly index?: number};
 
 /** Parse lesson YAML text; every problem is reported as FILE:LINE:COLUMN, with the field and what is wrong. */
 export function parseLesson(text: string, file = '<lesson>'): LoadResult {
@@ -30,7 +30,7 @@ export function parseLesson(text: string, file = '<lesson>'): LoadResult {
 	if (!yaml.ok) return {ok: false, file, errors: [`${place(yaml.offset)}: ${yaml.message}`]};
 	const at = (problem: Problem): string => {
 		// The field itself, or the nearest field around it that the file has (a missing field is reported at its parent).
-		const own = problem.key ? yaml.places.keyAt(problem.path) : undefined;
+		const own = problem.key ? yaml.places.keyAt(problem.path) : problem.index !== undefined ? yaml.places.textAt(problem.path, problem.index) : undefined;
 		if (own !== undefined) return place(own);
 		for (let length = problem.path.length; length >= 0; length--) {
 			const offset = yaml.places.valueAt(problem.path.slice(0, length));
@@ -55,6 +55,8 @@ export function parseLesson(text: string, file = '<lesson>'): LoadResult {
 /** Problems in the order of the file, so a list of them reads top to bottom. */
 function sortedByPlace(problems: readonly Problem[], places: YamlPlaces): Problem[] {
 	const offset = (problem: Problem): number => {
+		const own = problem.index !== undefined ? places.textAt(problem.path, problem.index) : undefined;
+		if (own !== undefined) return own;
 		for (let length = problem.path.length; length >= 0; length--) {
 			const found = (problem.key ? places.keyAt(problem.path.slice(0, length)) : undefined) ?? places.valueAt(problem.path.slice(0, length));
 			if (found !== undefined) return found;
@@ -210,7 +212,7 @@ function crossCheck(lesson: Lesson): Problem[] {
 					if (known.has(name)) continue;
 					const derived = derivedBefore.get(name);
 					if (derived !== undefined && (path[2] !== 'derive' || Object.keys(step.derive).indexOf(String(path[3])) > derived)) continue;
-					errors.push({path, message: undefinedMessage(name, defined, lesson, index)});
+					errors.push({path, index: text.indexOf(`{${name}}`), message: undefinedMessage(name, defined, lesson, index)});
 				}
 			}
 			for (const name of Object.keys(step.derive)) known.add(name);
@@ -311,6 +313,7 @@ function secretProblems(lesson: Lesson): Problem[] {
 				if (secrets.has(name)) {
 					problems.push({
 						path,
+						index: text.indexOf(`{${name}}`),
 						message:
 							`{${name}} is a secret: it may only go to the engine on standard input (command.stdin), ` +
 							'never on screen, in a check or in the arguments.',

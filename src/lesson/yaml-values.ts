@@ -16,6 +16,11 @@ export type YamlPlaces = {
 	readonly valueAt: (path: YamlPath) => number | undefined;
 	/** The offset of the key of the map entry at a path. */
 	readonly keyAt: (path: YamlPath) => number | undefined;
+	/**
+	 * The offset of a character of the text at a path (a {placeholder} in a body): exact for a plain or quoted
+	 * scalar written as it reads, and for a literal block (|); else where the text starts.
+	 */
+	readonly textAt: (path: YamlPath, index: number) => number | undefined;
 	/** 1-based line and column of an offset. */
 	readonly linePos: (offset: number) => {readonly line: number; readonly col: number};
 };
@@ -59,9 +64,14 @@ export function parseYaml(text: string): YamlResult {
 	const lineCounter = new LineCounter();
 	const values = new Map<string, number>();
 	const keys = new Map<string, number>();
+	const texts = new Map<string, {token: CST.FlowScalar | CST.BlockScalar; value: string}>();
 	const places: YamlPlaces = {
 		valueAt: path => values.get(keyOf(path)),
 		keyAt: path => keys.get(keyOf(path)),
+		textAt: (path, index) => {
+			const text = texts.get(keyOf(path));
+			return text ? textOffset(text.token, text.value, index) : values.get(keyOf(path));
+		},
 		linePos: offset => lineCounter.linePos(offset),
 	};
 	const column = (offset: number): number => lineCounter.linePos(offset).col;
@@ -131,7 +141,9 @@ export function parseYaml(text: string): YamlResult {
 				const resolved = CST.resolveAsScalar(token, true, (offset, _code, message) => {
 					throw new YamlProblem(offset, message);
 				});
-				return token.type === 'scalar' ? coreScalar(resolved.value) : resolved.value;
+				const value = token.type === 'scalar' ? coreScalar(resolved.value) : resolved.value;
+				if (typeof value === 'string') texts.set(keyOf(path), {token, value});
+				return value;
 			}
 			case 'block-map': {
 				const map: Record<string, unknown> = {};
@@ -253,6 +265,26 @@ export function parseYaml(text: string): YamlResult {
 		if (error instanceof YamlProblem) return {ok: false, offset: error.offset, message: error.message, places};
 		throw error;
 	}
+}
+
+/** Where the character at `index` of a scalar's value is in the file, when the value maps onto its source line for line. */
+function textOffset(token: CST.FlowScalar | CST.BlockScalar, value: string, index: number): number {
+	if (token.type === 'scalar' && token.source === value) return token.offset + index;
+	if ((token.type === 'single-quoted-scalar' || token.type === 'double-quoted-scalar') && token.source.slice(1, -1) === value)
+		return token.offset + 1 + index;
+	if (token.type !== 'block-scalar') return token.offset;
+	const header = token.props.find(prop => prop.type === 'block-scalar-header') as CST.SourceToken | undefined;
+	const last = token.props.at(-1) as CST.SourceToken | undefined;
+	if (!header?.source.startsWith('|') || last?.type !== 'newline') return token.offset;
+	const start = last.offset + last.source.length;
+	const sourceLines = token.source.split('\n');
+	const indent = /^ */.exec(sourceLines.find(line => line.trim() !== '') ?? '')?.[0].length ?? 0;
+	const before = value.slice(0, index);
+	const lineNumber = before.split('\n').length - 1;
+	const column = index - (before.lastIndexOf('\n') + 1);
+	const line = sourceLines[lineNumber];
+	if (line === undefined || line.slice(indent) !== value.split('\n')[lineNumber]) return token.offset;
+	return start + sourceLines.slice(0, lineNumber).reduce((sum, previous) => sum + previous.length + 1, 0) + indent + column;
 }
 
 /** Set a key as yaml's toJS does, __proto__ included (as a key of its own, never the object's prototype). */

@@ -28,7 +28,7 @@ describe('registry-lab lesson lint, built', () => {
 	it('exits 1 with FILE:LINE:COLUMN lines for a broken lesson, and for a file it cannot read', async () => {
 		const result = await lint(['test/fixtures/lessons/broken.yaml', 'lessons/registries.yaml', path.join(work, 'missing.yaml')]);
 		const out = result.stdout.trim().split('\n');
-		expect(out[0]).toMatch(/^test\/fixtures\/lessons\/broken\.yaml:7:11: steps\.0\.body: \{digest\} is a fact of the 'manifest' check/);
+		expect(out[0]).toMatch(/^test\/fixtures\/lessons\/broken\.yaml:7:34: steps\.0\.body: \{digest\} is a fact of the 'manifest' check/);
 		expect(out).toHaveLength(8);
 		expect(out[6]).toMatch(/^lessons\/registries\.yaml: ok, \d+ steps$/);
 		expect(out[7]).toBe(`${path.join(work, 'missing.yaml')}: no such file`);

@@ -24,15 +24,15 @@ describe('registry-lab lesson lint', () => {
 	it('names every mistake of a lesson whose fields are right, at its line and column, with what to write instead', async () => {
 		const file = 'test/fixtures/lessons/broken.yaml';
 		expect(await lines(file)).toEqual([
-			`${file}:7:11: steps.0.body: {digest} is a fact of the 'manifest' check, known only in the steps after one whose check is of that type; ` +
+			`${file}:7:34: steps.0.body: {digest} is a fact of the 'manifest' check, known only in the steps after one whose check is of that type; ` +
 				'no step before this one has one.',
 			`${file}:10:12: steps.1.title: the step's title is empty: write what the student reads here.`,
-			`${file}:11:11: steps.1.body: {registy} is not a variable: not built in, nor an input, a derived variable or a check's fact. ` +
+			`${file}:11:19: steps.1.body: {registy} is not a variable: not built in, nor an input, a derived variable or a check's fact. ` +
 				"Did you mean 'registry'? Built in: registry, registryTitle, registryKind, registryArg, registryPrefix, engine, signupUrl, tokenUrl, " +
 				'loginTip, practicePassword, username, classmateExample, pullTip.',
 			`${file}:17:9: steps.2.id: the step id 'second' is used twice for every kind of registry: give this step an id of its own, ` +
 				'or give the two steps different registries (registries: [hub]).',
-			`${file}:19:11: steps.2.body: {password} is a secret: it may only go to the engine on standard input (command.stdin), ` +
+			`${file}:19:28: steps.2.body: {password} is a secret: it may only go to the engine on standard input (command.stdin), ` +
 				'never on screen, in a check or in the arguments.',
 			`${file}:21:14: steps.2.command.args.0: not allowed: lessons may not run 'system' (allowed: login, logout, tag, push, pull, images, ` +
 				'image ls, image list, image inspect, image rm, image tag, image push, image pull, rmi, run).',

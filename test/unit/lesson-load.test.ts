@@ -61,7 +61,7 @@ describe('parseLesson reports problems with where they are', () => {
 			'x.yaml',
 		);
 		expect(result.ok ? [] : result.errors).toEqual([
-			'x.yaml:4:29: steps.0.body: {name} is used before any step sets it: ' +
+			'x.yaml:4:30: steps.0.body: {name} is used before any step sets it: ' +
 				'an input or a derived variable of a later step is known only from that step on.',
 		]);
 	});
@@ -77,7 +77,7 @@ describe('parseLesson reports problems with where they are', () => {
 		expect(result).toMatchObject({
 			ok: false,
 			errors: [
-				"x.yaml:6:11: steps.0.body: {digest} is a fact of the 'manifest' check, known only in the steps after one whose check is of that type; " +
+				"x.yaml:6:27: steps.0.body: {digest} is a fact of the 'manifest' check, known only in the steps after one whose check is of that type; " +
 					'no step before this one has one.',
 			],
 		});
@@ -95,7 +95,7 @@ describe('parseLesson reports problems with where they are', () => {
 		];
 		const result = parseLesson(`id: x\ntitle: X\nsteps:\n${steps.join('\n')}\n`, 'x.yaml');
 		expect(result.ok ? [] : result.errors).toEqual([
-			"x.yaml:6:11: steps.0.body: {digest} is a fact of the 'manifest' check, known only in the steps after one whose check is of that type " +
+			"x.yaml:6:18: steps.0.body: {digest} is a fact of the 'manifest' check, known only in the steps after one whose check is of that type " +
 				"(this step's own check finds it when it passes: use it from the next step on).",
 		]);
 	});
@@ -103,7 +103,7 @@ describe('parseLesson reports problems with where they are', () => {
 	it('a placeholder that nothing defines, at the string that uses it', () => {
 		const result = parseLesson('id: x\ntitle: X\nsteps:\n  - id: a\n    title: A\n    body: hi\n    command: {args: [push, "{registy}/x"]}\n', 'x.yaml');
 		expect(result.ok ? [] : result.errors).toEqual([
-			expect.stringMatching(/^x\.yaml:7:28: steps\.0\.command\.args\.1: \{registy\} is not a variable: .* Did you mean 'registry'\?/),
+			expect.stringMatching(/^x\.yaml:7:29: steps\.0\.command\.args\.1: \{registy\} is not a variable: .* Did you mean 'registry'\?/),
 		]);
 	});
 

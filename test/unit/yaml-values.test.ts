@@ -74,4 +74,31 @@ describe('the lesson YAML reader', () => {
 		expect(pos(places.valueAt(['steps', 1, 'id']))).toBe('4:10');
 		expect(pos(places.keyAt(['steps', 1, 'id']))).toBe('4:6');
 	});
+
+	it('knows where a character of a text is: plain, quoted, and in a literal block', () => {
+		const text = [
+			'plain: push {target} now',
+			'quoted: "the {digest}"',
+			'block: |',
+			'  first line',
+			'',
+			'    indented {x}',
+			'folded: >',
+			'  a {y}',
+			'',
+		].join('\n');
+		const result = parseYaml(text);
+		if (!result.ok) throw new Error(result.message);
+		const {places} = result;
+		const pos = (path: string, placeholder: string): string => {
+			const value = (result.value as Record<string, string>)[path]!;
+			const {line, col} = places.linePos(places.textAt([path], value.indexOf(placeholder))!);
+			return `${line}:${col}`;
+		};
+		expect(pos('plain', '{target}')).toBe('1:13');
+		expect(pos('quoted', '{digest}')).toBe('2:14');
+		expect(pos('block', '{x}')).toBe('6:14');
+		// A folded block is joined: where it starts.
+		expect(pos('folded', '{y}')).toBe('7:9');
+	});
 });
