@@ -9,6 +9,7 @@ import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {build} from 'esbuild';
 import {leanDependencies} from './lean-dependencies.mjs';
+import {yamlCst} from './yaml-cst.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -34,7 +35,17 @@ async function parseShippedLessons() {
 	try {
 		const parser = path.join(temp, 'parse.mjs');
 		const entryPoints = ['src/lesson/parse.ts'];
-		await build({absWorkingDir: root, entryPoints, outfile: parser, bundle: true, platform: 'node', format: 'esm', ...resolving, logLevel: 'warning'});
+		await build({
+			absWorkingDir: root,
+			entryPoints,
+			outfile: parser,
+			bundle: true,
+			platform: 'node',
+			format: 'esm',
+			...resolving,
+			plugins: [yamlCst],
+			logLevel: 'warning',
+		});
 		const {parseLesson} = await import(pathToFileURL(parser).href);
 		const dir = path.join(root, 'lessons');
 		const parsed = [];
@@ -219,7 +230,7 @@ const result = await build({
 	legalComments: 'none', // every bundled package's licence goes to dist/THIRD-PARTY-LICENSES.txt instead
 	treeShaking: true,
 	define: {'process.env.NODE_ENV': '"production"', REGISTRY_LAB_PARSED_LESSONS: JSON.stringify(JSON.stringify(parsedLessons))},
-	plugins: [trim, leanDependencies],
+	plugins: [trim, leanDependencies, yamlCst],
 	metafile: true,
 	logLevel: 'warning',
 });

@@ -21,6 +21,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
 			return (await import('./commands/reset.js')).resetCommand(argv.slice(1), {out, input: process.stdin, output: process.stdout});
 		case 'cleanup':
 			return (await import('./commands/cleanup.js')).cleanupCommand(argv.slice(1), {out, input: process.stdin, output: process.stdout});
+		case 'lesson':
+			return (await import('./commands/lesson.js')).lessonCommand(argv.slice(1), out);
 		case 'class':
 			return (await import('./commands/class.js')).classCommand(argv.slice(1), {out, stdin: process.stdin});
 		default:

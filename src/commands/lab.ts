@@ -30,6 +30,7 @@ export const labHelp = `
     $ registry-lab reset [LESSON]     clear saved progress (--yes: without asking)
     $ registry-lab cleanup            remove the tags, pulled images and logins the lab made (--dry-run)
     $ registry-lab class COMMAND      for instructors: accounts, a class registry, a live view
+    $ registry-lab lesson lint FILE…  check a lesson file you wrote (FILE:LINE:COLUMN problems)
     Run registry-lab COMMAND --help for a command's own options.
 
   Where to push (the start screen asks when none is given)
@@ -67,7 +68,7 @@ export const labHelp = `
 `;
 
 /** The subcommands, as src/cli.ts dispatches them. */
-export const commands = ['explain', 'diagnose', 'doctor', 'verify', 'reset', 'cleanup'] as const;
+export const commands = ['explain', 'diagnose', 'doctor', 'verify', 'reset', 'cleanup', 'lesson'] as const;
 
 export const labArgs = commandLine({
 	name: 'registry-lab',

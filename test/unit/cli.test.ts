@@ -6,6 +6,7 @@ import {diagnoseArgs} from '../../src/commands/diagnose.js';
 import {doctorArgs} from '../../src/commands/doctor.js';
 import {explainArgs} from '../../src/commands/explain.js';
 import {labArgs} from '../../src/commands/lab.js';
+import {lintArgs} from '../../src/commands/lesson.js';
 import {resetArgs} from '../../src/commands/reset.js';
 import {cleanupArgs} from '../../src/commands/cleanup.js';
 import {verifyArgs} from '../../src/commands/verify.js';
@@ -165,7 +166,7 @@ describe('usage errors: one line on stderr, a pointer to --help, exit 2', () => 
 		[['-practice'], 'registry-lab', /there is no option -practice \(did you mean --practice\?\)\./],
 		[['--colour'], 'registry-lab', /there is no option --colour\./],
 		[['--plain=yes'], 'registry-lab', /--plain takes no value\./],
-		[['push'], 'registry-lab', /there is no command 'push' \(commands: explain, diagnose, doctor, verify, reset, cleanup\)\./],
+		[['push'], 'registry-lab', /there is no command 'push' \(commands: explain, diagnose, doctor, verify, reset, cleanup, lesson\)\./],
 		[['verfy'], 'registry-lab', /there is no command 'verfy' \(did you mean 'verify'\?\)\./],
 		[['help'], 'registry-lab', /there is no command 'help' \(did you mean registry-lab --help\?\)\./],
 		[['--plain', 'verify'], 'registry-lab', /the command comes first: registry-lab verify \[options\]\./],
@@ -222,6 +223,7 @@ describe('-h and -v', () => {
 		[['verify'], '$ registry-lab verify [--json]'],
 		[['reset'], '$ registry-lab reset [LESSON] [--yes]'],
 		[['cleanup'], '$ registry-lab cleanup [--yes] [--dry-run] [--engine docker|podman]'],
+		[['lesson', 'lint'], '$ registry-lab lesson lint FILE… [--json]'],
 	];
 	it.each(helps)('%j -h is --help, -v is --version', async (command, usage) => {
 		const short = await inProcess([...command, '-h']);
@@ -257,7 +259,7 @@ describe('closest: the near miss a usage error names', () => {
 });
 
 /** Every command line, with its help: what the command accepts, and what it says it accepts. */
-const commandLines: readonly CommandLine<Record<string, FlagSpec>>[] = [labArgs, explainArgs, diagnoseArgs, doctorArgs, verifyArgs, resetArgs, cleanupArgs];
+const commandLines: readonly CommandLine<Record<string, FlagSpec>>[] = [labArgs, explainArgs, diagnoseArgs, doctorArgs, verifyArgs, resetArgs, cleanupArgs, lintArgs];
 
 describe('every command and option is documented', () => {
 	it('each help names every option its command takes, and takes every option it names', () => {
