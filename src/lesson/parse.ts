@@ -47,7 +47,13 @@ export function parseLesson(text: string, file = '<lesson>'): LoadResult {
 	});
 	const parsed = lessonSchema.safeParse(yaml.value);
 	if (!parsed.success) return say(sortedByPlace(zodProblems(parsed.error, yaml.value), yaml.places));
-	const problems = [...crossCheck(parsed.data), ...lessonVarsProblems(parsed.data), ...textProblems(parsed.data), ...secretProblems(parsed.data), ...commandProblems(parsed.data)];
+	const problems = [
+		...crossCheck(parsed.data),
+		...lessonVarsProblems(parsed.data),
+		...textProblems(parsed.data),
+		...secretProblems(parsed.data),
+		...commandProblems(parsed.data),
+	];
 	if (problems.length > 0) return say(sortedByPlace(problems, yaml.places));
 	return {ok: true, lesson: parsed.data, file};
 }

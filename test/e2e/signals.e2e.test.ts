@@ -103,7 +103,6 @@ function descendants(pid: number): number[] {
 	return found;
 }
 
-
 const commandOf = (pid: number): string => {
 	try {
 		return execFileSync('ps', ['-o', 'args=', '-p', String(pid)], {encoding: 'utf8'}).trim();
@@ -131,11 +130,15 @@ const practiceFiles = async (tmp: string): Promise<string[]> =>
 /** What every case checks once the lab is gone: nothing it started is left, and the practice registry is gone with its files. */
 async function expectCleanedUp(before: {children: number[]; host: string; tmp: string; pushPid?: number}): Promise<void> {
 	// The processes it started (the registry, the hanging push) end with it.
-	await until('the lab’s children to end', () => before.children.every(pid => !isAlive(pid)) || undefined, 5000, () =>
-		before.children
-			.filter(isAlive)
-			.map(pid => `${pid} ${commandOf(pid)}`)
-			.join('\n'),
+	await until(
+		'the lab’s children to end',
+		() => before.children.every(pid => !isAlive(pid)) || undefined,
+		5000,
+		() =>
+			before.children
+				.filter(isAlive)
+				.map(pid => `${pid} ${commandOf(pid)}`)
+				.join('\n'),
 	);
 	if (before.pushPid !== undefined) expect(isAlive(before.pushPid)).toBe(false);
 	expect(await portOpen(before.host)).toBe(false);
@@ -162,11 +165,27 @@ describe('plain mode ends on a signal, cleaned up, with 128 + n', () => {
 				child.on('exit', (code, by) => resolve({code, signal: by})),
 			);
 			try {
-				const host = await until('the practice registry', () => /running at (\S+)\.$/m.exec(out)?.[1], 60_000, () => out);
+				const host = await until(
+					'the practice registry',
+					() => /running at (\S+)\.$/m.exec(out)?.[1],
+					60_000,
+					() => out,
+				);
 				const pid = pushing
-					? await until('the hanging push', () => pushStarted(pushPid), 30_000, () => out)
+					? await until(
+							'the hanging push',
+							() => pushStarted(pushPid),
+							30_000,
+							() => out,
+						)
 					: undefined;
-				if (!pushing) await until('the first step', () => out.includes('Step 1 of 9') || undefined, 30_000, () => out);
+				if (!pushing)
+					await until(
+						'the first step',
+						() => out.includes('Step 1 of 9') || undefined,
+						30_000,
+						() => out,
+					);
 				const children = descendants(child.pid!);
 				expect(children.map(commandOf).join('\n')).toContain('docker-registry');
 				expect(await practiceFiles(tmp)).not.toEqual([]);
@@ -210,9 +229,7 @@ describe('the interactive app ends on a signal, cleaned up, with the terminal gi
 			const shell = Number(tmux('display-message', '-p', '-t', name, '#{pane_pid}').trim());
 			const lab = await until('the lab’s process', () => descendants(shell).find(pid => commandOf(pid).includes('src/main.ts')), 10_000, screen);
 			const host = await until('the practice registry', () => /\(?(127\.0\.0\.1:\d+)/.exec(screen())?.[1], 60_000, screen);
-			const pid = pushing
-				? await until('the hanging push', () => pushStarted(pushPid), 30_000, screen)
-				: undefined;
+			const pid = pushing ? await until('the hanging push', () => pushStarted(pushPid), 30_000, screen) : undefined;
 			if (!pushing) await until('the first step', () => screen().includes('What a registry is') || undefined, 30_000, screen);
 			const children = descendants(lab);
 			expect(children.map(commandOf).join('\n')).toContain('docker-registry');
@@ -246,7 +263,13 @@ describe('a short command ends on a signal with 128 + n', () => {
 			// Signalled once the lab listens: the kernel's mask of caught signals has SIGHUP and SIGINT (bits 0 and 1).
 			const listening = async (pid: number): Promise<boolean> =>
 				(parseInt(/SigCgt:\s*([\da-f]+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0', 16) & 3) === 3;
-			for (const child of children) await until('the handlers', async () => (await listening(child.pid!)) || undefined, 20_000, () => '');
+			for (const child of children)
+				await until(
+					'the handlers',
+					async () => (await listening(child.pid!)) || undefined,
+					20_000,
+					() => '',
+				);
 			signals.forEach((signal, index) => {
 				expect(children[index]!.exitCode).toBe(null);
 				children[index]!.kill(`SIG${signal}`);

@@ -259,7 +259,16 @@ describe('closest: the near miss a usage error names', () => {
 });
 
 /** Every command line, with its help: what the command accepts, and what it says it accepts. */
-const commandLines: readonly CommandLine<Record<string, FlagSpec>>[] = [labArgs, explainArgs, diagnoseArgs, doctorArgs, verifyArgs, resetArgs, cleanupArgs, lintArgs];
+const commandLines: readonly CommandLine<Record<string, FlagSpec>>[] = [
+	labArgs,
+	explainArgs,
+	diagnoseArgs,
+	doctorArgs,
+	verifyArgs,
+	resetArgs,
+	cleanupArgs,
+	lintArgs,
+];
 
 describe('every command and option is documented', () => {
 	it('each help names every option its command takes, and takes every option it names', () => {

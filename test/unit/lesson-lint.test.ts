@@ -28,8 +28,8 @@ describe('registry-lab lesson lint', () => {
 				'no step before this one has one.',
 			`${file}:10:12: steps.1.title: the step's title is empty: write what the student reads here.`,
 			`${file}:11:19: steps.1.body: {registy} is not a variable: not built in, nor an input, a derived variable or a check's fact. ` +
-				"Did you mean 'registry'? Built in: registry, registryTitle, registryKind, registryArg, registryPrefix, engine, signupUrl, tokenUrl, " +
-				'loginTip, practicePassword, username, classmateExample, pullTip.',
+				"Did you mean 'registry'? Built in: registry, registryKind, registryArg, registryPrefix, engine, signupUrl, tokenUrl, " +
+				'practicePassword, username, classmateImage.',
 			`${file}:17:9: steps.2.id: the step id 'second' is used twice for every kind of registry: give this step an id of its own, ` +
 				'or give the two steps different registries (registries: [hub]).',
 			`${file}:19:28: steps.2.body: {password} is a secret: it may only go to the engine on standard input (command.stdin), ` +
