@@ -52,16 +52,13 @@ async function parseShippedLessons() {
 		for (const name of (await readdir(dir)).filter(entry => /\.ya?ml$/.test(entry)).sort()) {
 			const text = await readFile(path.join(dir, name), 'utf8');
 			const result = parseLesson(text, path.join('lessons', name));
-			// A broken lesson stays out: at run time it is parsed and its errors reported, as before.
-			if (!result.ok) {
-				console.warn(`build: lessons/${name} cannot be used:\n${result.errors.map(error => `  - ${error}`).join('\n')}`);
-				continue;
-			}
+			// The lessons ship inside the bundle only (not as files): a broken one stops the build.
+			if (!result.ok) throw new Error(`build: lessons/${name} cannot be used:\n${result.errors.map(error => `  - ${error}`).join('\n')}`);
 			// The lesson travels as JSON: it must come back exactly as the parser made it.
 			if (!isDeepStrictEqual(JSON.parse(JSON.stringify(result.lesson)), result.lesson)) {
 				throw new Error(`lessons/${name} does not survive JSON; update scripts/build.mjs`);
 			}
-			parsed.push({sha256: createHash('sha256').update(text).digest('hex'), lesson: result.lesson});
+			parsed.push({file: name, sha256: createHash('sha256').update(text).digest('hex'), lesson: result.lesson});
 		}
 		return parsed;
 	} finally {

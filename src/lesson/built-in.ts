@@ -1,8 +1,8 @@
 import {createHash} from 'node:crypto';
 import type {Lesson} from './schema.js';
 
-/** One lesson file as scripts/build.mjs found it: the SHA-256 of its text, and the lesson it parses to. */
-export type ParsedAtBuild = {readonly sha256: string; readonly lesson: Lesson};
+/** One lesson file as scripts/build.mjs found it: its name in lessons/, the SHA-256 of its text, and the lesson it parses to. */
+export type ParsedAtBuild = {readonly file: string; readonly sha256: string; readonly lesson: Lesson};
 
 // Set by scripts/build.mjs (an esbuild define) to the shipped lessons it parsed and checked; absent when
 // running from source. With it the start screen neither loads nor runs the YAML parser and the lesson schema
@@ -19,7 +19,16 @@ export const lessonTextHash = (text: string): string => createHash('sha256').upd
  * parse would give); undefined for any other text (an edited lesson, `--lesson FILE`), which is parsed now.
  */
 export function parsedAtBuild(text: string): Lesson | undefined {
-	if (typeof REGISTRY_LAB_PARSED_LESSONS === 'undefined') return undefined;
 	const sha256 = lessonTextHash(text);
-	return (JSON.parse(REGISTRY_LAB_PARSED_LESSONS) as ParsedAtBuild[]).find(entry => entry.sha256 === sha256)?.lesson;
+	return shippedLessons()?.find(entry => entry.sha256 === sha256)?.lesson;
+}
+
+/**
+ * The lessons that ship, in the order of their file names, as the build parsed them (a fresh copy each
+ * time); undefined when running from source, where they are read from lessons/. The package holds them
+ * only here: the YAML files stay in the repository.
+ */
+export function shippedLessons(): readonly ParsedAtBuild[] | undefined {
+	if (typeof REGISTRY_LAB_PARSED_LESSONS === 'undefined') return undefined;
+	return JSON.parse(REGISTRY_LAB_PARSED_LESSONS) as ParsedAtBuild[];
 }

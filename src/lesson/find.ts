@@ -1,4 +1,4 @@
-import {builtInLessonsDir, loadLessonFile, loadLessons, type LoadResult} from './load.js';
+import {loadLessonFile, loadLessons, type LoadResult} from './load.js';
 
 /** What `--lesson ID|FILE` names: a file (it has a slash or ends in .yaml), else a bundled lesson's id. */
 export type Found = LoadResult & {
@@ -22,8 +22,8 @@ export async function findLesson(idOrFile: string): Promise<Found> {
 		byFile: false,
 		errors: [
 			idOrFile === ''
-				? `no lesson in ${builtInLessonsDir()} can be used`
-				: `there is no lesson '${idOrFile}' in ${builtInLessonsDir()} (there is: ${known.join(', ') || 'none'})`,
+				? 'no lesson that ships with registry-lab can be used'
+				: `there is no lesson '${idOrFile}' (there is: ${known.join(', ') || 'none'})`,
 		],
 	};
 }
@@ -32,7 +32,7 @@ export async function findLesson(idOrFile: string): Promise<Found> {
  * The lesson run when none is named: the first bundled lesson that loads, in the order of the lessons
  * folder (by file name). undefined: none loads.
  */
-export async function defaultLessonId(dir = builtInLessonsDir()): Promise<string | undefined> {
+export async function defaultLessonId(dir?: string): Promise<string | undefined> {
 	return (await loadLessons(dir)).find(result => result.ok)?.lesson.id;
 }
 

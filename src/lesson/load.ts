@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs';
 import {readFile, readdir, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {parsedAtBuild} from './built-in.js';
+import {parsedAtBuild, shippedLessons} from './built-in.js';
 import {maxLessonBytes} from './limits.js';
 import type {Lesson} from './schema.js';
 
@@ -37,8 +37,14 @@ export async function loadLessonFile(file: string): Promise<LoadResult> {
 	return (await import('./parse.js')).parseLesson(text, file);
 }
 
-/** Every lesson in a folder, sorted by file name; broken ones are returned with their errors. */
-export async function loadLessons(dir = builtInLessonsDir()): Promise<LoadResult[]> {
+/**
+ * Every lesson in a folder, sorted by file name; broken ones are returned with their errors. Without a
+ * folder: the lessons that ship (in the package, those the build parsed; from source, lessons/).
+ */
+export async function loadLessons(dir?: string): Promise<LoadResult[]> {
+	const shipped = dir === undefined ? shippedLessons() : undefined;
+	if (shipped) return shipped.map(entry => ({ok: true, lesson: entry.lesson, file: path.join('lessons', entry.file)}));
+	dir ??= builtInLessonsDir();
 	let names: string[];
 	try {
 		names = (await readdir(dir)).filter(name => /\.ya?ml$/.test(name)).sort();
