@@ -23,6 +23,8 @@ let registry: PracticeRegistry;
 let lesson: Lesson;
 let env: Record<string, string>;
 let target: string;
+/** A classmate's image on this computer: what the pull step's check wants. */
+let classmateImage: string;
 /** A registry address where nothing listens (a stopped registry), and one that takes the connection and never answers. */
 let stopped: string;
 let stalled: string;
@@ -37,6 +39,8 @@ beforeAll(async () => {
 	env = config.env;
 	target = `${registry.host}/student/${uniqueName('outcomes')}:1.0`;
 	await makeTestImage(target);
+	classmateImage = `${registry.host}/classmate/${uniqueName('outcomes-classmate')}:1.0`;
+	await makeTestImage(classmateImage);
 	await dockerLogin(env, registry.host, student.username, student.password);
 	const pushed = await runCommand({file: 'docker', args: ['push', target], env, timeoutMs: 120_000});
 	if (pushed.exitCode !== 0) throw new Error(`docker push ${target}: ${pushed.stderr}`);
@@ -47,6 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await closeServers();
 	if (target) await removeImage(target).catch(() => undefined);
+	if (classmateImage) await removeImage(classmateImage).catch(() => undefined);
 	for (const cleanup of cleanups) await cleanup();
 	await registry?.stop();
 });
@@ -125,7 +130,7 @@ describe('the three outcomes in verify, the app and plain mode', () => {
 		username: student.username,
 		image: target,
 		target: on(host),
-		pullRef: target,
+		pullRef: classmateImage,
 	});
 
 	it('verify: the registry’s steps are status unknown with a stopped or a stalled registry, counted apart from the fails', async () => {

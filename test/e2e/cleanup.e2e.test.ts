@@ -286,9 +286,9 @@ describe('what the driver records, by the engine verb', () => {
 		expect((await services.runEngine(['pull', classmateImage], {})).exitCode).toBe(0);
 		// A tag that failed made nothing.
 		expect((await services.runEngine(['tag', 'registry-lab-no-such-image:1.0', `${fresh}-x`], {})).exitCode).not.toBe(0);
-		expect((await services.makeStarterImage(engine, starter)).ok).toBe(true);
+		expect((await services.makeStarterImage(engine, 'record', {reference: starter})).ok).toBe(true);
 		// Made once: the second time the image was already here.
-		expect((await services.makeStarterImage(engine, starter)).ok).toBe(true);
+		expect((await services.makeStarterImage(engine, 'record', {reference: starter})).ok).toBe(true);
 
 		expect(made.map(thing => [thing.kind, 'reference' in thing ? thing.reference : ''])).toEqual([
 			['tag', fresh],

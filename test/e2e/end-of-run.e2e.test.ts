@@ -91,7 +91,7 @@ describe('the end of a practice lesson', () => {
 		]);
 		expect(await portOpen(host)).toBe(false);
 		expect(await logins(cli.config)).toEqual([]);
-		expect(openProgressStore({cwd: cli.home}).get('registries')).toMatchObject({finished: true, target, digest, pullRef: classmate});
+		expect(openProgressStore({cwd: cli.home}).get('registries')).toMatchObject({finished: true, vars: {target, digest, pullRef: classmate}});
 	});
 
 	it('leaving after the login: the practice login is removed too, and one line says where the progress was saved (exit 1)', async () => {

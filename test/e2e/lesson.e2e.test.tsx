@@ -160,7 +160,7 @@ describe('the whole lesson against a real engine and registry', () => {
 		expect(app.frames.join('\n')).not.toContain(student.password);
 		const saved = await readFile(store.path, 'utf8');
 		expect(saved).not.toContain(student.password);
-		expect(store.get(lesson.id)).toMatchObject({finished: true, username: 'student', target, digest: shownDigest, pullRef: classmateImage});
+		expect(store.get(lesson.id)).toMatchObject({finished: true, vars: {username: 'student', target, digest: shownDigest, pullRef: classmateImage}});
 	});
 
 	it('a wrong password is explained, the lesson stays on the login step, and r asks for the password again', async () => {

@@ -130,7 +130,7 @@ describe('registry-lab --plain, line by line', () => {
 		// Progress saved like the app saves it, without the password.
 		const store = openProgressStore({cwd: cli.home});
 		expect(await readFile(store.path, 'utf8')).not.toContain(student.password);
-		expect(store.get('registries')).toMatchObject({finished: true, username: 'student', target, digest, pullRef: classmateImage});
+		expect(store.get('registries')).toMatchObject({finished: true, vars: {username: 'student', target, digest, pullRef: classmateImage}});
 	});
 
 	it('a wrong password prints FAIL with what it means, the lesson does not advance, [r]etry and [e]dit ask again', async () => {

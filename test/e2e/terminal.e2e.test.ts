@@ -355,7 +355,7 @@ describe('the whole lesson in a real terminal', () => {
 		expect(manifest).toMatchObject({ok: true, digest});
 		expect(await imageExists(classmateImage)).toBe(true);
 		const store = progressOf(lab);
-		expect(store.get(lesson.id)).toMatchObject({finished: true, username: student.username, target, digest, pullRef: classmateImage});
+		expect(store.get(lesson.id)).toMatchObject({finished: true, vars: {username: student.username, target, digest, pullRef: classmateImage}});
 
 		// The last words stay in the scrollback once the app is gone, between its last frame and the shell's EXIT=0
 		// (src/text/summary.ts): what was pushed, its digest, what was pulled, how to log out, where the proof is kept.
@@ -434,7 +434,7 @@ describe('ctrl+c in a real terminal', () => {
 		expect(processes(pushing)).toEqual([]);
 		expect(progressOf(lab).get(lesson.id)).toMatchObject({
 			stepId: 'push',
-			target,
+			vars: {target},
 			completed: ['what-is-a-registry', 'account', 'login', 'choose-image', 'tag'],
 		});
 		expect(progressOf(lab).get(lesson.id)?.finished).not.toBe(true);
