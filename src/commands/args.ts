@@ -5,6 +5,13 @@ import {terminalSafe} from '../text/terminal-safe.js';
 /** What a command prints: text for a person, or (format 'json') one JSON document for a machine. */
 export type Out = (text: string, format?: 'json') => void;
 
+/** What a command that may ask a question uses: where it prints, and the terminal it asks on (a question needs both to be a TTY). */
+export type CommandIo = {
+	readonly out: Out;
+	readonly input: NodeJS.ReadableStream & {isTTY?: boolean};
+	readonly output: NodeJS.WritableStream & {isTTY?: boolean};
+};
+
 /** A message on standard error. It may name what was typed or read from a file: shown, never obeyed. */
 export function warn(text: string): void {
 	process.stderr.write(terminalSafe(text));

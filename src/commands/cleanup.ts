@@ -9,7 +9,7 @@ import {labHome, madeFileName, readMade, removeMadeFile, writeMade, type Made} f
 import {runCommand} from '../run/run-command.js';
 import {loginStorage} from '../text/login-storage.js';
 import {terminalSafe} from '../text/terminal-safe.js';
-import {commandLine, parseCommandLine, warn, type Out} from './args.js';
+import {commandLine, parseCommandLine, warn, type CommandIo} from './args.js';
 
 export const cleanupHelp = `
   Usage
@@ -48,11 +48,7 @@ export const cleanupArgs = commandLine({
 	flags: {yes: {type: 'boolean'}, 'dry-run': {type: 'boolean'}, engine: {type: 'string', default: 'docker', choices: ['docker', 'podman']}},
 });
 
-export type CleanupIo = {
-	readonly out: Out;
-	readonly input: NodeJS.ReadableStream & {isTTY?: boolean};
-	readonly output: NodeJS.WritableStream & {isTTY?: boolean};
-};
+export type CleanupIo = CommandIo;
 
 export async function cleanupCommand(argv: readonly string[], io: CleanupIo): Promise<number> {
 	const cli = parseCommandLine(argv, cleanupArgs);

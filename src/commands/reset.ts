@@ -1,6 +1,6 @@
 import {createInterface} from 'node:readline/promises';
 import {terminalSafe} from '../text/terminal-safe.js';
-import {commandLine, parseCommandLine, usageError, warn, type Out} from './args.js';
+import {commandLine, parseCommandLine, usageError, warn, type CommandIo} from './args.js';
 import {findLesson, lessonProblem} from '../lesson/find.js';
 import {openProgressStore, storeProblem, type LessonProgress, type ProgressStore} from '../progress/store.js';
 import {registryOfKind} from '../registry/address.js';
@@ -31,11 +31,7 @@ export const resetHelp = `
 
 export const resetArgs = commandLine({name: 'registry-lab reset', help: resetHelp, flags: {yes: {type: 'boolean'}}});
 
-export type ResetIo = {
-	readonly out: Out;
-	readonly input: NodeJS.ReadableStream & {isTTY?: boolean};
-	readonly output: NodeJS.WritableStream & {isTTY?: boolean};
-};
+export type ResetIo = CommandIo;
 
 export async function resetCommand(argv: readonly string[], io: ResetIo): Promise<number> {
 	const cli = parseCommandLine(argv, resetArgs);

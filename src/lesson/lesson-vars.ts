@@ -16,8 +16,8 @@ export const labFacts = [
 	'signupUrl',
 	'tokenUrl',
 	/** A practice registry only: the account the lab made, and the image a pretend classmate pushed (when it could). */
-	'username',
 	'practicePassword',
+	'username',
 	'classmateImage',
 ] as const;
 

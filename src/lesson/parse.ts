@@ -1,7 +1,7 @@
 import type {core} from 'zod/mini';
 import {checkFacts} from './check-facts.js';
 import {engineArgsProblem} from './engine-policy.js';
-import {lessonVarsProblems} from './lesson-vars.js';
+import {labFacts, lessonVarsProblems} from './lesson-vars.js';
 import {maxLessonBytes} from './limits.js';
 import {lessonSchema, type Lesson, type RegistryKind} from './schema.js';
 import {variablesIn} from './template.js';
@@ -170,19 +170,8 @@ function zodProblems(error: core.$ZodError, value: unknown): Problem[] {
 	});
 }
 
-/** Variables the runtime always provides (a check's facts are not among them: see check-facts.ts). */
-export const builtInVariables = [
-	'registry',
-	'registryKind',
-	'registryArg',
-	'registryPrefix',
-	'engine',
-	'signupUrl',
-	'tokenUrl',
-	'practicePassword',
-	'username',
-	'classmateImage',
-] as const;
+/** Variables the runtime always provides: the lab's facts (a check's facts are not among them: see check-facts.ts). */
+export const builtInVariables = labFacts;
 
 /** Every fact some check produces, and the check types that produce it. */
 const factSources = new Map<string, string[]>();

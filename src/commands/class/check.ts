@@ -43,7 +43,7 @@ export const checkHelp = `
 
   Examples
     $ registry-lab class check --dir period-3 RL1-NRYKS-TMRCC-AZN6C-…
-    $ registry-lab class check --dir period-3 --json $(cat codes.txt)
+    $ xargs registry-lab class check --dir period-3 --json < codes.txt
 `;
 
 export const checkArgs = commandLine({
