@@ -2,7 +2,7 @@
 // notifying the real listener), real pushes and a real pull by two students through docker, and the codes checked
 // with the registry and the event log.
 import {existsSync, readFileSync} from 'node:fs';
-import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {mkdtemp, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -12,7 +12,7 @@ import {classFiles, instructorAccount, type RunningClass} from '../../src/class/
 import {createRegistryClient} from '../../src/registry/registry-client.js';
 import {isAlive} from '../../src/run/process-alive.js';
 import {runCommand} from '../../src/run/run-command.js';
-import {buildCli, classCli, classRecords, eventually, freePort} from '../helpers/class-cli.js';
+import {buildCli, classCli, classRecords, eventually, freePort, initLoopbackClass} from '../helpers/class-cli.js';
 import {removeImage, requireEngine, tempDockerConfig} from '../helpers/engine.js';
 import {dockerLogin, pushAsClassmate} from '../helpers/registry.js';
 
@@ -31,23 +31,8 @@ beforeAll(async () => {
 	await requireEngine();
 	await buildCli();
 	dir = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-class-check-'));
-	const roster = path.join(dir, 'roster.txt');
-	await writeFile(roster, 'alice\nbob\ncarol\n');
 	const [port, listenerPort] = [await freePort(), await freePort()];
-	const init = await classCli([
-		'init',
-		'--roster',
-		roster,
-		'--dir',
-		dir,
-		'--address',
-		'127.0.0.1',
-		'--port',
-		String(port),
-		'--listener-port',
-		String(listenerPort),
-	]);
-	if (init.exitCode !== 0) throw new Error(`class init failed: ${init.stderr}`);
+	await initLoopbackClass(dir, ['alice', 'bob', 'carol'], port, listenerPort);
 	const up = await classCli(['up', '--dir', dir, '--bind', '127.0.0.1']);
 	if (up.exitCode !== 0) throw new Error(`class up failed: ${up.stderr}`);
 	registry = `127.0.0.1:${port}`;

@@ -11,7 +11,7 @@ import {registryConfigText} from '../../src/class/class-processes.js';
 import type {RegistryRecord} from '../../src/class/class-types.js';
 import {createRegistryClient} from '../../src/registry/registry-client.js';
 import {runCommand} from '../../src/run/run-command.js';
-import {buildCli, builtCli, classCli, classRecords, classStatus, eventually, freePort} from '../helpers/class-cli.js';
+import {buildCli, builtCli, classRecords, classStatus, eventually, freePort, initLoopbackClass} from '../helpers/class-cli.js';
 import {removeImage, requireEngine, tempDockerConfig} from '../helpers/engine.js';
 import {portOpen, pushAsClassmate} from '../helpers/registry.js';
 
@@ -50,23 +50,8 @@ beforeAll(async () => {
 	await buildCli();
 	dir = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-class-replicas-'));
 	cleanups.push(() => rm(dir, {recursive: true, force: true}));
-	const roster = path.join(dir, 'roster.txt');
-	await writeFile(roster, 'alice\nbob\n');
 	const [portA, portB, listenerPort] = [await freePort(), await freePort(), await freePort()];
-	const init = await classCli([
-		'init',
-		'--roster',
-		roster,
-		'--dir',
-		dir,
-		'--address',
-		'127.0.0.1',
-		'--port',
-		String(portA),
-		'--listener-port',
-		String(listenerPort),
-	]);
-	if (init.exitCode !== 0) throw new Error(`class init failed: ${init.stderr}`);
+	await initLoopbackClass(dir, ['alice', 'bob'], portA, listenerPort);
 	// Only this machine: the listener listens on 127.0.0.1.
 	const read = await readClassConfig(dir);
 	if (!read.ok) throw new Error(read.problem);

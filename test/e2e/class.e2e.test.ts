@@ -2,7 +2,7 @@
 // registry notifying the real listener), two students running the lesson with --class and the real docker
 // engine, and what the instructor sees: class status, the dashboard across a restart; and what the listener refuses.
 import {existsSync, readFileSync} from 'node:fs';
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
+import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {render} from 'ink-testing-library';
@@ -14,7 +14,7 @@ import {classFiles, type ClassConfig, type RunningClass} from '../../src/class/c
 import {createRegistryClient} from '../../src/registry/registry-client.js';
 import {isAlive} from '../../src/run/process-alive.js';
 import {ClassDashboard} from '../../src/ui/components/class-dashboard-view.js';
-import {buildCli, classCli, classRecords, classStatus, eventually, freePort, type StatusRow} from '../helpers/class-cli.js';
+import {buildCli, classCli, classRecords, classStatus, eventually, freePort, initLoopbackClass, type StatusRow} from '../helpers/class-cli.js';
 import {makeTestImage, removeImage, requireEngine, uniqueName} from '../helpers/engine.js';
 import {waitForText} from '../helpers/ink.js';
 import {cleanUpPlainClis, killPlainClis, startPlainCli, type PlainCli} from '../helpers/plain-cli.js';
@@ -34,23 +34,8 @@ beforeAll(async () => {
 	await requireEngine();
 	await buildCli();
 	dir = await mkdtemp(path.join(os.tmpdir(), 'registry-lab-class-e2e-'));
-	const roster = path.join(dir, 'roster.txt');
-	await writeFile(roster, 'alice\nbob\n');
 	const [port, listenerPort] = [await freePort(), await freePort()];
-	const init = await classCli([
-		'init',
-		'--roster',
-		roster,
-		'--dir',
-		dir,
-		'--address',
-		'127.0.0.1',
-		'--port',
-		String(port),
-		'--listener-port',
-		String(listenerPort),
-	]);
-	if (init.exitCode !== 0) throw new Error(`class init failed: ${init.stderr}`);
+	const init = await initLoopbackClass(dir, ['alice', 'bob'], port, listenerPort);
 	const up = await classCli(['up', '--dir', dir, '--bind', '127.0.0.1']);
 	shown.push(init.stdout, init.stderr, up.stdout, up.stderr);
 	if (up.exitCode !== 0) throw new Error(`class up failed: ${up.stderr}`);

@@ -113,3 +113,27 @@ export async function writeClassFolder(options: {
 	await writeFile(path.join(dir, classFiles.accounts), accountsCsv(options.students, config.kind), {mode: 0o600});
 	return {dir, config};
 }
+
+/**
+ * `class init` from the built CLI for a class on this machine only: a roster of these students in the folder,
+ * the registry on 127.0.0.1:port, the listener on listenerPort. Throws when init fails.
+ */
+export async function initLoopbackClass(dir: string, students: readonly string[], port: number, listenerPort: number): Promise<CommandResult> {
+	const roster = path.join(dir, 'roster.txt');
+	await writeFile(roster, `${students.join('\n')}\n`);
+	const init = await classCli([
+		'init',
+		'--roster',
+		roster,
+		'--dir',
+		dir,
+		'--address',
+		'127.0.0.1',
+		'--port',
+		String(port),
+		'--listener-port',
+		String(listenerPort),
+	]);
+	if (init.exitCode !== 0) throw new Error(`class init failed: ${init.stderr}`);
+	return init;
+}
