@@ -10,6 +10,8 @@ export async function pickLesson(lessons: readonly LessonEntry[]): Promise<strin
 			lessons={lessons}
 			onChoose={id => {
 				chosen = id;
+				// The lesson's own screen takes the menu's place: no menu left above it.
+				instance.clear();
 				instance.unmount();
 			}}
 		/>,
