@@ -7,7 +7,7 @@ import type {Lesson} from '../../src/lesson/schema.js';
 import {openProgressStore} from '../../src/progress/store.js';
 import type {PracticeRegistry} from '../../src/registry/practice-registry.js';
 import {createRegistryClient} from '../../src/registry/registry-client.js';
-import {runCommand} from '../../src/run/run-command.js';
+import {runCommand, type CommandResult} from '../../src/run/run-command.js';
 import {imageExists, makeTestImage, removeImage, requireEngine, testEngine, uniqueName} from '../helpers/engine.js';
 import {cleanUpPlainClis, killPlainClis, startPlainCli, type PlainCli} from '../helpers/plain-cli.js';
 import {startTestRegistry} from '../helpers/registry.js';
@@ -129,18 +129,44 @@ function expectCleanRun(cli: PlainCli, kind: 'class' | 'practice', password?: st
 	if (password) expect(stdout).not.toContain(password);
 }
 
+/** A source image of the test's own and the repository it is tagged into on the class registry; all removed after. */
+async function versionsImage(name: string): Promise<{image: string; repository: string; repo: string}> {
+	const image = `${uniqueName(`${name}-source`)}:1.0`;
+	await makeTestImage(image);
+	const repository = uniqueName(name);
+	const repo = `${registry.host}/student/${repository}`;
+	cleanups.push(
+		() => removeImage(image),
+		() => removeImage(`${repo}:1.0`),
+		() => removeImage(`${repo}:2.0`),
+		() => removeImage(`${repo}:latest`),
+	);
+	return {image, repository, repo};
+}
+
+/** The versions lesson in plain mode on the class registry, through the account and login steps. */
+async function loggedInOnClass(): Promise<PlainCli> {
+	const cli = await startPlainCli(['--plain', '--lesson', 'versions', '--registry', registry.host]);
+	await cli.answer('Press Enter to continue: ', '');
+	await cli.answer(`Your username on ${registry.host}: `, student.username);
+	await cli.answer(/Password for student on [^\n]*: /, student.password);
+	await cli.answer(enter, '');
+	return cli;
+}
+
+/** `registry-lab verify --json --lesson versions` from source, for the class registry's run. */
+function verifyVersions(env: Record<string, string>): Promise<CommandResult> {
+	return runCommand({
+		file: process.execPath,
+		args: ['--import', 'tsx', 'src/main.ts', 'verify', '--json', '--lesson', 'versions', '--registry', registry.host],
+		env,
+		timeoutMs: 60_000,
+	});
+}
+
 describe('the versions lesson, end to end', () => {
 	it('on a class registry: three tags pushed (layers already there skipped), listed, 1.0 removed and pulled back, a pull without a tag', async () => {
-		const image = `${uniqueName('versions-source')}:1.0`;
-		await makeTestImage(image);
-		const repository = uniqueName('versions');
-		const repo = `${registry.host}/student/${repository}`;
-		cleanups.push(
-			() => removeImage(image),
-			() => removeImage(`${repo}:1.0`),
-			() => removeImage(`${repo}:2.0`),
-			() => removeImage(`${repo}:latest`),
-		);
+		const {image, repository, repo} = await versionsImage('versions');
 		const cli = await startPlainCli(['--plain', '--lesson', 'versions', '--registry', registry.host]);
 
 		await cli.waitFor('Step 1 of 16: Versions are tags');
@@ -223,21 +249,8 @@ describe('the versions lesson, end to end', () => {
 	});
 
 	it('verify --lesson versions checks every step of a finished run again, from the saved progress', async () => {
-		const image = `${uniqueName('versions-verify-source')}:1.0`;
-		await makeTestImage(image);
-		const repository = uniqueName('versions-verify');
-		const repo = `${registry.host}/student/${repository}`;
-		cleanups.push(
-			() => removeImage(image),
-			() => removeImage(`${repo}:1.0`),
-			() => removeImage(`${repo}:2.0`),
-			() => removeImage(`${repo}:latest`),
-		);
-		const cli = await startPlainCli(['--plain', '--lesson', 'versions', '--registry', registry.host]);
-		await cli.answer('Press Enter to continue: ', '');
-		await cli.answer(`Your username on ${registry.host}: `, student.username);
-		await cli.answer(/Password for student on [^\n]*: /, student.password);
-		await cli.answer(enter, '');
+		const {image, repository, repo} = await versionsImage('versions-verify');
+		const cli = await loggedInOnClass();
 		await throughVersions(cli, registry.host, image, repository);
 		expect(await cli.exited).toBe(0);
 
@@ -246,12 +259,7 @@ describe('the versions lesson, end to end', () => {
 		expect(JSON.stringify(saved?.vars ?? {})).toContain(`${repo}:2.0`);
 
 		const env = {DOCKER_CONFIG: path.dirname(cli.config), REGISTRY_LAB_HOME: cli.home};
-		const verify = await runCommand({
-			file: process.execPath,
-			args: ['--import', 'tsx', 'src/main.ts', 'verify', '--json', '--lesson', 'versions', '--registry', registry.host],
-			env,
-			timeoutMs: 60_000,
-		});
+		const verify = await verifyVersions(env);
 		expect(verify.stderr).toBe('');
 		const report = JSON.parse(verify.stdout) as {ok: boolean; lesson: string; steps: {id: string; ok: boolean; summary: string}[]};
 		expect(report.steps.filter(step => !step.ok)).toEqual([]);
@@ -261,33 +269,15 @@ describe('the versions lesson, end to end', () => {
 
 		// Take 2.0 away from this computer: verify says so for the steps that need it.
 		await removeImage(`${repo}:2.0`, testEngine());
-		const after = await runCommand({
-			file: process.execPath,
-			args: ['--import', 'tsx', 'src/main.ts', 'verify', '--json', '--lesson', 'versions', '--registry', registry.host],
-			env,
-			timeoutMs: 60_000,
-		});
+		const after = await verifyVersions(env);
 		expect(after.exitCode).toBe(1);
 		const failing = (JSON.parse(after.stdout) as {steps: {id: string; ok: boolean}[]}).steps.filter(step => !step.ok).map(step => step.id);
 		expect(failing).toEqual(['tag-2', 'remove-1']);
 	});
 
 	it('a run left after pushing 2.0 resumes at "Push latest" with every name it made, and finishes', async () => {
-		const image = `${uniqueName('versions-resume-source')}:1.0`;
-		await makeTestImage(image);
-		const repository = uniqueName('versions-resume');
-		const repo = `${registry.host}/student/${repository}`;
-		cleanups.push(
-			() => removeImage(image),
-			() => removeImage(`${repo}:1.0`),
-			() => removeImage(`${repo}:2.0`),
-			() => removeImage(`${repo}:latest`),
-		);
-		const cli = await startPlainCli(['--plain', '--lesson', 'versions', '--registry', registry.host]);
-		await cli.answer('Press Enter to continue: ', '');
-		await cli.answer(`Your username on ${registry.host}: `, student.username);
-		await cli.answer(/Password for student on [^\n]*: /, student.password);
-		await cli.answer(enter, '');
+		const {image, repository, repo} = await versionsImage('versions-resume');
+		const cli = await loggedInOnClass();
 		await cli.answer(/Type a number \(0 to \d+\) or an image name \[0\]: /, image);
 		await cli.answer('Repository name [my-app]: ', repository);
 		// Tag 1.0, 2.0 and latest, push 1.0 and 2.0.
